@@ -1,1 +1,257 @@
+"""Cluster stage: drop exact re-ingests, group near-duplicates into story clusters.
 
+Two execution paths share the pure code in ``exact``/``index``/``similarity``:
+- bounded input (``streaming=False``): GroupByKey and a deterministic order
+  (earliest publication first), so a backfill gives the same clusters every run;
+- unbounded input (``streaming=True``): stateful DoFns in the global window with
+  event-time TTL timers, so state stays bounded on a never-ending stream.
+Either way state is keyed by item identity or by LSH band, never by one global key.
+"""
+import typing
+
+import apache_beam as beam
+from apache_beam.coders import BooleanCoder, PickleCoder, VarIntCoder
+from apache_beam.metrics import Metrics
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.userstate import (BagStateSpec, ReadModifyWriteStateSpec,
+                                              TimerSpec, on_timer)
+from apache_beam.utils.timestamp import Duration
+
+from wirewatch.transforms.cluster.exact import item_identity, split_first_seen, url_identity
+from wirewatch.transforms.cluster.index import BandIndex, Vote, decide_cluster
+from wirewatch.transforms.cluster.similarity import (BANDS, DEFAULT_THRESHOLD, band_keys,
+                                                     fingerprint)
+
+DUPLICATE_TAG = 'duplicate'
+DEFAULT_TTL_SECONDS = 3 * 86400
+
+
+def _event_seconds(story):
+    return story['published_at'].timestamp()
+
+
+# ---------------------------------------------------------------- exact duplicates
+
+class _KeepFirstOfGroupFn(beam.DoFn):
+    """Bounded path: of all stories with one identity, keep the earliest."""
+
+    def __init__(self):
+        self.duplicates = Metrics.counter(self.__class__, 'duplicates_exact')
+
+    def process(self, keyed):
+        _, stories = keyed
+        first, rest = split_first_seen(stories)
+        yield first
+        for dup in rest:
+            self.duplicates.inc()
+            yield beam.pvalue.TaggedOutput(DUPLICATE_TAG, dup)
+
+
+class _KeepFirstSeenFn(beam.DoFn):
+    """Unbounded path: the first story seen under an identity passes; the key forgets after the TTL."""
+    SEEN = ReadModifyWriteStateSpec('seen', BooleanCoder())
+    EXPIRY = TimerSpec('expiry', TimeDomain.WATERMARK)
+
+    def __init__(self, ttl_seconds):
+        self.ttl = ttl_seconds
+        self.duplicates = Metrics.counter(self.__class__, 'duplicates_exact')
+
+    def process(self, keyed, ts=beam.DoFn.TimestampParam,
+                seen=beam.DoFn.StateParam(SEEN), expiry=beam.DoFn.TimerParam(EXPIRY)):
+        _, story = keyed
+        if seen.read():
+            self.duplicates.inc()
+            yield beam.pvalue.TaggedOutput(DUPLICATE_TAG, story)
+            return
+        seen.write(True)
+        expiry.set(ts + Duration(seconds=self.ttl))
+        yield story
+
+    @on_timer(EXPIRY)
+    def forget(self, seen=beam.DoFn.StateParam(SEEN)):
+        seen.clear()
+
+
+class DropExactDuplicates(beam.PTransform):
+    """Stories keyed by one identity (item id, then canonical URL); later sightings are duplicates.
+
+    expand returns ``(stories, duplicates)``.
+    """
+
+    def __init__(self, identity, streaming=False, ttl_seconds=DEFAULT_TTL_SECONDS):
+        super().__init__()
+        self.identity = identity
+        self.streaming = streaming
+        self.ttl = ttl_seconds
+
+    def expand(self, stories):
+        keyed = stories | 'KeyByIdentity' >> beam.Map(lambda s, f=self.identity: (f(s), s))
+        if self.streaming:
+            result = keyed | 'KeepFirstSeen' >> beam.ParDo(
+                _KeepFirstSeenFn(self.ttl)).with_outputs(DUPLICATE_TAG, main='stories')
+        else:
+            result = (keyed
+                      | 'GroupByIdentity' >> beam.GroupByKey()
+                      | 'KeepEarliest' >> beam.ParDo(
+                          _KeepFirstOfGroupFn()).with_outputs(DUPLICATE_TAG, main='stories'))
+        return result.stories, result[DUPLICATE_TAG]
+
+
+# ---------------------------------------------------------------- near duplicates
+
+@beam.typehints.with_output_types(typing.Tuple[str, typing.Any])
+class _FingerprintFn(beam.DoFn):
+    """Fan a story out to its LSH bands, and pass the story itself to the decision step."""
+
+    def process(self, story):
+        fp = fingerprint(story['title'], story['text'])
+        sid = story['story_id']
+        yield beam.pvalue.TaggedOutput('story', (sid, story))
+        for key in band_keys(fp.signature, BANDS):
+            yield key, (sid, _event_seconds(story), fp)
+
+
+class _VoteInBandFn(beam.DoFn):
+    """Bounded path: replay a band's stories in publication order through a BandIndex."""
+
+    def __init__(self, ttl, threshold):
+        self.ttl = ttl
+        self.threshold = threshold
+
+    def process(self, keyed):
+        _, members = keyed
+        index = BandIndex(ttl=self.ttl, threshold=self.threshold)
+        for sid, ts, fp in sorted(members, key=lambda m: (m[1], m[0])):
+            yield sid, index.offer(sid, ts, fp)
+
+
+class _VoteInBandStatefulFn(beam.DoFn):
+    """Unbounded path: the band's index lives in state and expires on an event-time timer."""
+    INDEX = ReadModifyWriteStateSpec('index', PickleCoder())
+    EXPIRY = TimerSpec('expiry', TimeDomain.WATERMARK)
+
+    def __init__(self, ttl, threshold):
+        self.ttl = ttl
+        self.threshold = threshold
+        self.expired = Metrics.counter(self.__class__, 'band_entries_expired')
+
+    def process(self, keyed, ts=beam.DoFn.TimestampParam,
+                state=beam.DoFn.StateParam(INDEX), expiry=beam.DoFn.TimerParam(EXPIRY)):
+        _, (sid, seconds, fp) = keyed
+        index = BandIndex(state.read() or (), ttl=self.ttl, threshold=self.threshold)
+        vote = index.offer(sid, seconds, fp)
+        state.write(index.entries)
+        newest = max(e.ts for e in index.entries)
+        expiry.set(beam.utils.timestamp.Timestamp(newest) + Duration(seconds=self.ttl))
+        yield sid, vote
+
+    @on_timer(EXPIRY)
+    def expire(self, fire=beam.DoFn.TimestampParam, state=beam.DoFn.StateParam(INDEX)):
+        index = BandIndex(state.read() or (), ttl=self.ttl)
+        self.expired.inc(index.expire(float(fire.micros) / 1e6))
+        if index.entries:
+            state.write(index.entries)
+        else:
+            state.clear()
+
+
+def _apply_decision(story, votes):
+    cluster_id, duplicate_of, sim = decide_cluster(story['story_id'], votes)
+    out = dict(story)
+    out['cluster_id'] = cluster_id
+    out['duplicate_of'] = duplicate_of
+    out['similarity'] = sim
+    return out
+
+
+class _DecideFromGroupFn(beam.DoFn):
+    def __init__(self):
+        self.near = Metrics.counter(self.__class__, 'duplicates_near')
+
+    def process(self, keyed):
+        _, grouped = keyed
+        for story in grouped['story']:
+            out = _apply_decision(story, list(grouped['votes']))
+            if out['duplicate_of']:
+                self.near.inc()
+            yield out
+
+
+class _DecideStatefulFn(beam.DoFn):
+    """Unbounded path: wait for the story and all of its band votes, then decide."""
+    STORY = ReadModifyWriteStateSpec('story', PickleCoder())
+    VOTES = BagStateSpec('votes', PickleCoder())
+    COUNT = ReadModifyWriteStateSpec('count', VarIntCoder())
+
+    def __init__(self):
+        self.near = Metrics.counter(self.__class__, 'duplicates_near')
+
+    def process(self, keyed, story_state=beam.DoFn.StateParam(STORY),
+                votes=beam.DoFn.StateParam(VOTES), count=beam.DoFn.StateParam(COUNT)):
+        _, value = keyed
+        if isinstance(value, Vote):
+            votes.add(value)
+            count.write((count.read() or 0) + 1)
+        else:
+            story_state.write(value)
+        story = story_state.read()
+        if story is None or (count.read() or 0) < BANDS:
+            return
+        out = _apply_decision(story, list(votes.read()))
+        story_state.clear()
+        votes.clear()
+        count.clear()
+        if out['duplicate_of']:
+            self.near.inc()
+        yield out
+
+
+class ClusterNearDuplicates(beam.PTransform):
+    """Give each story a ``cluster_id``; near-duplicates also get ``duplicate_of``."""
+
+    def __init__(self, streaming=False, ttl_seconds=DEFAULT_TTL_SECONDS,
+                 threshold=DEFAULT_THRESHOLD):
+        super().__init__()
+        self.streaming = streaming
+        self.ttl = ttl_seconds
+        self.threshold = threshold
+
+    def expand(self, stories):
+        fanned = stories | 'FingerprintAndBand' >> beam.ParDo(
+            _FingerprintFn()).with_outputs('story', main='bands')
+        if self.streaming:
+            votes = fanned.bands | 'VoteInBand' >> beam.ParDo(
+                _VoteInBandStatefulFn(self.ttl, self.threshold))
+            return ((fanned.story, votes)
+                    | 'JoinVotes' >> beam.Flatten()
+                    | 'DecideCluster' >> beam.ParDo(_DecideStatefulFn()))
+        votes = (fanned.bands
+                 | 'GroupByBand' >> beam.GroupByKey()
+                 | 'VoteInBand' >> beam.ParDo(_VoteInBandFn(self.ttl, self.threshold)))
+        return ({'story': fanned.story, 'votes': votes}
+                | 'GroupVotesByStory' >> beam.CoGroupByKey()
+                | 'DecideCluster' >> beam.ParDo(_DecideFromGroupFn()))
+
+
+class Cluster(beam.PTransform):
+    """Exact re-ingests dropped (by item id, then canonical URL), then near-duplicates clustered.
+
+    expand returns ``(stories, exact_duplicates)``; every story has a cluster_id.
+    """
+
+    def __init__(self, streaming=False, ttl_seconds=DEFAULT_TTL_SECONDS,
+                 threshold=DEFAULT_THRESHOLD):
+        super().__init__()
+        self.streaming = streaming
+        self.ttl = ttl_seconds
+        self.threshold = threshold
+
+    def expand(self, stories):
+        by_item, dup_item = stories | 'DropSameItem' >> DropExactDuplicates(
+            item_identity, self.streaming, self.ttl)
+        by_url, dup_url = by_item | 'DropSameUrl' >> DropExactDuplicates(
+            url_identity, self.streaming, self.ttl)
+        clustered = by_url | 'ClusterNearDuplicates' >> ClusterNearDuplicates(
+            self.streaming, self.ttl, self.threshold)
+        duplicates = (dup_item, dup_url) | 'AllExactDuplicates' >> beam.Flatten()
+        return clustered, duplicates

@@ -1,0 +1,232 @@
+"""The ``wirewatch`` command: run, stream, poll, emulator, read, report, demo.
+
+Each subcommand parses its own flags with ``parse_known_args``; whatever is
+left goes to Beam's PipelineOptions (e.g. ``--runner DataflowRunner ...``).
+"""
+import argparse
+import base64
+import csv
+import datetime
+import glob
+import json
+import os
+import shutil
+import sys
+
+from wirewatch import schemas
+from wirewatch.transforms.sinks import OUTPUT_FOLDERS
+
+SAMPLE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'sample')
+
+
+class UsageError(Exception):
+    """A run that cannot proceed; the CLI prints a one-line reason and exits 2."""
+
+
+# ----------------------------------------------------------------------- run
+
+def prepare_output_dir(path):
+    """Create DIR (local paths) and clear wirewatch's own outputs of an earlier run in it."""
+    if '://' in path:
+        return path
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = os.path.join(path, '.wirewatch-write-test')
+        with open(probe, 'w') as f:
+            f.write('ok')
+        os.remove(probe)
+    except OSError as exc:
+        raise UsageError(f'output directory {path!r} is not writable: {exc.strerror or exc}')
+    for folder in OUTPUT_FOLDERS.values():
+        shutil.rmtree(os.path.join(path, folder), ignore_errors=True)
+    for name in ('_MANIFEST.json',):
+        if os.path.exists(os.path.join(path, name)):
+            os.remove(os.path.join(path, name))
+    return os.path.abspath(path)
+
+
+def run_batch(inputs, output, beam_args=()):
+    """Run the whole pipeline over feed files; returns the manifest dict."""
+    from wirewatch.pipeline.build import build_pipeline
+    from wirewatch.pipeline.runners import pipeline_options
+    from wirewatch.transforms.ingest import ReadFeedFiles
+
+    output = prepare_output_dir(output)
+    options = pipeline_options(list(beam_args) + ['--output', output], streaming=False)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    pipeline = build_pipeline(options, ReadFeedFiles(list(inputs)), started_at=started)
+    pipeline.run().wait_until_finish()
+    with open(os.path.join(output, '_MANIFEST.json'), encoding='utf-8') as f:
+        return json.load(f)
+
+
+def read_records(paths):
+    """All records of the Avro files at ``paths`` (files, directories, globs), in path order."""
+    files = []
+    for path in paths:
+        if os.path.isdir(path):
+            files.extend(glob.glob(os.path.join(path, '**', '*.avro'), recursive=True))
+        elif any(ch in path for ch in '*?['):
+            files.extend(glob.glob(path, recursive=True))
+        elif os.path.exists(path):
+            files.append(path)
+        else:
+            raise UsageError(f'no such file or directory: {path}')
+    records = []
+    for path in sorted(set(files)):
+        records.extend(schemas.read_container(path))
+    return records
+
+
+def summary_table(summaries, limit=20):
+    """A short fixed-width table of summaries, worst first."""
+    rows = sorted(summaries, key=lambda s: (-s['intensity'], s['country'], s['window_start']))
+    head = f"{'country':<8}{'day (UTC)':<12}{'pane':<9}{'alert':<9}{'events':>7}{'stories':>8}" \
+           f"{'articles':>9}{'killed':>8}{'injured':>8}{'arrested':>9}"
+    lines = [head, '-' * len(head)]
+    for s in rows[:limit]:
+        def n(v):
+            return '-' if v is None else str(v)
+        lines.append(f"{s['country']:<8}{s['window_start']:%Y-%m-%d}  {s['pane']:<9}"
+                     f"{s['alert_level']:<9}{s['events']:>7}{s['stories']:>8}{s['articles']:>9}"
+                     f"{n(s['killed']):>8}{n(s['injured']):>8}{n(s['arrested']):>9}")
+    if len(rows) > limit:
+        lines.append(f'... and {len(rows) - limit} more')
+    return '\n'.join(lines)
+
+
+def print_run_report(output, manifest, out=sys.stdout):
+    out.write(f"wirewatch: outputs in {output}\n")
+    for folder in ('stories', 'events', 'summaries', 'deadletter'):
+        out.write(f"  {os.path.join(output, folder)}/\n")
+    out.write(f"  {os.path.join(output, '_MANIFEST.json')}\n\n")
+    out.write('items read {items_read}: {stories} stories ({duplicates_near} near-duplicates in '
+              '{clusters} clusters), {duplicates_exact} exact duplicates, {dead_letters} dead '
+              'letters; {events} events, {summaries} summaries\n'.format(**manifest))
+    if manifest.get('dead_letters_by_reason'):
+        reasons = ', '.join(f'{k} {v}' for k, v in manifest['dead_letters_by_reason'].items())
+        out.write(f'dead letters by reason: {reasons}\n')
+    if not manifest.get('accounted'):
+        out.write('WARNING: accounting does not balance (items_read != stories + '
+                  'duplicates_exact + dead_letters)\n')
+    summaries = read_records([os.path.join(output, 'summaries')]) \
+        if os.path.isdir(os.path.join(output, 'summaries')) else []
+    out.write('\n' + summary_table(summaries) + '\n')
+
+
+def cmd_run(argv):
+    parser = argparse.ArgumentParser(prog='wirewatch run', description=(
+        'Batch/backfill: read feed files (RSS/Atom, .gz, directories, globs), run the whole '
+        'pipeline on a local Beam runner, write Avro outputs and _MANIFEST.json to DIR. '
+        'Unknown flags go to Beam (e.g. --runner DataflowRunner --project ...).'))
+    parser.add_argument('--input', nargs='+', default=None,
+                        help='feed files, directories or globs (default: the bundled sample)')
+    parser.add_argument('--output', required=True, help='output directory')
+    parser.add_argument('--quiet', action='store_true', help='print only the manifest path')
+    args, beam_args = parser.parse_known_args(argv)
+    inputs = args.input or [SAMPLE_DIR]
+    manifest = run_batch(inputs, args.output, beam_args)
+    output = os.path.abspath(args.output)
+    if args.quiet:
+        print(os.path.join(output, '_MANIFEST.json'))
+    else:
+        print_run_report(output, manifest)
+    return 0
+
+
+# ----------------------------------------------------------------------- read
+
+def _plain(value):
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode('ascii')
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _lookup(record, dotted):
+    value = record
+    for part in dotted.split('.'):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def matches(record, conditions):
+    """True when every ``field=value`` (dotted paths allowed) holds, compared as text."""
+    for cond in conditions:
+        field, _, want = cond.partition('=')
+        got = _plain(_lookup(record, field))
+        if isinstance(got, bool):
+            got = str(got).lower()
+        if got is None or str(got) != want:
+            return False
+    return True
+
+
+def cmd_read(argv):
+    parser = argparse.ArgumentParser(prog='wirewatch read',
+                                     description='Print Avro records as JSON lines or CSV.')
+    parser.add_argument('paths', nargs='+', help='Avro files, directories or globs')
+    parser.add_argument('--format', choices=('jsonl', 'csv'), default='jsonl')
+    parser.add_argument('--where', action='append', default=[], metavar='FIELD=VALUE',
+                        help='keep records whose field equals value (repeatable; dotted paths)')
+    parser.add_argument('--limit', type=int, default=None)
+    args = parser.parse_args(argv)
+    for cond in args.where:
+        if '=' not in cond:
+            raise UsageError(f'--where takes FIELD=VALUE, got {cond!r}')
+    records = [r for r in read_records(args.paths) if matches(r, args.where)]
+    if args.limit is not None:
+        records = records[:args.limit]
+    if args.format == 'jsonl':
+        for r in records:
+            sys.stdout.write(json.dumps(_plain(r), ensure_ascii=False, sort_keys=False) + '\n')
+    else:
+        fields = list(records[0].keys()) if records else []
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction='ignore')
+        writer.writeheader()
+        for r in records:
+            writer.writerow({k: (json.dumps(_plain(v), ensure_ascii=False)
+                                 if isinstance(v, (dict, list)) else _plain(v))
+                             for k, v in r.items()})
+    return 0
+
+
+# ----------------------------------------------------------------------- main
+
+COMMANDS = {
+    'run': cmd_run,
+    'read': cmd_read,
+}
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = COMMANDS
+    if not argv or argv[0] in ('-h', '--help'):
+        print('usage: wirewatch {%s} ...' % ','.join(sorted(commands)))
+        print('Run `wirewatch COMMAND --help` for one command.')
+        return 0 if argv else 2
+    name, rest = argv[0], argv[1:]
+    if name not in commands:
+        print(f'wirewatch: unknown command {name!r} (choose from {", ".join(sorted(commands))})',
+              file=sys.stderr)
+        return 2
+    try:
+        return commands[name](rest) or 0
+    except UsageError as exc:
+        print(f'wirewatch {name}: {exc}', file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f'wirewatch {name}: interrupted', file=sys.stderr)
+        return 130
+
+
+if __name__ == '__main__':
+    sys.exit(main())

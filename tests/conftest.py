@@ -1,0 +1,17 @@
+"""Shared pytest setup: markers, and the Beam runner tests use (never the Prism-downloading default)."""
+import os
+
+import pytest
+
+TEST_RUNNER = 'BundleBasedDirectRunner'
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'emulator: needs the real Pub/Sub emulator (Java); skipped when absent')
+    config.addinivalue_line('markers', 'slow: long-running (corpus runs, soaks); run with -m slow')
+
+
+@pytest.fixture
+def fixtures_dir():
+    return FIXTURES

@@ -1,0 +1,83 @@
+"""Cluster as a Beam transform: exact re-ingests dropped, copies clustered (batch and stream)."""
+import datetime as dt
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_stream import TestStream
+from apache_beam.testing.util import assert_that, equal_to
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.utils.timestamp import Timestamp
+
+from factories import make_story
+from wirewatch.transforms.cluster import Cluster
+
+RUNNER = 'BundleBasedDirectRunner'
+LEAD = ('Security forces fired tear gas at thousands of protesters who marched on the '
+        'parliament in the capital on Tuesday, demanding the resignation of the interior '
+        'minister after a week of fuel shortages, witnesses and police said. At least 12 '
+        'people were injured and 40 were detained, according to a police statement.')
+OTHER = ('The central bank raised its benchmark rate by 50 basis points on Thursday, the '
+         'third increase this year, as inflation stayed above its target for a ninth month.')
+T0 = dt.datetime(2022, 1, 9, 8, 0, tzinfo=dt.timezone.utc)
+
+
+def stories():
+    original = make_story('a', 'Police fire tear gas at parliament protest', LEAD,
+                          source='WireOne', published=T0)
+    # the next snapshot of the same feed: same item id -> exact duplicate
+    reingest = dict(original, story_id='a2', ingested_at=T0 + dt.timedelta(hours=1))
+    # another outlet, same canonical URL (aggregator) -> exact duplicate
+    same_url = make_story('a3', 'Police fire tear gas', LEAD, source='Aggregator',
+                          url=original['canonical_url'], published=T0 + dt.timedelta(minutes=3))
+    syndicated = make_story('b', 'Tear gas fired as protesters march on parliament', LEAD,
+                            source='PaperTwo', published=T0 + dt.timedelta(minutes=30))
+    unrelated = make_story('c', 'Central bank raises interest rates', OTHER, source='WireOne',
+                           published=T0 + dt.timedelta(minutes=40))
+    return [original, reingest, same_url, syndicated, unrelated]
+
+
+def _summary(s):
+    return (s['story_id'], s['cluster_id'], s['duplicate_of'])
+
+
+def test_batch_cluster_drops_reingests_and_clusters_copies():
+    with TestPipeline(runner=RUNNER) as p:
+        clustered, dups = (p | beam.Create(stories())
+                           | beam.Map(lambda s: beam.window.TimestampedValue(
+                               s, s['published_at'].timestamp()))
+                           | Cluster())
+        assert_that(clustered | 'S' >> beam.Map(_summary),
+                    equal_to([('a', 'a', None), ('b', 'a', 'a'), ('c', 'c', None)]),
+                    label='clusters')
+        assert_that(dups | 'D' >> beam.Map(lambda s: s['story_id']), equal_to(['a2', 'a3']),
+                    label='exact')
+
+
+def _stream_options():
+    options = PipelineOptions()
+    options.view_as(StandardOptions).streaming = True
+    return options
+
+
+def test_streaming_cluster_matches_batch_and_forgets_after_ttl():
+    ttl = 3600
+    s = stories()
+    late_copy = make_story('d', 'Protesters march on parliament, tear gas fired', LEAD,
+                           source='PaperThree', published=T0 + dt.timedelta(hours=5))
+    stream = TestStream()
+    for story in s:
+        stream.add_elements([beam.window.TimestampedValue(story, story['published_at'].timestamp())])
+    # two hours later (beyond the 1 h TTL) the band state has expired: 'd' starts a new cluster
+    stream.advance_watermark_to(Timestamp(T0.timestamp() + 3 * 3600))
+    stream.add_elements([beam.window.TimestampedValue(late_copy, late_copy['published_at'].timestamp())])
+    # a re-ingest of 'c' after the exact-duplicate TTL expired is read as a new item
+    late_reingest = dict(s[4], story_id='c2', published_at=T0 + dt.timedelta(hours=3, minutes=30))
+    stream.add_elements([beam.window.TimestampedValue(late_reingest, late_reingest['published_at'].timestamp())])
+    stream.advance_watermark_to_infinity()
+    with TestPipeline(runner=RUNNER, options=_stream_options()) as p:
+        clustered, dups = p | stream | Cluster(streaming=True, ttl_seconds=ttl)
+        assert_that(clustered | 'S' >> beam.Map(_summary),
+                    equal_to([('a', 'a', None), ('b', 'a', 'a'), ('c', 'c', None),
+                              ('d', 'd', None), ('c2', 'c2', None)]), label='clusters')
+        assert_that(dups | 'D' >> beam.Map(lambda s: s['story_id']), equal_to(['a2', 'a3']),
+                    label='exact')

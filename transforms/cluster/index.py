@@ -1,0 +1,84 @@
+"""The per-band candidate index and the per-story cluster decision (pure Python).
+
+State lives per LSH band key, never under one global key: each band keeps the
+stories it has seen within the TTL (event time, seconds). A story offered to a
+band is compared with the band's earlier stories; the best verified match (if
+any) is the band's vote. The story's decision combines its bands' votes.
+"""
+import dataclasses
+
+from wirewatch.transforms.cluster.similarity import similarity_decision, DEFAULT_THRESHOLD
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """A story as a band remembers it."""
+    story_id: str
+    cluster_id: str      # the cluster this story joined when the band saw it
+    ts: float            # event time, seconds since the epoch (UTC)
+    fp: object           # similarity.Fingerprint
+
+
+@dataclasses.dataclass(frozen=True)
+class Vote:
+    """A band's answer for one story: the best earlier match, or no match."""
+    story_id: str
+    match_story_id: str = None
+    match_cluster_id: str = None
+    match_ts: float = None
+    similarity: float = 0.0
+
+
+class BandIndex:
+    """Stories seen in one band, oldest first, expiring after ``ttl`` seconds of event time."""
+
+    def __init__(self, entries=(), ttl=3 * 86400, threshold=DEFAULT_THRESHOLD):
+        self.entries = list(entries)
+        self.ttl = ttl
+        self.threshold = threshold
+
+    def offer(self, story_id, ts, fp):
+        """Vote for the new story, then remember it under the cluster it most likely joins."""
+        best = None
+        for e in self.entries:
+            if e.story_id == story_id or abs(ts - e.ts) > self.ttl:
+                continue
+            same, sim = similarity_decision(fp, e.fp, self.threshold)
+            if not same:
+                continue
+            if best is None or (sim, -e.ts) > (best[0], -best[1].ts):
+                best = (sim, e)
+        if best is None:
+            vote = Vote(story_id)
+            cluster_id = story_id
+        else:
+            sim, e = best
+            vote = Vote(story_id, e.story_id, e.cluster_id, e.ts, sim)
+            cluster_id = e.cluster_id
+        if not any(e.story_id == story_id for e in self.entries):
+            self.entries.append(Entry(story_id, cluster_id, ts, fp))
+        return vote
+
+    def expire(self, watermark):
+        """Forget entries older than ``watermark - ttl``; returns how many were dropped."""
+        keep = [e for e in self.entries if e.ts >= watermark - self.ttl]
+        dropped = len(self.entries) - len(keep)
+        self.entries = keep
+        return dropped
+
+
+def decide_cluster(story_id, votes):
+    """(cluster_id, duplicate_of, similarity) from a story's band votes.
+
+    The best match wins: highest similarity, then the earliest story, then the
+    smallest id, so that the decision does not depend on vote order.
+    """
+    matches = [v for v in votes if v.match_story_id]
+    if not matches:
+        return story_id, None, None
+    best = max(matches, key=lambda v: (v.similarity, -v.match_ts, _neg(v.match_cluster_id)))
+    return best.match_cluster_id, best.match_cluster_id, best.similarity
+
+
+def _neg(s):
+    return tuple(-ord(c) for c in s)
