@@ -31,6 +31,7 @@ setuptools.setup(
     package_data={
         'wirewatch.schemas': ['*.avsc'],
         'wirewatch.transforms.extract': ['data/*'],
+        'wirewatch.transforms.normalise': ['data/*'],
         'wirewatch.pipeline': ['sample/*'],
     },
     install_requires=[

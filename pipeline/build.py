@@ -17,7 +17,7 @@ from wirewatch.transforms.cluster.similarity import DEFAULT_THRESHOLD
 from wirewatch.transforms.extract import ExtractEvents
 from wirewatch.transforms.normalise import Normalise
 from wirewatch.transforms.sinks import PublishAvro, ValidateRecords, WriteAvroFiles
-from wirewatch.transforms.summarise import SummariseByCountry
+from wirewatch.transforms.summarise import RouteTooLate, SummariseByCountry
 
 ENGLISH = ('en', None)
 
@@ -45,6 +45,10 @@ def build_pipeline(options, source, started_at=None):
     items, read_dead = p | 'ReadItems' >> source
     stories, normalise_dead = items | 'Normalise' >> Normalise()
     stories = stories | 'StampEventTime' >> beam.Map(with_event_time)
+    late_dead = None
+    if streaming:
+        stories, late_dead = stories | 'RouteTooLate' >> RouteTooLate(
+            opts.window_seconds, opts.allowed_lateness_seconds)
     clustered, exact_duplicates = stories | 'Cluster' >> Cluster(
         streaming=streaming, ttl_seconds=opts.dedup_ttl_seconds, threshold=threshold)
     events, extract_dead = (clustered
@@ -57,7 +61,7 @@ def build_pipeline(options, source, started_at=None):
     outputs = {'Story': clustered, 'Event': events, 'CountrySummary': summaries}
     topics = {'Event': opts.events_topic, 'CountrySummary': opts.summaries_topic,
               'DeadLetter': opts.deadletter_topic}
-    dead_sources = [read_dead, normalise_dead, extract_dead]
+    dead_sources = [d for d in (read_dead, normalise_dead, late_dead, extract_dead) if d is not None]
     valid = {}
     for record_type, pcoll in outputs.items():
         ok, invalid = pcoll | f'Validate{record_type}' >> ValidateRecords(record_type)

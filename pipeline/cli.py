@@ -134,6 +134,15 @@ def cmd_run(argv):
     return 0
 
 
+def cmd_demo(argv):
+    parser = argparse.ArgumentParser(prog='wirewatch demo', description=(
+        'The main job on the bundled sample feeds (pipeline/sample/): the whole pipeline, '
+        'then where the outputs are and a table of the per-country summaries.'))
+    parser.add_argument('--output', default='wirewatch-out', help='output directory')
+    args, beam_args = parser.parse_known_args(argv)
+    return cmd_run(['--input', SAMPLE_DIR, '--output', args.output] + beam_args)
+
+
 # ----------------------------------------------------------------------- read
 
 def _plain(value):
@@ -198,11 +207,26 @@ def cmd_read(argv):
     return 0
 
 
+# ----------------------------------------------------------------------- pub/sub
+
+def cmd_emulator(argv):
+    from wirewatch.pipeline import emulator
+    return emulator.emulator_main(argv)
+
+
+def cmd_poll(argv):
+    from wirewatch.transforms.ingest import poller
+    return poller.poll_main(argv)
+
+
 # ----------------------------------------------------------------------- main
 
 COMMANDS = {
     'run': cmd_run,
+    'demo': cmd_demo,
     'read': cmd_read,
+    'emulator': cmd_emulator,
+    'poll': cmd_poll,
 }
 
 

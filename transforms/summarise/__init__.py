@@ -7,6 +7,7 @@ its pane. Summaries of a country are then graded against that country's own
 baseline of past windows.
 """
 import datetime
+import json
 
 import apache_beam as beam
 from apache_beam.coders import PickleCoder
@@ -15,6 +16,7 @@ from apache_beam.transforms import trigger, window
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 from apache_beam.utils.windowed_value import PaneInfoTiming
 
+from wirewatch.transforms.deadletter import DEAD_LETTER_TAG, make_dead_letter
 from wirewatch.transforms.summarise.core import (alert_level, apply_baselines,
                                                  cluster_contributions, summarise_country)
 
@@ -53,6 +55,52 @@ def event_windowing(window_seconds, streaming, early_seconds, lateness_seconds):
             late=trigger.AfterCount(1)),
         accumulation_mode=trigger.AccumulationMode.ACCUMULATING,
         allowed_lateness=lateness_seconds)
+
+
+def too_late(published_at, now, window_seconds, lateness_seconds):
+    """True when a story's window closed more than the allowed lateness ago.
+
+    The streaming DirectRunner holds Pub/Sub's watermark at the wall clock, so
+    "now" is the watermark there; on Dataflow the watermark trails the clock and
+    this test is, if anything, lenient. Such stories would be dropped silently
+    by windowing, so they become dead letters instead.
+    """
+    start = published_at.timestamp() // window_seconds * window_seconds
+    return start + window_seconds + lateness_seconds < now.timestamp()
+
+
+class _RouteTooLateFn(beam.DoFn):
+    def __init__(self, window_seconds, lateness_seconds):
+        self.window_seconds = window_seconds
+        self.lateness_seconds = lateness_seconds
+        self.late = Metrics.counter(self.__class__, 'stories_too_late')
+
+    def process(self, story):
+        now = datetime.datetime.now(datetime.timezone.utc)
+        if too_late(story['published_at'], now, self.window_seconds, self.lateness_seconds):
+            self.late.inc()
+            yield beam.pvalue.TaggedOutput(DEAD_LETTER_TAG, make_dead_letter(
+                'window', 'TOO_LATE',
+                f"published {story['published_at'].isoformat()}: its window closed more than "
+                f"{self.lateness_seconds} s (the allowed lateness) ago",
+                payload=json.dumps({k: story.get(k) for k in ('story_id', 'url', 'title')}),
+                source=story.get('feed_url')))
+            return
+        yield story
+
+
+class RouteTooLate(beam.PTransform):
+    """Stream only: stories too late for any window become dead letters. Returns (stories, dead)."""
+
+    def __init__(self, window_seconds, lateness_seconds):
+        super().__init__()
+        self.window_seconds = window_seconds
+        self.lateness_seconds = lateness_seconds
+
+    def expand(self, stories):
+        result = stories | beam.ParDo(_RouteTooLateFn(
+            self.window_seconds, self.lateness_seconds)).with_outputs(DEAD_LETTER_TAG, main='ok')
+        return result.ok, result[DEAD_LETTER_TAG]
 
 
 class _ContributeFn(beam.DoFn):

@@ -1,0 +1,392 @@
+"""Reading RSS/Atom feeds (bytes, files, gzip) into FeedItem dicts, safely.
+
+Pure Python, no Beam: ``parse_feed_bytes`` is shared by the batch reader
+(``ReadFeedFiles``) and the poller. It yields ``('item', FeedItem)`` and
+``('deadletter', DeadLetter)`` pairs; it never raises on bad input.
+
+Feed-level reason codes (DeadLetter.error, stage 'read'):
+
+- ``EMPTY_FEED``            0 bytes or only whitespace (feedparser reports no error for it).
+- ``FEED_TOO_LARGE``        more than ``max_feed_bytes`` (after gunzip).
+- ``XML_ENTITY_FORBIDDEN``  the document declares XML entities (billion laughs, or
+                            SYSTEM/PUBLIC entities that could read local files); refused
+                            before any XML parser sees it.
+- ``NOT_A_FEED``            no entries and the document is HTML (an error page) or not a
+                            recognised feed format.
+- ``MALFORMED_FEED``        broken XML that yields no entries.
+- ``TRUNCATED_FEED``        the document ends early but some entries were recovered; the
+                            entries are kept, an incomplete last entry is dropped and this
+                            dead letter makes the loss visible.
+- ``MALFORMED_FEED_PARTIAL`` broken XML (other than truncation) with entries recovered.
+- ``UNREADABLE_FEED``       the file cannot be opened or is a corrupt gzip.
+- ``INPUT_NOT_FOUND``       a path or glob given on the command line matched no file.
+- ``EMPTY_ENTRY``           an entry with no guid, link, title, summary or content.
+
+A well-formed feed with zero entries is not an error and yields nothing.
+"""
+import calendar
+import datetime
+import glob
+import gzip
+import hashlib
+import os
+import re
+import urllib.parse
+import zlib
+
+import feedparser
+
+from wirewatch.transforms.deadletter import Rejected, make_dead_letter
+
+STAGE = 'read'
+DEFAULT_MAX_FEED_BYTES = 32 * 1024 * 1024
+ALLOWED_FEED_SCHEMES = ('http', 'https', 'file')
+FEED_FILE_SUFFIXES = ('.xml', '.rss', '.atom', '.rdf', '.gz', '.feed')
+
+# Expat messages meaning "the document stops before it is complete".
+_TRUNCATION_MESSAGES = ('no element found', 'unclosed token', 'unclosed cdata section')
+_ENTITY_DECLARATION = re.compile(r'<!\s*ENTITY\b(?P<body>[^>]{0,2000})', re.IGNORECASE)
+_HTML_START = re.compile(r'^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)',
+                         re.IGNORECASE | re.DOTALL)
+_GZIP_MAGIC = b'\x1f\x8b'
+_EBCDIC_XML_START = b'\x4c\x6f\xa7\x94'
+
+
+def check_feed_url_scheme(url):
+    """Return ``url`` if its scheme is http, https or file; raise Rejected('UNSUPPORTED_SCHEME') otherwise."""
+    scheme = urllib.parse.urlsplit(url or '').scheme.lower()
+    if scheme not in ALLOWED_FEED_SCHEMES:
+        raise Rejected('UNSUPPORTED_SCHEME',
+                       f'feed URL scheme {scheme or "(none)"!r} refused; allowed: {", ".join(ALLOWED_FEED_SCHEMES)}: {url!r}')
+    return url
+
+
+def make_item_id(feed_url, guid=None, link=None, title=None, summary=None):
+    """sha1 hex of feed_url + newline + (guid, else link, else title + summary)."""
+    identity = guid or link or f'{title or ""}{summary or ""}'
+    return hashlib.sha1(f'{feed_url}\n{identity}'.encode('utf-8', 'surrogatepass')).hexdigest()
+
+
+def expand_inputs(paths):
+    """Sorted, de-duplicated files named by ``paths``: files, directories (recursively) and globs."""
+    found = set()
+    for path in paths:
+        found.update(expand_input(path))
+    return sorted(found)
+
+
+def expand_input(path):
+    """Sorted files for one path, directory or glob (empty when nothing matches)."""
+    path = os.fspath(path)
+    if glob.has_magic(path):
+        candidates = glob.glob(path, recursive=True)
+    else:
+        candidates = [path] if os.path.exists(path) else []
+    files = set()
+    for candidate in candidates:
+        if os.path.isdir(candidate):
+            for root, dirs, names in os.walk(candidate):
+                dirs[:] = [d for d in dirs if not d.startswith('.')]
+                files.update(os.path.join(root, n) for n in names if not n.startswith('.'))
+        elif os.path.isfile(candidate):
+            files.add(candidate)
+    return sorted(files)
+
+
+def read_feed_file(path, fetched_at=None, feed_url=None, max_feed_bytes=DEFAULT_MAX_FEED_BYTES):
+    """Parse one feed file (plain or gzip, detected by magic bytes) into item / dead-letter pairs.
+
+    ``fetched_at`` defaults to the file's modification time (UTC), so re-reading a file gives
+    the same records. ``feed_url`` defaults to the URL the feed declares for itself (atom
+    self link, else channel link), so snapshots of one feed share item ids; else ``file://`` path.
+    """
+    source = os.fspath(path)
+    try:
+        if fetched_at is None:
+            fetched_at = datetime.datetime.fromtimestamp(os.path.getmtime(source), datetime.timezone.utc)
+        data = _read_limited(source, max_feed_bytes)
+    except _TooLarge as exc:
+        yield 'deadletter', _dead('FEED_TOO_LARGE', f'{source}: {exc}', None, source)
+        return
+    except (OSError, EOFError, zlib.error) as exc:
+        yield 'deadletter', _dead('UNREADABLE_FEED', f'{source}: {exc.__class__.__name__}: {exc}', None, source)
+        return
+    yield from parse_feed_bytes(data, feed_url, fetched_at, max_feed_bytes=max_feed_bytes, source=source)
+
+
+def parse_feed_bytes(data, feed_url, fetched_at, headers=None, max_feed_bytes=DEFAULT_MAX_FEED_BYTES,
+                     source=None):
+    """Yield ('item', FeedItem dict) and ('deadletter', DeadLetter dict) for one feed document.
+
+    ``feed_url`` may be None (files): the feed's own declared URL is used, else ``source``.
+    ``source`` (file path or URL) names the input in dead letters; defaults to ``feed_url``.
+    ``headers`` are HTTP response headers (content-type drives encoding detection).
+    """
+    source = source or feed_url
+    fetched_at = _as_utc(fetched_at) or datetime.datetime.now(datetime.timezone.utc)
+    data = bytes(data or b'')
+    if len(data) > max_feed_bytes:
+        yield 'deadletter', _dead('FEED_TOO_LARGE', f'{len(data)} bytes > limit {max_feed_bytes}: {source}', data, source)
+        return
+    if not data.strip():
+        yield 'deadletter', _dead('EMPTY_FEED', f'{len(data)} bytes, no content: {source}', data, source)
+        return
+    entity = find_entity_declaration(data)
+    if entity:
+        yield 'deadletter', _dead('XML_ENTITY_FORBIDDEN', f'{entity}; refused before parsing: {source}', data, source)
+        return
+
+    parsed = feedparser.parse(data, response_headers=_lower_keys(headers),
+                              sanitize_html=False, resolve_relative_uris=False)
+    feed_url = feed_url or declared_feed_url(parsed.feed) or _file_url(source)
+    text = _decoded(data, parsed.get('encoding'))
+    problem = _bozo_problem(parsed)
+    entries = list(parsed.entries)
+
+    if not entries:
+        if _looks_like_html(text, headers):
+            yield 'deadletter', _dead('NOT_A_FEED', f'HTML page instead of a feed ({_html_title(text)}): {source}',
+                                      data, source)
+        elif problem and _has_markup(text):
+            yield 'deadletter', _dead('MALFORMED_FEED', f'no entries; {problem}: {source}', data, source)
+        elif not parsed.get('version'):
+            yield 'deadletter', _dead('NOT_A_FEED', f'not a recognised RSS/Atom document: {source}', data, source)
+        return
+
+    dropped = 0
+    if problem and _is_truncation(parsed):
+        complete = _count_closed_entries(text)
+        if 0 <= complete < len(entries):
+            dropped = len(entries) - complete
+            entries = entries[:complete]
+        yield 'deadletter', _dead(
+            'TRUNCATED_FEED',
+            f'{problem}; kept {len(entries)} complete entries, dropped {dropped} incomplete: {source}',
+            data[-4096:], source)
+    elif problem:
+        yield 'deadletter', _dead('MALFORMED_FEED_PARTIAL',
+                                  f'{problem}; recovered {len(entries)} entries, some may be lost: {source}',
+                                  data, source)
+
+    context = _FeedContext(feed_url, source_name(parsed.feed, feed_url), _language(parsed.feed, headers), fetched_at)
+    for entry in entries:
+        item = entry_to_item(entry, context)
+        if item is None:
+            yield 'deadletter', _dead('EMPTY_ENTRY', f'entry without guid, link, title or text: {source}',
+                                      repr(dict(entry)), source)
+        else:
+            yield 'item', item
+
+
+class _FeedContext:
+    __slots__ = ('feed_url', 'source_name', 'feed_language', 'fetched_at')
+
+    def __init__(self, feed_url, source_name_, feed_language, fetched_at):
+        self.feed_url = feed_url
+        self.source_name = source_name_
+        self.feed_language = feed_language
+        self.fetched_at = fetched_at
+
+
+def entry_to_item(entry, context):
+    """One feedparser entry as a FeedItem dict, or None when it carries nothing identifiable."""
+    guid = _clean(entry.get('id'))
+    link = _clean(entry.get('link'))
+    title = _clean(entry.get('title'))
+    summary = _clean(entry.get('summary'))
+    content = _content_html(entry)
+    if not (guid or link or title or summary or content):
+        return None
+    published_raw = _clean(_first(entry, 'published', 'updated', 'created'))
+    published_at = _struct_to_utc(_first(entry, 'published_parsed', 'updated_parsed', 'created_parsed'))
+    return {
+        'item_id': make_item_id(context.feed_url, guid, link, title, summary),
+        'guid': guid,
+        'url': link,
+        'title': title,
+        'summary': summary,
+        'content': content,
+        'published_raw': published_raw,
+        'published_at': published_at,
+        'authors': entry_authors(entry),
+        'feed_url': context.feed_url,
+        'source_name': context.source_name,
+        'feed_language': context.feed_language,
+        'fetched_at': context.fetched_at,
+    }
+
+
+def entry_authors(entry):
+    """Author names of an entry, in order, without duplicates or e-mail addresses."""
+    names = []
+    for author in entry.get('authors') or []:
+        names.append((author or {}).get('name') or '')
+    if not names and entry.get('author'):
+        names.append(entry.get('author'))
+    result = []
+    for name in names:
+        name = re.sub(r'\S+@\S+', '', name or '').strip(' ()\t\r\n,;')
+        name = re.sub(r'\s+', ' ', name)
+        if name and name not in result:
+            result.append(name)
+    return result
+
+
+def declared_feed_url(feed):
+    """The URL a feed declares for itself: atom:link rel=self, else the channel link."""
+    for link in feed.get('links') or []:
+        if link.get('rel') == 'self' and link.get('href'):
+            return link['href'].strip()
+    link = (feed.get('link') or '').strip()
+    return link or None
+
+
+def source_name(feed, feed_url):
+    """Outlet name: the feed title, else the host of the feed URL."""
+    title = _clean(feed.get('title'))
+    if title:
+        return re.sub(r'\s+', ' ', title)
+    host = urllib.parse.urlsplit(feed_url or '').hostname
+    return host or None
+
+
+def find_entity_declaration(data):
+    """A description of the first XML ENTITY declaration in ``data`` (any common encoding), or None."""
+    for text in _texts_to_scan(data):
+        match = _ENTITY_DECLARATION.search(text)
+        if match:
+            body = match.group('body')
+            kind = ('external entity (SYSTEM/PUBLIC)' if re.search(r'\b(SYSTEM|PUBLIC)\b', body, re.IGNORECASE)
+                    else 'parameter entity' if body.lstrip().startswith('%')
+                    else 'internal entity (expansion risk)')
+            return f'document declares an XML {kind}'
+    return None
+
+
+def _texts_to_scan(data):
+    yield data.decode('latin-1')
+    head = data[:4]
+    if b'\x00' in head or head[:2] in (b'\xff\xfe', b'\xfe\xff'):
+        for codec in ('utf-16-le', 'utf-16-be', 'utf-32-le', 'utf-32-be'):
+            yield data.decode(codec, 'ignore')
+    if head == _EBCDIC_XML_START:
+        yield data.decode('cp037', 'ignore')
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_limited(path, limit):
+    with open(path, 'rb') as raw:
+        magic = raw.read(2)
+        raw.seek(0)
+        stream = gzip.GzipFile(fileobj=raw) if magic == _GZIP_MAGIC else raw
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise _TooLarge(f'more than {limit} bytes{" after gunzip" if magic == _GZIP_MAGIC else ""}')
+    return data
+
+
+def _bozo_problem(parsed):
+    """Text of a parse error that loses data, or None (encoding overrides lose nothing)."""
+    if not parsed.get('bozo'):
+        return None
+    exc = parsed.get('bozo_exception')
+    if isinstance(exc, (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)):
+        return None
+    return f'{exc.__class__.__name__}: {exc}'
+
+
+def _is_truncation(parsed):
+    message = str(parsed.get('bozo_exception') or '').lower()
+    return any(m in message for m in _TRUNCATION_MESSAGES)
+
+
+def _count_closed_entries(text):
+    """Number of closed <item>/<entry> elements; -1 when the text cannot tell."""
+    if text is None:
+        return -1
+    return len(re.findall(r'</(?:\w+:)?(?:item|entry)\s*>', text, re.IGNORECASE))
+
+
+def _decoded(data, encoding):
+    try:
+        return data.decode(encoding or 'utf-8', 'replace')
+    except LookupError:
+        return data.decode('utf-8', 'replace')
+
+
+def _looks_like_html(text, headers):
+    content_type = (_lower_keys(headers) or {}).get('content-type', '')
+    return bool(_HTML_START.search(text[:4096])) or 'text/html' in content_type.lower()
+
+
+def _has_markup(text):
+    return text.lstrip('\ufeff \t\r\n').startswith('<')
+
+
+def _first(entry, *keys):
+    """First present key, read from the plain dict (feedparser's key aliasing warns)."""
+    for key in keys:
+        value = dict.get(entry, key)
+        if value:
+            return value
+    return None
+
+
+def _html_title(text):
+    match = re.search(r'<title[^>]*>(.*?)</title>', text[:8192], re.IGNORECASE | re.DOTALL)
+    return re.sub(r'\s+', ' ', match.group(1)).strip()[:200] if match else 'no title'
+
+
+def _content_html(entry):
+    parts = [c.get('value') for c in entry.get('content') or [] if c.get('value')]
+    return '\n'.join(parts) if parts else None
+
+
+def _language(feed, headers):
+    language = _clean(feed.get('language')) or (_lower_keys(headers) or {}).get('content-language')
+    return language.strip() if language else None
+
+
+def _struct_to_utc(struct):
+    if not struct:
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(calendar.timegm(struct), datetime.timezone.utc)
+    except (OverflowError, ValueError, OSError, TypeError):
+        return None
+
+
+def _as_utc(moment):
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc)
+
+
+def _clean(value):
+    if value is None:
+        return None
+    value = str(value).replace('\x00', '').strip()
+    return value or None
+
+
+def _lower_keys(headers):
+    if not headers:
+        return None
+    return {str(k).lower(): (v.decode('latin-1') if isinstance(v, bytes) else str(v)) for k, v in headers.items()}
+
+
+def _file_url(source):
+    if not source:
+        return 'unknown:'
+    if '://' in source:
+        return source
+    return 'file://' + os.path.abspath(source)
+
+
+def _dead(error, detail, payload, source):
+    return make_dead_letter(STAGE, error, detail, payload=payload, source=source)

@@ -1,0 +1,52 @@
+"""Headline cleaning: entities, whitespace, mojibake, and the outlet suffix (" - Reuters").
+
+Outlet names come from ``data/outlet_title_suffixes.txt``, wire names from ``data/wires.tsv``
+(a removed wire suffix is reported as the story's wire), plus the feed's own source name.
+"""
+import html
+import re
+
+from wirewatch.transforms.normalise.dateline import canonical_wire
+from wirewatch.transforms.normalise.resources import data_lines, data_table
+from wirewatch.transforms.normalise.text import fix_mojibake, html_to_text
+
+_SEPARATOR = r'\s+(?:-|\||–|—|::|:)\s+|\s*\|\s*'
+
+
+def outlet_names(source_name=None):
+    """Lower-cased outlet and wire names that may end a title."""
+    names = {n.lower() for n in data_lines('outlet_title_suffixes.txt')}
+    names.update(alias.lower() for alias, _ in data_table('wires.tsv'))
+    if source_name:
+        names.add(source_name.strip().lower())
+    return names
+
+
+def clean_title(title, source_name=None):
+    """(clean title, wire or None). Removes outlet suffixes repeatedly ("X - Reuters | Yahoo")."""
+    if not title:
+        return '', None
+    text = html_to_text(html.unescape(title)) if '<' in title else html.unescape(title)
+    for _ in range(3):  # a repair can expose another; stop when stable (idempotent)
+        repaired = re.sub(r'\s+', ' ', ''.join(
+            ch for ch in fix_mojibake(text) if ch.isprintable() or ch.isspace())).strip()
+        if repaired == text:
+            break
+        text = repaired
+    names = outlet_names(source_name)
+    wire = None
+    while True:
+        parts = re.split(f'({_SEPARATOR})', text)
+        if len(parts) < 3:
+            break
+        suffix = parts[-1].strip()
+        if suffix.lower() not in names:
+            break
+        wire = wire or canonical_wire(suffix)
+        text = ''.join(parts[:-2]).strip()
+    return text, wire
+
+
+def title_suffix_wire(title):
+    """The wire named by a title suffix (' - Reuters' -> 'Reuters'), else None."""
+    return clean_title(title)[1]
