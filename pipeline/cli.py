@@ -136,10 +136,25 @@ def cmd_run(argv):
 
 def cmd_demo(argv):
     parser = argparse.ArgumentParser(prog='wirewatch demo', description=(
-        'The main job on the bundled sample feeds (pipeline/sample/): the whole pipeline, '
-        'then where the outputs are and a table of the per-country summaries.'))
+        'The main job on the bundled sample feeds (pipeline/sample/). Live by default: starts '
+        'the Pub/Sub emulator, polls the sample over local HTTP, streams until the summaries '
+        'are out, prints them and stops everything. --batch runs `wirewatch run` instead.'))
     parser.add_argument('--output', default='wirewatch-out', help='output directory')
+    parser.add_argument('--batch', action='store_true', help='batch run over the sample files')
+    parser.add_argument('--max-seconds', type=float, default=300,
+                        help='live demo: stop the stream after this long at the latest')
     args, beam_args = parser.parse_known_args(argv)
+    if not args.batch:
+        from wirewatch.pipeline import demo, emulator
+        try:
+            emulator.find_java()
+            emulator.find_emulator()
+        except emulator.EmulatorError as exc:
+            print(f'wirewatch demo: live demo unavailable ({exc}); running the batch demo instead',
+                  file=sys.stderr)
+        else:
+            demo.run_demo(args.output, max_seconds=args.max_seconds)
+            return 0
     return cmd_run(['--input', SAMPLE_DIR, '--output', args.output] + beam_args)
 
 
@@ -207,6 +222,26 @@ def cmd_read(argv):
     return 0
 
 
+def cmd_report(argv):
+    from wirewatch.pipeline.report import render_report
+    parser = argparse.ArgumentParser(prog='wirewatch report', description=(
+        'A self-contained HTML report of the per-country crisis summaries in DIR.'))
+    parser.add_argument('dir', help='an output directory of run/stream (or its summaries/)')
+    parser.add_argument('--html', required=True, help='the HTML file to write')
+    parser.add_argument('--title', default='wirewatch crisis report')
+    args = parser.parse_args(argv)
+    folder = os.path.join(args.dir, 'summaries')
+    summaries = read_records([folder if os.path.isdir(folder) else args.dir])
+    page = render_report(summaries, args.title)
+    try:
+        with open(args.html, 'w', encoding='utf-8') as f:
+            f.write(page)
+    except OSError as exc:
+        raise UsageError(f'cannot write {args.html}: {exc.strerror or exc}')
+    print(f'wirewatch report: {len(summaries)} summaries -> {args.html}')
+    return 0
+
+
 # ----------------------------------------------------------------------- pub/sub
 
 def cmd_emulator(argv):
@@ -219,6 +254,66 @@ def cmd_poll(argv):
     return poller.poll_main(argv)
 
 
+def _full_path(kind, name, project):
+    from wirewatch.pipeline import pubsub
+    if not name or name.startswith('projects/'):
+        return name
+    return (pubsub.topic_path if kind == 'topic' else pubsub.subscription_path)(project, name)
+
+
+def stream_beam_args(args):
+    """Beam flags for the output topics named on the stream command line."""
+    flags = []
+    for flag, name in (('--events_topic', args.events_topic),
+                       ('--summaries_topic', args.summaries_topic),
+                       ('--deadletter_topic', args.deadletter_topic)):
+        if name and name.lower() != 'none':
+            flags += [flag, _full_path('topic', name, args.project)]
+    return flags
+
+
+def add_stream_arguments(parser):
+    from wirewatch.pipeline import pubsub
+    parser.add_argument('--subscription', default=pubsub.ITEMS_SUBSCRIPTION,
+                        help='input subscription (name or projects/P/subscriptions/S)')
+    parser.add_argument('--output', required=True, help='output directory for windowed Avro files')
+    parser.add_argument('--project', default=pubsub.DEFAULT_PROJECT)
+    parser.add_argument('--events-topic', dest='events_topic', default=pubsub.EVENTS_TOPIC,
+                        help="topic for Event messages ('none' to disable)")
+    parser.add_argument('--summaries-topic', dest='summaries_topic', default=pubsub.SUMMARIES_TOPIC)
+    parser.add_argument('--deadletter-topic', dest='deadletter_topic', default=pubsub.DEADLETTER_TOPIC)
+    parser.add_argument('--emulator-host', default=None,
+                        help='Pub/Sub emulator host:port (default: $PUBSUB_EMULATOR_HOST, '
+                             'else localhost:8085 on a local runner)')
+    parser.add_argument('--max-seconds', type=float, default=None,
+                        help='stop after this many seconds (default: run until SIGINT/SIGTERM)')
+
+
+def use_emulator(emulator_host, beam_args):
+    """Point Pub/Sub clients at the emulator when running locally (the contract's default)."""
+    from wirewatch.pipeline import pubsub
+    remote = any(a.startswith('--runner') and 'Dataflow' in a for a in beam_args) or \
+        'DataflowRunner' in beam_args
+    if emulator_host:
+        os.environ['PUBSUB_EMULATOR_HOST'] = emulator_host
+    elif not remote:
+        os.environ.setdefault('PUBSUB_EMULATOR_HOST', pubsub.DEFAULT_EMULATOR_HOST)
+
+
+def cmd_stream(argv):
+    from wirewatch.pipeline.streaming import run_stream
+    parser = argparse.ArgumentParser(prog='wirewatch stream', description=(
+        'Streaming: the same pipeline reading Pub/Sub on the DirectRunner, writing windowed '
+        'Avro files under DIR and Avro messages to the output topics. Stops on SIGINT/SIGTERM.'))
+    add_stream_arguments(parser)
+    args, beam_args = parser.parse_known_args(argv)
+    use_emulator(args.emulator_host, beam_args)
+    output = prepare_output_dir(args.output)
+    run_stream(_full_path('subscription', args.subscription, args.project), output,
+               beam_args + stream_beam_args(args), max_seconds=args.max_seconds)
+    return 0
+
+
 # ----------------------------------------------------------------------- main
 
 COMMANDS = {
@@ -227,6 +322,8 @@ COMMANDS = {
     'read': cmd_read,
     'emulator': cmd_emulator,
     'poll': cmd_poll,
+    'stream': cmd_stream,
+    'report': cmd_report,
 }
 
 

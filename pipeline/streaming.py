@@ -16,16 +16,6 @@ from wirewatch.pipeline.runners import pipeline_options
 from wirewatch.transforms.ingest.sources import ReadFromPubSubItems
 
 
-def subscription_path(name, project):
-    return name if name.startswith('projects/') else f'projects/{project}/subscriptions/{name}'
-
-
-def topic_path(name, project):
-    if not name:
-        return None
-    return name if name.startswith('projects/') else f'projects/{project}/topics/{name}'
-
-
 class StopSignal:
     """Turns SIGINT/SIGTERM into a flag while installed (main thread only)."""
 

@@ -196,3 +196,14 @@ def test_clean_title(raw, title, wire):
 
 def test_feed_source_name_suffix_is_removed():
     assert titles.clean_title('Council votes - Tracker Times', 'Tracker Times') == ('Council votes', None)
+
+
+@pytest.mark.parametrize('raw,source,title', [
+    ('Chiefs fired as toll rises | The Daily Herald', 'The Daily Herald (sample)', 'Chiefs fired as toll rises'),
+    ('President sacks chiefs - Sample Wire', 'Sample Wire Desk', 'President sacks chiefs'),
+    # a one-word or unrelated suffix is part of the headline
+    ('Markets fall - analysis', 'Sample Wire Desk', 'Markets fall - analysis'),
+    ('Storm hits coast - Daily Mail', 'Daily Herald', 'Storm hits coast - Daily Mail'),
+])
+def test_outlet_suffix_named_a_little_differently_is_removed(raw, source, title):
+    assert titles.clean_title(raw, source)[0] == title

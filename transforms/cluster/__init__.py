@@ -19,8 +19,8 @@ from apache_beam.utils.timestamp import Duration
 
 from wirewatch.transforms.cluster.exact import item_identity, split_first_seen, url_identity
 from wirewatch.transforms.cluster.index import BandIndex, Vote, decide_cluster
-from wirewatch.transforms.cluster.similarity import (BANDS, DEFAULT_THRESHOLD, band_keys,
-                                                     fingerprint)
+from wirewatch.transforms.cluster.similarity import (ALL_BANDS, DEFAULT_THRESHOLD, band_keys,
+                                                     fingerprint, for_index)
 
 DUPLICATE_TAG = 'duplicate'
 DEFAULT_TTL_SECONDS = 3 * 86400
@@ -28,6 +28,11 @@ DEFAULT_TTL_SECONDS = 3 * 86400
 
 def _event_seconds(story):
     return story['published_at'].timestamp()
+
+
+def _at_event_time(story):
+    """Re-stamp a story with its publication time: a GroupByKey output carries the window's end."""
+    return beam.window.TimestampedValue(story, _event_seconds(story))
 
 
 # ---------------------------------------------------------------- exact duplicates
@@ -41,10 +46,10 @@ class _KeepFirstOfGroupFn(beam.DoFn):
     def process(self, keyed):
         _, stories = keyed
         first, rest = split_first_seen(stories)
-        yield first
+        yield _at_event_time(first)
         for dup in rest:
             self.duplicates.inc()
-            yield beam.pvalue.TaggedOutput(DUPLICATE_TAG, dup)
+            yield beam.pvalue.TaggedOutput(DUPLICATE_TAG, _at_event_time(dup))
 
 
 class _KeepFirstSeenFn(beam.DoFn):
@@ -107,8 +112,9 @@ class _FingerprintFn(beam.DoFn):
         fp = fingerprint(story['title'], story['text'])
         sid = story['story_id']
         yield beam.pvalue.TaggedOutput('story', (sid, story))
-        for key in band_keys(fp.signature, BANDS):
-            yield key, (sid, _event_seconds(story), fp)
+        member = (sid, _event_seconds(story), for_index(fp))
+        for key in band_keys(fp):
+            yield key, member
 
 
 class _VoteInBandFn(beam.DoFn):
@@ -174,7 +180,7 @@ class _DecideFromGroupFn(beam.DoFn):
             out = _apply_decision(story, list(grouped['votes']))
             if out['duplicate_of']:
                 self.near.inc()
-            yield out
+            yield _at_event_time(out)
 
 
 class _DecideStatefulFn(beam.DoFn):
@@ -195,7 +201,7 @@ class _DecideStatefulFn(beam.DoFn):
         else:
             story_state.write(value)
         story = story_state.read()
-        if story is None or (count.read() or 0) < BANDS:
+        if story is None or (count.read() or 0) < ALL_BANDS:
             return
         out = _apply_decision(story, list(votes.read()))
         story_state.clear()

@@ -22,6 +22,19 @@ def outlet_names(source_name=None):
     return names
 
 
+def _names_source(suffix, source_name):
+    """True when a suffix is the feed's outlet named a little differently: one name starts
+    the other on word boundaries ("Sample Wire" / "Sample Wire Desk", "The Daily Herald" /
+    "The Daily Herald (sample)")."""
+    if not source_name:
+        return False
+    a = re.sub(r'\W+', ' ', suffix.lower()).split()
+    b = re.sub(r'\W+', ' ', source_name.lower()).split()
+    if len(a) < 2 or len(b) < 2:
+        return False
+    return a[:len(b)] == b or b[:len(a)] == a
+
+
 def clean_title(title, source_name=None):
     """(clean title, wire or None). Removes outlet suffixes repeatedly ("X - Reuters | Yahoo")."""
     if not title:
@@ -40,7 +53,7 @@ def clean_title(title, source_name=None):
         if len(parts) < 3:
             break
         suffix = parts[-1].strip()
-        if suffix.lower() not in names:
+        if suffix.lower() not in names and not _names_source(suffix, source_name):
             break
         wire = wire or canonical_wire(suffix)
         text = ''.join(parts[:-2]).strip()

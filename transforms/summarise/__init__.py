@@ -1,24 +1,56 @@
 """Summarise stage: events and stories into per-country, per-window CountrySummary records.
 
 Windows are event time (publication time, UTC), fixed length (daily by default).
-On a stream they fire early on processing time, on time at the watermark, and
-late for each late arrival within the allowed lateness; each summary records
-its pane. Summaries of a country are then graded against that country's own
-baseline of past windows.
+Events and stories are joined per cluster, then grouped per country; each
+summary is graded against that country's own baseline of earlier windows.
+
+Panes on a stream (what ``pane`` and ``is_final`` mean):
+
+- ``EARLY``: fired on processing time (``early_seconds`` after the first
+  unfired data) while the watermark is still inside the window; counts so far.
+  The cluster join's panes reach the country grouping a moment before its
+  watermark does, so that grouping may fire an extra EARLY pane just before
+  the ON_TIME pane, with the same counts.
+- ``ON_TIME``: exactly one per window, when the watermark passes the window end.
+- ``LATE``: one per late arrival within the allowed lateness (watermark past
+  the window end, not past end + allowed lateness).
+- Panes accumulate: every pane carries the window's full counts so far, so a
+  consumer keeps the latest pane of a (country, window) and drops the others.
+- ``is_final``: this is the window's last summary. In batch every summary is
+  final (one ON_TIME pane). On a stream Beam never marks a pane last when late
+  firings are allowed, so this stage closes each window itself: when the
+  watermark passes window end + allowed lateness it emits the window's latest
+  counts once more with ``pane = LATE`` and ``is_final = true``. Every other
+  streaming summary has ``is_final = false``.
+
+Data later than the allowed lateness: on a stream ``RouteTooLate`` turns such
+stories into DeadLetters (stage ``window``, error ``TOO_LATE``) before
+clustering, judging lateness against the wall clock (the DirectRunner's
+Pub/Sub watermark). Anything that still reaches the window after the watermark
+passed end + allowed lateness is dropped by Beam's GroupByKey; the Python
+DirectRunner counts no metric for it (runners with a dropped-due-to-lateness
+counter, such as Dataflow, count it there).
+
+Baselines: a window's alert level is graded against the country's earlier
+windows (``core.apply_baselines``; quiet days count as zero). In batch these
+are all earlier windows; on a stream, every earlier window the watermark has
+passed, at its latest known intensity.
 """
 import datetime
 import json
+import typing
 
 import apache_beam as beam
 from apache_beam.coders import PickleCoder
 from apache_beam.metrics import Metrics
 from apache_beam.transforms import trigger, window
-from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.windowed_value import PaneInfoTiming
 
 from wirewatch.transforms.deadletter import DEAD_LETTER_TAG, make_dead_letter
-from wirewatch.transforms.summarise.core import (alert_level, apply_baselines,
-                                                 cluster_contributions, summarise_country)
+from wirewatch.transforms.summarise.core import (apply_baselines, cluster_contributions,
+                                                 summarise_country)
 
 DAY_SECONDS = 86400
 BASELINE_RING = 28
@@ -110,7 +142,16 @@ class _ContributeFn(beam.DoFn):
 
 
 class _SummariseWindowFn(beam.DoFn):
-    def __init__(self):
+    """One summary per country, window and pane.
+
+    A bounded input fires each window once (its watermark jumps to the end of
+    time), so every batch summary is final; Beam does not mark that pane last
+    (the default trigger never finishes). On a stream a pane is final only if
+    Beam says so; windows are otherwise closed by ``_GradeAndCloseWindowsFn``.
+    """
+
+    def __init__(self, streaming):
+        self.streaming = streaming
         self.summaries = Metrics.counter(self.__class__, 'summaries')
 
     def process(self, keyed, win=beam.DoFn.WindowParam, pane=beam.DoFn.PaneInfoParam):
@@ -119,7 +160,8 @@ class _SummariseWindowFn(beam.DoFn):
         yield summarise_country(
             country, country_name(country), list(contributions),
             _utc(win.start), _utc(win.end),
-            pane=_PANE_NAMES.get(pane.timing, 'ON_TIME'), is_final=bool(pane.is_last))
+            pane=_PANE_NAMES.get(pane.timing, 'ON_TIME'),
+            is_final=bool(pane.is_last) or not self.streaming)
 
 
 class _GradeAllWindowsFn(beam.DoFn):
@@ -133,20 +175,94 @@ class _GradeAllWindowsFn(beam.DoFn):
         yield from apply_baselines(list(summaries), self.window_seconds, BASELINE_RING)
 
 
-class _GradeAgainstBaselineFn(beam.DoFn):
-    """Unbounded path: per country, a bounded ring of past final intensities in state."""
-    HISTORY = ReadModifyWriteStateSpec('history', PickleCoder())
+def grade_against_history(summary, history, window_seconds=DAY_SECONDS, ring=BASELINE_RING):
+    """``summary`` with its alert level graded against ``history`` ({window_start:
+    intensity} of the same country), using only windows that started before it."""
+    earlier = sorted((start, value) for start, value in history.items()
+                     if start < summary['window_start'])[-ring:]
+    past = [{'window_start': start, 'intensity': value, 'killed': None, 'pane': 'ON_TIME',
+             'is_final': True} for start, value in earlier]
+    return apply_baselines(past + [summary], window_seconds, ring)[-1]
 
-    def process(self, keyed, history=beam.DoFn.StateParam(HISTORY)):
+
+_PANE_ORDER = {'EARLY': 0, 'ON_TIME': 1, 'LATE': 2}
+
+
+def pane_rank(summary):
+    """Orders the accumulating panes of one window: later timing, then more content."""
+    return (_PANE_ORDER[summary['pane']], summary['is_final'], summary['articles'],
+            summary['events'])
+
+
+def closing_summary(summary):
+    """The final copy of a window's latest summary, emitted when the window expires."""
+    return dict(summary, pane='LATE', is_final=True)
+
+
+class _GradeAndCloseWindowsFn(beam.DoFn):
+    """Unbounded path, per country: grade each pane against earlier windows and
+    emit each window's closing (``is_final``) summary when it expires.
+
+    State: the latest summary of each open window, and a bounded history of
+    window intensities (windows the watermark has passed).
+    """
+    OPEN = ReadModifyWriteStateSpec('open_windows', PickleCoder())
+    HISTORY = ReadModifyWriteStateSpec('history', PickleCoder())
+    CLOSE = TimerSpec('close', TimeDomain.WATERMARK)
+
+    def __init__(self, window_seconds, lateness_seconds):
+        self.window_seconds = window_seconds
+        self.lateness_seconds = lateness_seconds
+        # earlier windows may still be open when a window is graded: keep them too
+        self.history_size = BASELINE_RING + -(-lateness_seconds // window_seconds) + 2
+        self.closed = Metrics.counter(self.__class__, 'windows_closed')
+
+    def _expiry(self, summary):
+        """Event time (s) after which the window takes no more data (1 ms past the lateness)."""
+        return summary['window_end'].timestamp() + self.lateness_seconds + 0.001
+
+    def _remember(self, history, summary):
+        history = dict(history or {})
+        history[summary['window_start']] = summary['intensity']
+        return dict(sorted(history.items())[-self.history_size:])
+
+    def process(self, keyed, open_windows=beam.DoFn.StateParam(OPEN),
+                history=beam.DoFn.StateParam(HISTORY), close=beam.DoFn.TimerParam(CLOSE)):
         _, summary = keyed
-        past = history.read() or []
-        graded = dict(summary)
-        graded['alert_level'] = alert_level(summary['intensity'], summary['killed'],
-                                            [p for _, p in past])
-        if summary['is_final']:
-            past = sorted(past + [(summary['window_start'], summary['intensity'])])
-            history.write(past[-BASELINE_RING:])
-        yield graded
+        start = summary['window_start']
+        windows = open_windows.read() or {}
+        past = history.read() or {}
+        # panes accumulate: a pane overtaken in transit never replaces a later one
+        if start not in windows or pane_rank(summary) >= pane_rank(windows[start]):
+            if summary['pane'] != 'EARLY':  # the watermark has passed the window end
+                past = self._remember(past, summary)
+                history.write(past)
+            if summary['is_final']:
+                windows.pop(start, None)
+            else:
+                windows[start] = summary
+            open_windows.write(windows)
+            if windows:
+                close.set(min(self._expiry(s) for s in windows.values()))
+        yield grade_against_history(summary, past, self.window_seconds, BASELINE_RING)
+
+    @on_timer(CLOSE)
+    def close_expired_windows(self, fired_at=beam.DoFn.TimestampParam,
+                              open_windows=beam.DoFn.StateParam(OPEN),
+                              history=beam.DoFn.StateParam(HISTORY),
+                              close=beam.DoFn.TimerParam(CLOSE)):
+        windows = open_windows.read() or {}
+        past = history.read() or {}
+        for start in sorted(windows):
+            if self._expiry(windows[start]) <= float(fired_at):
+                final = closing_summary(windows.pop(start))
+                past = self._remember(past, final)
+                self.closed.inc()
+                yield grade_against_history(final, past, self.window_seconds, BASELINE_RING)
+        history.write(past)
+        open_windows.write(windows)
+        if windows:
+            close.set(min(self._expiry(s) for s in windows.values()))
 
 
 class SummariseByCountry(beam.PTransform):
@@ -166,23 +282,28 @@ class SummariseByCountry(beam.PTransform):
 
     def expand(self, inputs):
         events, stories = inputs
+        # one WindowInto for both inputs: Beam compares triggers by identity
+        # (AfterProcessingTime has no __eq__) when CoGroupByKey flattens them
+        windowing = self._windowing()
         keyed_events = (events
-                        | 'WindowEvents' >> self._windowing()
+                        | 'WindowEvents' >> windowing
                         | 'KeyEventsByCluster' >> beam.Map(lambda e: (e['cluster_id'], e)))
         keyed_stories = (stories
-                         | 'WindowStories' >> self._windowing()
+                         | 'WindowStories' >> windowing
                          | 'KeyStoriesByCluster' >> beam.Map(
                              lambda s: (s['cluster_id'], story_brief(s))))
         summaries = ({'events': keyed_events, 'stories': keyed_stories}
                      | 'GroupByCluster' >> beam.CoGroupByKey()
                      | 'ContributionsByCountry' >> beam.ParDo(_ContributeFn())
                      | 'GroupByCountry' >> beam.GroupByKey()
-                     | 'SummariseWindow' >> beam.ParDo(_SummariseWindowFn()))
+                     | 'SummariseWindow' >> beam.ParDo(_SummariseWindowFn(self.streaming)))
         by_country = (summaries
                       | 'ToGlobalWindow' >> beam.WindowInto(window.GlobalWindows())
-                      | 'KeyByCountry' >> beam.Map(lambda s: (s['country'], s)))
+                      | 'KeyByCountry' >> beam.Map(lambda s: (s['country'], s)).with_output_types(
+                          typing.Tuple[str, typing.Dict[str, typing.Any]]))
         if self.streaming:
-            return by_country | 'GradeAgainstBaseline' >> beam.ParDo(_GradeAgainstBaselineFn())
+            return by_country | 'GradeAndCloseWindows' >> beam.ParDo(
+                _GradeAndCloseWindowsFn(self.window_seconds, self.lateness_seconds))
         return (by_country
                 | 'GroupCountryHistory' >> beam.GroupByKey()
                 | 'GradeAgainstBaseline' >> beam.ParDo(_GradeAllWindowsFn(self.window_seconds)))

@@ -1,0 +1,50 @@
+"""Count parsing: numbers tied to human nouns, vague quantities, things that are not people."""
+import pytest
+
+from wirewatch.transforms.extract.counts import find_counts, parse_number
+
+
+@pytest.fixture(scope='module')
+def nlp():
+    from wirewatch.transforms.extract.nlp import load_nlp
+    return load_nlp()
+
+
+@pytest.mark.parametrize('text, value', [
+    ('164', 164), ('6,044', 6044), ('at least 12', 12), ('more than 300', 300), ('some 300', 300),
+    ('two dozen', 24), ('a dozen', 12), ('twenty-five', 25), ('one hundred and twenty', 120),
+    ('1.5 million', 1500000), ('three', 3),
+    ('thousands', None), ('dozens', None), ('hundreds', None), ('about', None), ('', None),
+])
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+def _counts(nlp, sentence):
+    doc = nlp(sentence)
+    return {(c.category, c.value) for c in find_counts(doc, lambda t: t.ent_type_ == 'NORP' and t.tag_ == 'NNPS')}
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    ('According to local media, 164 people were killed in clashes with security forces.', {('killed', 164)}),
+    ('According to the police, 6,044 people were also arrested.', {('arrested', 6044)}),
+    ('At least 12 protesters were injured.', {('injured', 12)}),
+    ('Police arrested two dozen demonstrators.', {('arrested', 24)}),
+    ('Five soldiers and three civilians were killed in the attack.', {('killed', 8)}),
+    ('The blast killed 12 and wounded 30.', {('killed', 12), ('injured', 30)}),
+    ('About 2,000 protesters gathered outside parliament.', {('crowd_size', 2000)}),
+    ('The clashes left 7 people dead.', {('killed', 7)}),
+    ('15 of the protesters were detained.', {('arrested', 15)}),
+])
+def test_counts_tied_to_human_nouns(nlp, sentence, expected):
+    assert _counts(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize('sentence', [
+    'Thousands of people have since been arrested.',
+    'Supermarket chain Magnum said 15 of its 68 stores had been looted.',
+    'Police seized 40 rifles and 3 trucks.',
+    'The 2 men met in 2021 to discuss trade.',
+])
+def test_no_count(nlp, sentence):
+    assert _counts(nlp, sentence) == set()

@@ -1,0 +1,119 @@
+"""Gazetteer lookups, its data files, and the spaCy gazetteer component."""
+import pycountry
+import pytest
+
+from wirewatch.transforms.extract.gazetteer import ADMIN1, CITY, COUNTRY, Gazetteer, fold
+from wirewatch.transforms.extract.lexicon import load_data
+
+
+@pytest.fixture(scope='module')
+def gaz():
+    return Gazetteer.load()
+
+
+@pytest.mark.parametrize('text, iso3, precision', [
+    ('Kazakhstan', 'KAZ', COUNTRY),
+    ('the United States', 'USA', COUNTRY),
+    ('U.S.', 'USA', COUNTRY),
+    ('US', 'USA', COUNTRY),
+    ('Britain', 'GBR', COUNTRY),
+    ('UK', 'GBR', COUNTRY),
+    ('Russia', 'RUS', COUNTRY),
+    ('South Korea', 'KOR', COUNTRY),
+    ('North Korea', 'PRK', COUNTRY),
+    ('Iran', 'IRN', COUNTRY),
+    ('Syria', 'SYR', COUNTRY),
+    ('Bilorussia', 'BLR', COUNTRY),
+    ('Ivory Coast', 'CIV', COUNTRY),
+    ("Côte d'Ivoire", 'CIV', COUNTRY),
+    ('Moscow', 'RUS', CITY),
+    ('Washington', 'USA', CITY),
+    ('ALMATY', 'KAZ', CITY),
+    ('Almaty', 'KAZ', CITY),
+    ('New York', 'USA', CITY),
+    ('California', 'USA', ADMIN1),
+])
+def test_resolve(gaz, text, iso3, precision):
+    place = gaz.resolve(text)
+    assert place is not None
+    assert (place.iso3, place.precision) == (iso3, precision)
+
+
+def test_city_has_coordinates_and_admin1(gaz):
+    almaty = gaz.resolve('Almaty')
+    assert almaty.admin1 and almaty.admin1.startswith('KZ.')
+    assert 43 < almaty.lat < 44 and 76 < almaty.lon < 78
+    assert almaty.as_location()['precision'] == 'CITY'
+
+
+def test_lowercase_pronoun_is_not_a_country(gaz):
+    assert gaz.resolve('us') is None
+    assert gaz.resolve('') is None
+    assert gaz.resolve('Nowhereville') is None
+
+
+def test_ambiguous_city_prefers_most_populous_then_article_context(gaz):
+    assert gaz.resolve('Tripoli').iso3 == 'LBY'
+    assert gaz.resolve('Tripoli', context_countries=['LBN']).iso3 == 'LBN'
+    assert gaz.resolve('Hyderabad').iso3 == 'IND'
+    assert gaz.resolve('Hyderabad', context_countries={'PAK'}).iso3 == 'PAK'
+    # a small namesake in the article's country does not beat a world capital
+    assert gaz.resolve('Paris', context_countries={'USA'}).iso3 == 'FRA'
+
+
+def test_state_wins_over_country_only_in_us_context(gaz):
+    assert gaz.resolve('Georgia').iso3 == 'GEO'
+    assert gaz.resolve('Georgia', context_countries={'USA'}).precision == ADMIN1
+
+
+@pytest.mark.parametrize('word, iso3', [
+    ('Russian', 'RUS'), ('Russians', 'RUS'), ('Kazakh', 'KAZ'), ('Kazakhs', 'KAZ'), ('American', 'USA'),
+    ('British', 'GBR'), ('Ukrainian', 'UKR'), ('Israeli', 'ISR'), ('Israelis', 'ISR'), ('Palestinian', 'PSE'),
+    ('South Korean', 'KOR'), ('Turkish', 'TUR'), ('Kyrgyz', 'KGZ'), ('nothing', None), ('Paris', None),
+])
+def test_demonym_country(gaz, word, iso3):
+    assert gaz.demonym_country(word) == iso3
+
+
+def test_country_name(gaz):
+    assert gaz.country_name('KAZ') == 'Kazakhstan'
+    assert gaz.country_name('XXX') is None
+
+
+def test_fold():
+    assert fold("the Côte d’Ivoire's") == "cote d'ivoire"
+    assert fold('U.S.') == 'u.s.'
+    assert fold('Kazakhstan.') == 'kazakhstan'
+
+
+def test_data_files_use_known_iso3_codes(gaz):
+    demonyms = load_data('demonyms')['demonyms']
+    aliases = load_data('country_aliases')['aliases']
+    assert len(demonyms) >= 190
+    unknown = {code for code in list(demonyms.values()) + list(aliases.values()) if gaz.country(code) is None}
+    assert unknown == set()
+
+
+def test_demonyms_cover_most_sovereign_countries():
+    covered = set(load_data('demonyms')['demonyms'].values())
+    assert len(covered & {c.alpha_3 for c in pycountry.countries}) >= 190
+
+
+def test_gazetteer_component_tags_places_and_demonyms():
+    from wirewatch.transforms.extract.nlp import load_nlp
+    doc = load_nlp()('Kazakh President Tokaev said Moscow sent troops to Almaty and Kazakhstan, '
+                     'while Michael Jordan visited Jordan.')
+    ents = {(e.text, e.label_, e.id_) for e in doc.ents}
+    assert ('Kazakh', 'NORP', 'KAZ') in ents
+    assert ('Kazakhstan', 'GPE', 'KAZ') in ents
+    assert any(t == 'Moscow' and label == 'GPE' and key.startswith('city:') for t, label, key in ents)
+    assert any(t == 'Almaty' and label == 'GPE' for t, label, _ in ents)
+    assert ('Jordan', 'GPE', 'JOR') in ents
+    assert any(t == 'Michael Jordan' and label == 'PERSON' for t, label, _ in ents)
+    assert doc[0].ent_id_ == 'KAZ'
+
+
+def test_model_is_loaded_once():
+    from wirewatch.transforms.extract.nlp import load_nlp
+    assert load_nlp() is load_nlp()
+    assert 'wirewatch_gazetteer' in load_nlp().pipe_names

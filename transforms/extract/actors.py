@@ -1,0 +1,166 @@
+"""Actor coding: the noun phrase, its sector (data/actors.json) and its country.
+
+Country comes from a demonym, country, capital or other place inside the phrase or
+its of/for-phrase ('Russian troops' -> RUS, 'Moscow' -> RUS, 'the president of
+Kazakhstan' -> KAZ), from a named actor (Kremlin -> RUS), or, for clearly domestic
+actors (police, authorities, protesters), from the article's main country.
+"""
+import functools
+
+from wirewatch.transforms.extract.lexicon import load_data
+
+UNKNOWN_SECTOR = 'UNK'
+ENTITY_ACTOR_LABELS = ('PERSON', 'ORG', 'GPE', 'NORP')
+# Dependents that belong to an actor's name ('the Kazakh President Tokaev', 'riot police').
+NAME_DEPS = ('det', 'compound', 'amod', 'nummod', 'poss', 'nmod', 'quantmod', 'case', 'punct', 'advmod', 'npadvmod')
+FOLLOWED_PREPS = ('of', 'for')
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon():
+    data = load_data('actors')
+    return {
+        'phrases': {tuple(k.split()): v for k, v in data['phrases'].items()},
+        'words': data['words'],
+        'named': {k.lower(): v for k, v in data['named'].items()},
+        'domestic': frozenset(data['domestic']),
+        'partitive': frozenset(data['partitive']),
+        'government_places': data['government_places'],
+        'no_actor': frozenset(load_data('grammar')['no_actor_pronouns']),
+        'human': frozenset(load_data('counts')['human_nouns']),
+    }
+
+
+def sector_for_words(lemmas, head_is_name=True):
+    """The sector of a phrase given its lemmas ('riot police' -> COP), else UNK.
+
+    Multiword phrases first, then the head (last word), then -- when the head is a
+    name or a person ('Kazakh President Tokaev', 'police officers') -- the modifiers
+    right to left; 'government offices' stays UNK.
+    """
+    lex = _lexicon()
+    lemmas = [w.lower() for w in lemmas]
+    for size in (3, 2):
+        for i in range(len(lemmas) - size, -1, -1):
+            phrase = lex['phrases'].get(tuple(lemmas[i:i + size]))
+            if phrase:
+                return phrase
+    if lemmas and lemmas[-1] in lex['words']:
+        return lex['words'][lemmas[-1]]
+    if not head_is_name:
+        return UNKNOWN_SECTOR
+    for lemma in reversed(lemmas[:-1]):
+        if lemma in lex['words']:
+            return lex['words'][lemma]
+    return UNKNOWN_SECTOR
+
+
+class ActorCoder:
+    """Codes the actor rooted at a token, given the article's context."""
+
+    def __init__(self, gazetteer):
+        self.gazetteer = gazetteer
+
+    def code(self, token, main_country=None, context_countries=()):
+        """The Event ``Actor`` record for the phrase headed by ``token``, or None if it is no actor."""
+        lex = _lexicon()
+        if token.lower_ in lex['no_actor'] or token.pos_ in ('PRON',) and token.lower_ not in ('we', 'they'):
+            return None
+        span = actor_span(token)
+        name = _clean_name(span)
+        if not name:
+            return None
+        named = self._named(span)
+        lemmas = [t.lemma_ for t in span if not t.is_punct and t.dep_ != 'det' and t.i <= token.i]
+        head_is_name = token.pos_ == 'PROPN' or token.ent_type_ in ENTITY_ACTOR_LABELS \
+            or token.lemma_.lower() in lex['human']
+        sector = named[0] if named else sector_for_words(lemmas, head_is_name)
+        country = named[1] if named and named[1] else self._country_in(span, context_countries)
+        followed = [c for p in span.root.children if p.dep_ == 'prep' and p.lower_ in FOLLOWED_PREPS
+                    for c in p.children if c.dep_ == 'pobj']
+        for obj in followed:
+            inner = actor_span(obj)
+            if sector == UNKNOWN_SECTOR:
+                sector = sector_for_words([t.lemma_ for t in inner if not t.is_punct and t.i <= obj.i])
+            if country is None:
+                country = self._country_in(inner, context_countries)
+        place_like = token.ent_type_ == 'GPE' or (token.ent_id_ and token.ent_type_ in ('GPE', 'LOC'))
+        if sector == UNKNOWN_SECTOR and place_like:
+            sector = lex['government_places']  # 'Moscow sent troops', 'the United States said'
+        if sector == UNKNOWN_SECTOR and token.ent_type_ == 'NORP':
+            sector = 'CVL'  # 'Russians'
+        if sector == UNKNOWN_SECTOR and token.ent_type_ not in ENTITY_ACTOR_LABELS and not named:
+            return None  # 'the deployment', 'buildings': not an actor
+        all_lemmas = [t.lemma_ for t in span if not t.is_punct and t.dep_ != 'det']
+        if country is None and main_country and self._is_domestic(all_lemmas):
+            country = main_country
+        return {'name': name, 'sector': sector, 'country': country}
+
+    def _named(self, span):
+        lex = _lexicon()
+        for ent in span.ents:
+            hit = lex['named'].get(ent.text.lower().removeprefix('the '))
+            if hit:
+                return hit
+        for size in range(len(span), 0, -1):
+            for i in range(0, len(span) - size + 1):
+                hit = lex['named'].get(span[i:i + size].text.lower())
+                if hit:
+                    return hit
+        return None
+
+    def _country_in(self, span, context_countries=()):
+        for ent in span.ents:
+            if ent.label_ == 'NORP':
+                iso3 = self.gazetteer.demonym_country(ent.text)
+                if iso3:
+                    return iso3
+            elif ent.label_ in ('GPE', 'LOC'):
+                place = self.gazetteer.resolve(ent.text, context_countries)
+                if place:
+                    return place.iso3
+        for t in span:
+            iso3 = self.gazetteer.demonym_country(t.text) if t.text[:1].isupper() else None
+            if iso3:
+                return iso3
+        return None
+
+    @staticmethod
+    def _is_domestic(lemmas):
+        lex = _lexicon()
+        words = [w.lower() for w in lemmas]
+        pairs = {' '.join(words[i:i + 2]) for i in range(len(words) - 1)}
+        return bool(pairs & lex['domestic']) or (bool(words) and words[-1] in lex['domestic'])
+
+
+def actor_span(token):
+    """The name span of the phrase headed by ``token`` (with partitives: 'thousands of people')."""
+    lex = _lexicon()
+    left = [t.i for t in _name_dependents(token)]
+    start = min(left + [token.i])
+    end = max(left + [token.i]) + 1
+    if token.lemma_.lower() in lex['partitive'] or token.like_num:
+        for prep in token.children:
+            if prep.dep_ == 'prep' and prep.lower_ == 'of':
+                for obj in prep.children:
+                    if obj.dep_ == 'pobj':
+                        end = max(end, max(t.i for t in _name_dependents(obj)) + 1 if list(_name_dependents(obj)) else obj.i + 1, obj.i + 1)
+    return token.doc[start:end]
+
+
+def _name_dependents(token):
+    for child in token.children:
+        if child.dep_ in NAME_DEPS or (child.dep_ == 'appos' and child.ent_type_ == 'PERSON'):
+            yield child
+            yield from _name_dependents(child)
+
+
+def _clean_name(span):
+    tokens = list(span)
+    while tokens and (tokens[0].dep_ == 'det' or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    if not tokens:
+        return ''
+    return span.doc[tokens[0].i:tokens[-1].i + 1].text

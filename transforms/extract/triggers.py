@@ -1,0 +1,281 @@
+"""Trigger matching and argument finding on a dependency parse.
+
+A trigger is a verb or noun whose lemma is in data/triggers.json, optionally with a
+required dependent ('send' + 'troops', 'open' + 'fire', 'set' on 'fire'). Arguments
+come from the parse: subject and object of an active verb, the agent (or the other
+side of 'clashes with ...') and the subject of a passive one, of/by/with-phrases and
+possessives of a noun, and the subject of a light verb ('protesters staged a rally').
+Grammar cue words live in data/grammar.json.
+"""
+import dataclasses
+import functools
+
+from wirewatch.transforms.extract.lexicon import load_data
+
+# Dependents that can complete a multiword trigger ('open fire', 'crack down', 'hunger strike').
+WITH_DEPS = ('dobj', 'nsubjpass', 'attr', 'compound', 'amod', 'prt', 'oprd', 'dative', 'nmod',
+             'npadvmod', 'acomp', 'advmod', 'nsubj', 'pobj')
+VERB_POS = ('VERB',)
+NOUN_POS = ('NOUN', 'PROPN')
+
+
+@dataclasses.dataclass
+class TriggerMatch:
+    """One trigger in a sentence: its head ``token``, lexicon ``entry`` and all its tokens."""
+    token: object
+    entry: dict
+    tokens: list
+
+    @property
+    def text(self):
+        return ' '.join(t.text for t in sorted(self.tokens, key=lambda t: t.i))
+
+    @property
+    def is_noun(self):
+        return self.token.pos_ in NOUN_POS
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar():
+    data = load_data('grammar')
+    return {key: (frozenset(value) if isinstance(value, list) else value) for key, value in data.items()
+            if not key.startswith('_')}
+
+
+class TriggerLexicon:
+    """The trigger lexicon, indexed by lemma (entries with a required dependent first)."""
+
+    def __init__(self, entries=None):
+        entries = entries if entries is not None else load_data('triggers')['triggers']
+        self.by_lemma = {}
+        for entry in entries:
+            self.by_lemma.setdefault(entry['lemma'], []).append(entry)
+        for options in self.by_lemma.values():
+            options.sort(key=lambda e: 'with' not in e)
+        self.noun_lemmas = frozenset(e['lemma'] for e in entries if set(e['pos']) & set(NOUN_POS))
+
+    @classmethod
+    @functools.lru_cache(maxsize=1)
+    def load(cls):
+        return cls()
+
+    def find(self, sent):
+        """All :class:`TriggerMatch` in a sentence, in order; a required dependent is consumed."""
+        found, consumed = {}, set()
+        for specific in (True, False):
+            for token in sent:
+                if token.i in found or token.i in consumed:
+                    continue
+                match = self._match(token, specific)
+                if match:
+                    found[token.i] = match
+                    consumed.update(t.i for t in match.tokens if t.i != token.i)
+        return [found[i] for i in sorted(found) if i not in consumed]
+
+    def _match(self, token, specific):
+        if token.pos_ not in VERB_POS + NOUN_POS:
+            return None
+        options = self.by_lemma.get(token.lemma_.lower()) or self.by_lemma.get(token.lower_)
+        for entry in options or ():
+            if ('with' in entry) != specific or token.pos_ not in _pos_names(entry['pos']):
+                continue
+            if entry.get('lowercase') and not token.text.islower():
+                continue
+            dependents = list(_dependents(token))
+            if any(d.lemma_.lower() in entry.get('unless', ()) for d in dependents):
+                continue
+            if token.pos_ in NOUN_POS and token.dep_ == 'compound' and not specific:
+                continue  # 'protest leaders' is about leaders
+            if specific:
+                hit = next((d for d in dependents if d.lemma_.lower() in entry['with'] or d.lower_ in entry['with']), None)
+                if hit is None:
+                    continue
+                return TriggerMatch(token, entry, [token, hit])
+            return TriggerMatch(token, entry, [token])
+        return None
+
+
+def _pos_names(pos):
+    return set(pos) | ({'PROPN'} if 'NOUN' in pos else set())
+
+
+def _dependents(token):
+    for child in token.children:
+        if child.dep_ in WITH_DEPS:
+            yield child
+        if child.dep_ == 'dobj':  # 'accused the president of treason'
+            yield from (g for p in child.children if p.dep_ == 'prep' for g in p.children if g.dep_ == 'pobj')
+        if child.dep_ in ('prep', 'agent'):
+            yield child
+            for grandchild in child.children:
+                if grandchild.dep_ == 'pobj':
+                    yield grandchild
+                    yield from (g for g in grandchild.children if g.dep_ == 'compound')
+
+
+# --- negation and modality --------------------------------------------------------
+
+def polarity(match):
+    """Confidence factor for the trigger's mood: None when negated ('did not attack'), else 0..1."""
+    g = _grammar()
+    token = match.token
+    verb = governing_verb(token)
+    if any(c.dep_ == 'neg' for c in token.children):
+        return None
+    if match.is_noun and any(c.dep_ == 'det' and c.lower_ in g['negation_determiners'] for c in token.children):
+        return None
+    if token.dep_ in ('pobj', 'pcomp') and token.head.lower_ in g['negation_prepositions']:
+        return None  # 'without warning'
+    if verb is not None and verb.i != token.i and token.dep_ in ('dobj', 'nsubjpass', 'attr') \
+            and any(c.dep_ == 'neg' for c in verb.children):
+        return None
+    factor = 1.0
+    for node in [n for n in (token, verb) if n is not None][:2]:
+        for child in node.children:
+            if child.dep_ == 'aux' and child.tag_ == 'MD':
+                factor *= g['modal_factors'].get(child.lower_, 0.7)
+        infinitive = any(c.dep_ == 'aux' and c.lower_ == 'to' for c in node.children)
+        if infinitive:
+            factor *= g['infinitive_factor']
+        if (node.dep_ == 'xcomp' or infinitive) and node.head.lemma_.lower() in g['hypothetical_governors']:
+            factor *= g['hypothetical_factor']  # 'authorized the police to open fire'
+        if any(c.dep_ == 'mark' and c.lower_ in g['conditional_marks'] for c in node.children):
+            factor *= g['conditional_factor']
+        if verb is None or verb.i == token.i:
+            break
+    return factor
+
+
+def governing_verb(token):
+    """The nearest verb at or above ``token`` (the token itself for a verb)."""
+    node = token
+    for _ in range(4):
+        if node.pos_ in ('VERB', 'AUX'):
+            return node
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+# --- arguments ---------------------------------------------------------------------
+
+def find_arguments(match, lexicon):
+    """(actor1 token, actor2 token) of a trigger; either may be None."""
+    if match.is_noun:
+        actor1, actor2 = _noun_arguments(match.token, match.entry)
+    else:
+        actor1, actor2 = _verb_arguments(match.token)
+    skip = {t.i for t in match.tokens}
+    actor1 = _through_event_noun(actor1, lexicon, skip)
+    actor2 = _through_event_noun(actor2, lexicon, skip)
+    if actor1 is not None and actor2 is not None and actor1.i == actor2.i:
+        actor2 = None
+    return actor1, actor2
+
+
+def _child(token, *deps):
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
+def _pobj(token, prepositions, dep=('prep', 'agent')):
+    for child in token.children:
+        if child.dep_ in dep and child.lower_ in prepositions:
+            obj = _child(child, 'pobj')
+            if obj is not None:
+                return obj
+    return None
+
+
+def _subject(verb, depth=0):
+    g = _grammar()
+    subj = _child(verb, 'nsubj')
+    if subj is not None and subj.lower_ in g['relative_pronouns'] and verb.dep_ == 'relcl':
+        return verb.head
+    if subj is not None or depth > 3:
+        return subj
+    infinitive = any(c.dep_ == 'aux' and c.lower_ == 'to' for c in verb.children)
+    if verb.dep_ == 'xcomp' or (verb.dep_ == 'advcl' and infinitive):
+        controller = _child(verb.head, 'dobj')  # 'authorized the police to open fire'
+        return controller if controller is not None else _subject(verb.head, depth + 1)
+    if verb.dep_ in ('conj', 'advcl') and verb.head.pos_ in ('VERB', 'AUX'):
+        return _subject(verb.head, depth + 1)
+    if verb.dep_ == 'acl' and verb.tag_ == 'VBG':
+        return verb.head  # 'police firing tear gas'
+    return None
+
+
+def _is_passive(verb):
+    if any(c.dep_ in ('nsubjpass', 'auxpass') for c in verb.children):
+        return True
+    if verb.tag_ != 'VBN' or any(c.dep_ == 'aux' for c in verb.children):
+        return False
+    # 'vehicles set on fire', headline-style 'Massimov arrested on Saturday'
+    return verb.dep_ in ('acl', 'ROOT') or (verb.dep_ == 'conj' and _is_passive(verb.head))
+
+
+def _verb_arguments(verb):
+    g = _grammar()
+    if _is_passive(verb):
+        patient = _child(verb, 'nsubjpass', 'nsubj')
+        if patient is not None and patient.lower_ in g['relative_pronouns'] and verb.dep_ == 'relcl':
+            patient = verb.head
+        if patient is None and verb.dep_ in ('acl', 'relcl'):
+            patient = verb.head  # 'vehicles set on fire'
+        agent = _pobj(verb, g['agent_prepositions']) or _partner_in_setting(verb)
+        return agent, patient
+    actor1 = _subject(verb)
+    actor2 = _child(verb, 'dobj')
+    if actor2 is None:
+        actor2 = _pobj(verb, g['target_prepositions']) or _pobj(verb, g['partner_prepositions'])
+    return actor1, actor2
+
+
+def _partner_in_setting(verb):
+    """'killed in clashes with security forces' -> security forces."""
+    g = _grammar()
+    for child in verb.children:
+        if child.dep_ == 'prep' and child.lower_ in g['setting_prepositions']:
+            setting = _child(child, 'pobj')
+            if setting is not None:
+                partner = _pobj(setting, g['partner_prepositions'] | g['agent_prepositions'])
+                if partner is not None:
+                    return partner
+    return None
+
+
+def _noun_arguments(noun, entry):
+    g = _grammar()
+    slots = {'actor1': None, 'actor2': None}
+
+    def put(role, token):
+        if token is not None and slots[role] is None:
+            slots[role] = token
+
+    put('actor1', _pobj(noun, g['agent_prepositions']))
+    between = _pobj(noun, {'between'})
+    if between is not None:
+        put('actor1', between)
+        put('actor2', _child(between, 'conj'))
+    put(entry.get('poss', 'actor1'), _child(noun, 'poss'))
+    put(entry.get('of', 'actor1'), _pobj(noun, {'of'}))
+    put('actor2', _pobj(noun, g['target_prepositions']))
+    put('actor2', _pobj(noun, g['partner_prepositions']))
+    for child in noun.children:
+        if child.dep_ in ('amod', 'compound') and child.ent_type_ in ('NORP', 'GPE'):
+            put('actor1', child)  # 'Russian deployment'
+    if noun.dep_ in ('dobj', 'attr') and noun.head.lemma_.lower() in g['light_verbs']:
+        put('actor1', _subject(noun.head))  # 'protesters staged a rally'
+    if noun.dep_ == 'pobj' and noun.head.head.pos_ == 'VERB' and noun.head.head.lemma_.lower() in ('take', 'join'):
+        put('actor1', _subject(noun.head.head))  # 'took part in protests'
+    return slots['actor1'], slots['actor2']
+
+
+def _through_event_noun(token, lexicon, skip):
+    """'criticized the deployment of Russian troops': the actor is the troops, not the deployment."""
+    if token is None or token.i in skip:
+        return None if token is None or token.i in skip else token
+    if token.pos_ in NOUN_POS and token.lemma_.lower() in lexicon.noun_lemmas:
+        inner = _pobj(token, {'of', 'by'}) or _child(token, 'poss')
+        return inner
+    return token
