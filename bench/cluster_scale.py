@@ -90,6 +90,7 @@ class StreamGenerator:
         return bisect.bisect_left(self.cum, self.rng.random() * self.cum[-1])
 
     def _story(self, sid, title, text, source, origin):
+        self.clock = round(self.clock, 3)
         published = dt.datetime.fromtimestamp(self.clock, UTC)
         url = f'https://{source}.example/{sid}'
         return {
@@ -342,10 +343,10 @@ def run_beam(items, ttl, seed):
         batch = stories[start:start + BATCH]
         stream.add_elements([beam.window.TimestampedValue(s, s['published_at'].timestamp())
                              for s in batch])
-        stream.advance_watermark_to(Timestamp(batch[-1]['published_at'].timestamp()))
+        stream.advance_watermark_to(Timestamp(micros=int(batch[-1]['published_at'].timestamp() * 1000) * 1000))
     stream.advance_watermark_to_infinity()
     out_path = os.path.join('/tmp', f'cluster_scale_beam_{os.getpid()}.jsonl')
-    options = PipelineOptions()
+    options = PipelineOptions([])
     options.view_as(StandardOptions).streaming = True
     started = time.time()
     with TestPipeline(runner='BundleBasedDirectRunner', options=options) as p:

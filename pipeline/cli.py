@@ -56,8 +56,9 @@ def run_batch(inputs, output, beam_args=()):
     started = datetime.datetime.now(datetime.timezone.utc)
     pipeline = build_pipeline(options, ReadFeedFiles(list(inputs)), started_at=started)
     pipeline.run().wait_until_finish()
-    with open(os.path.join(output, '_MANIFEST.json'), encoding='utf-8') as f:
-        return json.load(f)
+    from apache_beam.io.filesystems import FileSystems
+    with FileSystems.open(FileSystems.join(output, '_MANIFEST.json')) as f:
+        return json.loads(f.read().decode('utf-8'))
 
 
 def read_records(paths):
@@ -126,8 +127,8 @@ def cmd_run(argv):
     args, beam_args = parser.parse_known_args(argv)
     inputs = args.input or [SAMPLE_DIR]
     manifest = run_batch(inputs, args.output, beam_args)
-    output = os.path.abspath(args.output)
-    if args.quiet:
+    output = args.output if '://' in args.output else os.path.abspath(args.output)
+    if args.quiet or '://' in output:
         print(os.path.join(output, '_MANIFEST.json'))
     else:
         print_run_report(output, manifest)

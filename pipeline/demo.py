@@ -168,7 +168,7 @@ def run_demo(output, max_seconds=300, early_seconds=5, quiet_seconds=25, log=pri
                 summary = poll_feeds(urls, project=pubsub.DEFAULT_PROJECT,
                                      state_path=os.path.join(workdir, 'poller-state.json'),
                                      once=True, deadletter_topic=pubsub.DEADLETTER_TOPIC,
-                                     emulator_host=host, say=lambda m: log('  poll: ' + m))
+                                     emulator_host=host, say=lambda m: log('  ' + m))
             log(f'  polled: {summary.line()}')
             watcher = SummaryWatcher(
                 pubsub.subscription_path(pubsub.DEFAULT_PROJECT, f'{pubsub.SUMMARIES_TOPIC}-sub'),

@@ -20,7 +20,7 @@ class WirewatchOptions(PipelineOptions):
                             help='Event-time TTL of exact and near-duplicate state.')
         parser.add_argument('--near_duplicate_threshold', type=float, default=None,
                             help='Estimated Jaccard similarity above which stories cluster.')
-        parser.add_argument('--file_flush_seconds', type=int, default=30,
+        parser.add_argument('--file_flush_seconds', type=int, default=10,
                             help='Streaming: write buffered records to new Avro files this often.')
         parser.add_argument('--events_topic', default=None,
                             help='Streaming: Pub/Sub topic for Event messages (projects/P/topics/T).')
@@ -28,5 +28,9 @@ class WirewatchOptions(PipelineOptions):
                             help='Streaming: Pub/Sub topic for CountrySummary messages.')
         parser.add_argument('--deadletter_topic', default=None,
                             help='Streaming: Pub/Sub topic for DeadLetter messages.')
+        parser.add_argument('--pubsub_id_label', default=None,
+                            help='Dataflow only: message attribute Pub/Sub deduplicates on '
+                                 '(e.g. item_id). The local runners refuse it; the pipeline '
+                                 'deduplicates items itself either way.')
         parser.add_argument('--extract_batch_size', type=int, default=32,
                             help='Stories per spaCy nlp.pipe batch.')

@@ -41,7 +41,9 @@ def run_stream(subscription, output, beam_args=(), max_seconds=None, until=None,
     Returns the reason it stopped ('signal', 'timeout', 'condition').
     """
     options = pipeline_options(list(beam_args) + ['--output', output], streaming=True)
-    pipeline = build_pipeline(options, ReadFromPubSubItems(subscription))
+    from wirewatch.pipeline.options import WirewatchOptions
+    id_label = options.view_as(WirewatchOptions).pubsub_id_label
+    pipeline = build_pipeline(options, ReadFromPubSubItems(subscription, id_label=id_label))
     started = time.monotonic()
     with StopSignal() as stop:
         result = pipeline.run()

@@ -9,7 +9,8 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.utils.timestamp import Timestamp
 
 from factories import make_story
-from wirewatch.transforms.cluster import Cluster
+from wirewatch.transforms.cluster import Cluster, _VoteInBandStatefulFn
+from wirewatch.transforms.cluster.similarity import fingerprint
 
 RUNNER = 'BundleBasedDirectRunner'
 LEAD = ('Security forces fired tear gas at thousands of protesters who marched on the '
@@ -81,3 +82,85 @@ def test_streaming_cluster_matches_batch_and_forgets_after_ttl():
                               ('d', 'd', None), ('c2', 'c2', None)]), label='clusters')
         assert_that(dups | 'D' >> beam.Map(lambda s: s['story_id']), equal_to(['a2', 'a3']),
                     label='exact')
+
+
+def test_streaming_copy_in_a_later_window_joins_the_cluster_within_the_ttl():
+    """State is per band key in the global window: a copy a day and a half later still clusters."""
+    day = 86400
+    original = make_story('e', 'Police fire tear gas at parliament protest', LEAD,
+                          source='WireOne', published=T0)
+    copy = make_story('f', 'Tear gas fired as protesters march on parliament', LEAD,
+                      source='PaperTwo', published=T0 + dt.timedelta(hours=36))
+    other = make_story('g', 'Central bank raises interest rates', OTHER, source='WireOne',
+                       published=T0 + dt.timedelta(hours=37))
+    stream = (TestStream()
+              .add_elements([beam.window.TimestampedValue(original, T0.timestamp())])
+              .advance_watermark_to(Timestamp(T0.timestamp() + day))
+              .add_elements([beam.window.TimestampedValue(s, s['published_at'].timestamp())
+                             for s in (copy, other)])
+              .advance_watermark_to_infinity())
+    with TestPipeline(runner=RUNNER, options=_stream_options()) as p:
+        clustered, _ = p | stream | Cluster(streaming=True, ttl_seconds=3 * day)
+        per_day = (clustered
+                   | 'Daily' >> beam.WindowInto(beam.window.FixedWindows(day))
+                   | 'WithWindow' >> beam.Map(
+                       lambda s, w=beam.DoFn.WindowParam: (int(w.start), _summary(s))))
+        day0 = int(T0.timestamp()) // day * day
+        assert_that(per_day, equal_to([(day0, ('e', 'e', None)), (day0 + day, ('f', 'e', 'e')),
+                                       (day0 + day, ('g', 'g', None))]))
+
+
+def test_batch_title_only_feeds_merge_copies_but_not_templates():
+    titles = [('n1', 'Suicide bomber kills 12 in Nigeria church', 0),
+              ('p1', 'Suicide bomber kills 21 in NW Pakistan', 5),
+              ('n2', 'Nigeria church suicide bombing kills 12', 9),
+              ('q1', 'Earthquake of magnitude 6.1 strikes off Japan', 12),
+              ('q2', 'Earthquake of magnitude 6.1 strikes off Chile', 20)]
+    stories = [make_story(sid, title, '', source=f'Feed{i}',
+                          published=T0 + dt.timedelta(minutes=minutes))
+               for i, (sid, title, minutes) in enumerate(titles)]
+    with TestPipeline(runner=RUNNER) as p:
+        clustered, _ = p | beam.Create(stories) | Cluster()
+        assert_that(clustered | beam.Map(_summary),
+                    equal_to([('n1', 'n1', None), ('p1', 'p1', None), ('n2', 'n1', 'n1'),
+                              ('q1', 'q1', None), ('q2', 'q2', None)]))
+
+
+class _FakeState:
+    def __init__(self):
+        self.value = None
+
+    def read(self):
+        return self.value
+
+    def write(self, value):
+        self.value = value
+
+    def clear(self):
+        self.value = None
+
+
+class _FakeTimer:
+    def __init__(self):
+        self.at = None
+
+    def set(self, at):
+        self.at = at
+
+
+def test_band_state_is_emptied_when_its_watermark_timer_fires():
+    """The stateful band DoFn: the timer goes to newest + TTL and firing it clears the key."""
+    fn = _VoteInBandStatefulFn(ttl=3600, threshold=0.5)
+    state, timer = _FakeState(), _FakeTimer()
+    first = fingerprint('Police fire tear gas at parliament protest', LEAD)
+    copy = fingerprint('Tear gas fired as protesters march on parliament', LEAD)
+    t = T0.timestamp()
+    list(fn.process(('h0:k', ('a', t, first)), ts=Timestamp(t), state=state, expiry=timer))
+    votes = list(fn.process(('h0:k', ('b', t + 600, copy)), ts=Timestamp(t + 600),
+                            state=state, expiry=timer))
+    assert votes[0][1].match_story_id == 'a'
+    assert timer.at == Timestamp(t + 600 + 3600)
+    fn.expire(fire=Timestamp(t + 3600 + 300), state=state)     # only 'a' is a TTL old
+    assert [e.story_id for e in state.read()] == ['b']
+    fn.expire(fire=timer.at, state=state)
+    assert state.read() is None

@@ -13,6 +13,7 @@ import sys
 from apache_beam.options.pipeline_options import GoogleCloudOptions
 
 from wirewatch.pipeline.build import build_pipeline
+from wirewatch.pipeline.options import WirewatchOptions
 from wirewatch.pipeline.pubsub import subscription_path
 from wirewatch.pipeline.runners import pipeline_options
 from wirewatch.transforms.ingest import ReadFeedFiles
@@ -47,7 +48,9 @@ def build(argv):
     project = options.view_as(GoogleCloudOptions).project
     if not args.subscription.startswith('projects/') and not project:
         parser.error('--subscription needs the form projects/P/subscriptions/S, or --project')
-    return build_pipeline(options, ReadFromPubSubItems(subscription_path(project, args.subscription)))
+    id_label = options.view_as(WirewatchOptions).pubsub_id_label
+    return build_pipeline(options, ReadFromPubSubItems(subscription_path(project, args.subscription),
+                                                       id_label=id_label))
 
 
 def main(argv=None):

@@ -10,7 +10,7 @@ import dataclasses
 from wirewatch.transforms.cluster.similarity import similarity_decision, DEFAULT_THRESHOLD
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Entry:
     """A story as a band remembers it."""
     story_id: str
@@ -19,7 +19,7 @@ class Entry:
     fp: object           # similarity.Fingerprint
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Vote:
     """A band's answer for one story: the best earlier match, or no match."""
     story_id: str
@@ -60,8 +60,11 @@ class BandIndex:
         return vote
 
     def expire(self, watermark):
-        """Forget entries older than ``watermark - ttl``; returns how many were dropped."""
-        keep = [e for e in self.entries if e.ts >= watermark - self.ttl]
+        """Forget entries at least ``ttl`` older than ``watermark``; returns how many were dropped.
+
+        The band's timer fires at its newest entry + ttl, so then the band is emptied.
+        """
+        keep = [e for e in self.entries if e.ts > watermark - self.ttl]
         dropped = len(self.entries) - len(keep)
         self.entries = keep
         return dropped

@@ -77,7 +77,7 @@ _MAX_PHRASE = 4
 _STEM = snowballstemmer.stemmer('english')
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Fingerprint:
     """What the near-duplicate index keeps per story (small and picklable)."""
     signature: bytes            # NUM_PERM 16-bit MinHash values over title + lead shingles
@@ -114,7 +114,10 @@ def stem(word):
 
 
 def _fold(text):
-    text = unicodedata.normalize('NFKD', text or '')
+    text = text or ''
+    if text.isascii():
+        return text
+    text = unicodedata.normalize('NFKD', text)
     text = ''.join(ch for ch in text if not unicodedata.combining(ch))
     return text.replace('’', "'").replace('‘', "'")
 
@@ -308,8 +311,10 @@ def shingles(title, text, size=SHINGLE_SIZE, lead_words=LEAD_WORDS):
     story still share most of the lead and different stories with a shared
     headline template share little beyond it.
     """
-    title_words = _content_words(title)
-    lead = _content_words(text)[:lead_words]
+    return _shingles(_content_words(title), _content_words(text)[:lead_words], size)
+
+
+def _shingles(title_words, lead, size=SHINGLE_SIZE):
     out = set(title_words)
     for seq in (title_words, lead):
         if len(seq) < size:
@@ -338,19 +343,26 @@ def _lead(text):
     return (text or '')[:LEAD_WORDS * 20].strip()
 
 
+def _title_only(title, body, body_words):
+    return len(body_words) < MIN_TEXT_WORDS or body == (title or '').strip()
+
+
 def is_title_only(title, text):
     """True when the text adds nothing usable beyond the title."""
     body = _lead(text)
-    return len(_content_words(body)) < MIN_TEXT_WORDS or body == (title or '').strip()
+    return _title_only(title, body, _content_words(body))
 
 
 def fingerprint(title, text, num_perm=NUM_PERM):
     """The story's Fingerprint (deterministic across processes and machines)."""
     title = title or ''
-    title_only = is_title_only(title, text)
+    body = _lead(text)
+    lead = _content_words(body)
+    title_only = _title_only(title, body, lead)
     facts = headline_facts(title)
+    text_shingles = _shingles(_content_words(title), [] if title_only else lead[:LEAD_WORDS])
     return Fingerprint(
-        signature=_minhash(shingles(title, '' if title_only else _lead(text)), num_perm),
+        signature=_minhash(text_shingles, num_perm),
         title_signature=_minhash(facts.terms, TITLE_NUM_PERM),
         terms=facts.terms, numbers=facts.numbers, weekdays=facts.weekdays,
         places=facts.places, names=facts.names, polarity=facts.polarity,

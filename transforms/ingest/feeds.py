@@ -75,9 +75,31 @@ def expand_inputs(paths):
     return sorted(found)
 
 
+def _is_remote(path):
+    """gs://, s3:// ... paths go through Beam's FileSystems (Dataflow reads from buckets)."""
+    return '://' in path and not path.startswith('file://')
+
+
+def _expand_remote(path):
+    from apache_beam.io.filesystems import FileSystems
+    pattern = path if glob.has_magic(path) else path.rstrip('/') + '/**' if not \
+        os.path.splitext(path)[1] else path
+    try:
+        results = FileSystems.match([pattern])
+    except Exception:  # a missing bucket or object: nothing matches, reported by the caller
+        return []
+    return sorted(m.path for r in results for m in r.metadata_list)
+
+
 def expand_input(path):
-    """Sorted files for one path, directory or glob (empty when nothing matches)."""
+    """Sorted files for one path, directory or glob (empty when nothing matches).
+
+    Local paths are walked directly; remote ones (gs://...) are matched with
+    Beam's FileSystems: a pattern, a file, or (no extension) a folder prefix.
+    """
     path = os.fspath(path)
+    if _is_remote(path):
+        return _expand_remote(path)
     if glob.has_magic(path):
         candidates = glob.glob(path, recursive=True)
     else:
@@ -103,7 +125,7 @@ def read_feed_file(path, fetched_at=None, feed_url=None, max_feed_bytes=DEFAULT_
     source = os.fspath(path)
     try:
         if fetched_at is None:
-            fetched_at = datetime.datetime.fromtimestamp(os.path.getmtime(source), datetime.timezone.utc)
+            fetched_at = _modified_at(source)
         data = _read_limited(source, max_feed_bytes)
     except _TooLarge as exc:
         yield 'deadletter', _dead('FEED_TOO_LARGE', f'{source}: {exc}', None, source)
@@ -277,8 +299,24 @@ class _TooLarge(Exception):
     pass
 
 
+def _modified_at(path):
+    if _is_remote(path):
+        from apache_beam.io.filesystems import FileSystems
+        seconds = FileSystems.match([path])[0].metadata_list[0].last_updated_in_seconds
+    else:
+        seconds = os.path.getmtime(path)
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+
+
+def _open_binary(path):
+    if _is_remote(path):
+        from apache_beam.io.filesystems import FileSystems
+        return FileSystems.open(path, compression_type='uncompressed')
+    return open(path, 'rb')
+
+
 def _read_limited(path, limit):
-    with open(path, 'rb') as raw:
+    with _open_binary(path) as raw:
         magic = raw.read(2)
         raw.seek(0)
         stream = gzip.GzipFile(fileobj=raw) if magic == _GZIP_MAGIC else raw

@@ -45,16 +45,18 @@ class _DecodeMessageFn(beam.DoFn):
 class ReadFromPubSubItems(beam.PTransform):
     """FeedItems from a Pub/Sub subscription; event time from the ``published_at`` attribute."""
 
-    def __init__(self, subscription, timestamp_attribute='published_at'):
+    def __init__(self, subscription, timestamp_attribute='published_at', id_label=None):
         super().__init__()
         self.subscription = subscription
         self.timestamp_attribute = timestamp_attribute
+        self.id_label = id_label
 
     def expand(self, pbegin):
+        extra = {'id_label': self.id_label} if self.id_label else {}
         result = (pbegin
                   | 'ReadPubSub' >> beam.io.ReadFromPubSub(
                       subscription=self.subscription, with_attributes=True,
-                      timestamp_attribute=self.timestamp_attribute)
+                      timestamp_attribute=self.timestamp_attribute, **extra)
                   | 'DecodeFeedItem' >> beam.ParDo(
                       _DecodeMessageFn(self.subscription)).with_outputs(DEAD_LETTER_TAG, main='items'))
         return result.items, result[DEAD_LETTER_TAG]

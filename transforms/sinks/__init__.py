@@ -72,23 +72,29 @@ class ValidateRecords(beam.PTransform):
 class WriteAvroFiles(beam.PTransform):
     """Records of one type into ``<output>/<folder>/*.avro``.
 
-    On a stream, records are flushed every ``flush_seconds`` of processing time
-    into new files, so every pane (early ones included) reaches disk promptly.
+    On a stream, records are flushed into new files every ``flush_seconds`` of
+    processing time, or as soon as ``flush_count`` records are waiting, so every
+    pane (early ones included) reaches disk promptly. Summaries use a count of 1:
+    each pane is written when it fires.
     """
 
-    def __init__(self, output_dir, record_type, streaming=False, flush_seconds=30):
+    def __init__(self, output_dir, record_type, streaming=False, flush_seconds=10,
+                 flush_count=None):
         super().__init__()
         self.output_dir = output_dir
         self.record_type = record_type
         self.streaming = streaming
         self.flush_seconds = flush_seconds
+        self.flush_count = flush_count or (1 if record_type == 'CountrySummary' else 1000)
 
     def expand(self, records):
         folder = OUTPUT_FOLDERS[self.record_type]
         if self.streaming:
             records = records | 'FlushEvery' >> beam.WindowInto(
                 window.GlobalWindows(),
-                trigger=trigger.Repeatedly(trigger.AfterProcessingTime(self.flush_seconds)),
+                trigger=trigger.Repeatedly(trigger.AfterAny(
+                    trigger.AfterCount(self.flush_count),
+                    trigger.AfterProcessingTime(self.flush_seconds))),
                 accumulation_mode=trigger.AccumulationMode.DISCARDING)
         record_type = self.record_type
         return records | 'WriteAvro' >> fileio.WriteToFiles(
