@@ -13,6 +13,7 @@ from wirewatch.transforms.extract.lexicon import load_data
 
 CATEGORIES = ('killed', 'injured', 'arrested', 'crowd_size')
 MAX_AVRO_INT = 2 ** 31 - 1
+_NOT_COUNT_ENTITIES = frozenset({'DATE', 'TIME', 'MONEY', 'PERCENT', 'ORDINAL', 'QUANTITY'})
 _WORD = re.compile(r'\d[\d,]*(?:\.\d+)?|[a-z]+')
 
 
@@ -105,9 +106,19 @@ def _is_human(token, lex, is_demonym):
     return token.lemma_.lower() in lex['human'] or token.lower_ in lex['human'] or is_demonym(token)
 
 
+def looks_like_year(token):
+    """'2019', '1990s' (four digits, no comma, 1800-2100) or a number spaCy tags as a date."""
+    if token.ent_type_ in _NOT_COUNT_ENTITIES:
+        return True
+    text = token.text.rstrip('s')
+    return len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2100
+
+
 def _is_bare_number(token, lex):
-    """'killed 12', 'at least 12 were killed' -- but not '15 of its 68 stores'."""
+    """'killed 12', 'at least 12 were killed' -- but not '15 of its 68 stores', nor 'killed in 2019'."""
     if not (token.like_num or token.lower_ in lex['units']) or token.dep_ not in ('nsubj', 'nsubjpass', 'dobj', 'pobj'):
+        return False
+    if looks_like_year(token):
         return False
     of_objects = [g for c in token.children if c.lower_ == 'of' for g in c.children if g.dep_ == 'pobj']
     return not of_objects
@@ -116,7 +127,7 @@ def _is_bare_number(token, lex):
 def _number_of(noun, lex):
     for child in noun.children:
         if child.dep_ == 'nummod':
-            return parse_number(_phrase(child))
+            return None if looks_like_year(child) else parse_number(_phrase(child))
     head = noun.head
     if noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.i != noun.i:
         quantity = head.head
