@@ -7,7 +7,7 @@ WW      = $(VENV)/bin/wirewatch
 OUT    ?= wirewatch-out
 CORPUS ?= ../shared/corpus
 
-.PHONY: install demo batch-demo test test-all slow bench eval clean
+.PHONY: install demo batch-demo test slow corpus-run corpus-normalise clean
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ test: install
 ## Slow tests over ../shared/corpus (skipped cleanly when it is absent).
 slow: install
 	$(PY) -m pytest -q -m slow
+
+## Issue 4's corpus run: the whole pipeline over the shared corpus (about 7 minutes).
+corpus-run: install
+	$(WW) run --output corpus-out --input $(CORPUS)/feeds/outlets-2020-05 \
+	  $(CORPUS)/feeds/broken-captures $(CORPUS)/feeds/wires-2026 \
+	  $(CORPUS)/fixtures/feedparser/illformed $(CORPUS)/fixtures/feedparser/encoding
+
+## Normalisation alone over the corpus, per folder (pure functions, no Beam).
+corpus-normalise: install
+	$(PY) bench/corpus_normalise.py $(CORPUS)
 
 clean:
 	rm -rf $(OUT) build dist *.egg-info .pytest_cache
