@@ -285,3 +285,18 @@ def test_trigger_lexicon_follows_cameo2plover():
                 mapping.setdefault(m.group(1), set()).add(m.group(2))
     for entry in load_data('triggers')['triggers']:
         assert entry['event_type'] in mapping[entry['cameo_code']], entry
+
+
+@pytest.mark.parametrize('sentence', [
+    'Emotions were raw over a pandemic that has killed more than 100,000 people across the country.',
+    'The toll passed 100,000 people killed in the pandemic.',
+    'Floods and landslides killed 1,200 people on the island last year.',
+    'A bus crash killed 14 people on the coastal highway.',
+])
+def test_deaths_from_disease_disasters_and_accidents_are_not_assaults(extractor, sentence):
+    assert not [e for e in events_of(extractor, sentence) if e['event_type'] == 'ASSAULT']
+
+
+def test_killings_by_people_are_still_assaults(extractor):
+    events = events_of(extractor, 'Gunmen killed 12 villagers in an attack on the village.')
+    assert any(e['event_type'] == 'ASSAULT' and e['killed'] == 12 for e in events)

@@ -12,7 +12,7 @@ from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import resolve_event_date
 from wirewatch.transforms.extract.gazetteer import Gazetteer
 from wirewatch.transforms.extract.lexicon import load_data
-from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, polarity
+from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, grammar, polarity
 
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
 MAX_TEXT_CHARS = 100_000
@@ -96,6 +96,8 @@ class EventExtractor:
             return None
         entry = match.entry
         actor1_token, actor2_token = find_arguments(match, self.triggers)
+        if entry['event_type'] == 'ASSAULT' and caused_by_hazard(match.token, actor1_token):
+            return None
         actor1 = self._actor(actor1_token, context)
         actor2 = self._actor(actor2_token, context)
         if actor1 and actor2 and actor1['name'] == actor2['name']:
@@ -191,6 +193,24 @@ class EventExtractor:
         if mention.category in self._exclusive:
             return None
         return by_distance[0] if by_distance else None
+
+
+def caused_by_hazard(trigger, agent):
+    """True when a killing is done by a pandemic, a disaster or an accident, not by people:
+    "a pandemic that has killed 100,000", "floods killed 12", "100,000 killed in the pandemic"."""
+    causes = grammar()["non_violent_causes"]
+    candidates = [agent] if agent is not None else []
+    if trigger.dep_ == 'relcl':
+        candidates.append(trigger.head)
+    for child in trigger.children:
+        if child.dep_ in ('prep', 'agent') and child.lower_ in ('in', 'by', 'from', 'during'):
+            candidates.extend(c for c in child.children if c.dep_ == 'pobj')
+    for token in candidates:
+        words = {token.lemma_.lower(), token.lower_}
+        words.update(c.lower_ for c in token.children if c.dep_ == 'compound')
+        if words & causes:
+            return True
+    return False
 
 
 def merge_events(events):

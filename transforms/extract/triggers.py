@@ -36,7 +36,7 @@ class TriggerMatch:
 
 
 @functools.lru_cache(maxsize=1)
-def _grammar():
+def grammar():
     data = load_data('grammar')
     return {key: (frozenset(value) if isinstance(value, list) else value) for key, value in data.items()
             if not key.startswith('_')}
@@ -117,7 +117,7 @@ def _dependents(token):
 
 def polarity(match):
     """Confidence factor for the trigger's mood: None when negated ('did not attack'), else 0..1."""
-    g = _grammar()
+    g = grammar()
     token = match.token
     verb = governing_verb(token)
     if any(c.dep_ == 'neg' for c in token.children):
@@ -188,7 +188,7 @@ def _pobj(token, prepositions, dep=('prep', 'agent')):
 
 
 def _subject(verb, depth=0):
-    g = _grammar()
+    g = grammar()
     subj = _child(verb, 'nsubj')
     if subj is not None and subj.lower_ in g['relative_pronouns'] and verb.dep_ == 'relcl':
         return verb.head
@@ -215,7 +215,7 @@ def _is_passive(verb):
 
 
 def _verb_arguments(verb):
-    g = _grammar()
+    g = grammar()
     if _is_passive(verb):
         patient = _child(verb, 'nsubjpass', 'nsubj')
         if patient is not None and patient.lower_ in g['relative_pronouns'] and verb.dep_ == 'relcl':
@@ -233,7 +233,7 @@ def _verb_arguments(verb):
 
 def _partner_in_setting(verb):
     """'killed in clashes with security forces' -> security forces."""
-    g = _grammar()
+    g = grammar()
     for child in verb.children:
         if child.dep_ == 'prep' and child.lower_ in g['setting_prepositions']:
             setting = _child(child, 'pobj')
@@ -245,7 +245,7 @@ def _partner_in_setting(verb):
 
 
 def _noun_arguments(noun, entry):
-    g = _grammar()
+    g = grammar()
     slots = {'actor1': None, 'actor2': None}
 
     def put(role, token):
