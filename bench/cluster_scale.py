@@ -16,10 +16,12 @@ same pure functions and the same per-key state layout as the stateful DoFns
 (exact dedup per item id, then per canonical URL, each key forgotten by a
 watermark timer at first-seen + TTL; one pickled ``BandIndex`` entry list per
 LSH band key, as ``PickleCoder`` stores it, re-pickled on every element, with a
-watermark timer at newest + TTL that drops expired entries), and watermark
+watermark timer at the oldest entry + TTL that drops expired entries and moves on
+to the next oldest), and watermark
 timers fired in order as the watermark advances after every batch. It runs
 twice in two child processes, with the TTL and with the TTL disabled (100
-years), and reports RSS and live state at the checkpoints and the ratio.
+years; by default only the first 100k items, ``--compare-items``, to save time),
+and reports RSS and live state at the checkpoints and the ratio.
 
 ``--beam`` runs the real ``Cluster(streaming=True)`` on a TestStream
 (BundleBasedDirectRunner, watermark advanced after every batch) and compares
@@ -214,7 +216,7 @@ class StreamingClusterSimulation:
             votes.append(index.offer(sid, ts, stored))
             self.live_entries += len(index.entries) - before
             self.bands[key] = index.entries
-            self.band_timers.set(key, max(e.ts for e in index.entries) + self.ttl)
+            self.band_timers.set(key, index.oldest_ts() + self.ttl)
         cluster_id, duplicate_of, _ = decide_cluster(sid, votes)
         self.duplicates_near += duplicate_of is not None
         self.decisions[sid] = (cluster_id, duplicate_of)
@@ -228,6 +230,7 @@ class StreamingClusterSimulation:
             self.live_entries -= index.expire(when)
             if index.entries:
                 self.bands[key] = index.entries
+                self.band_timers.set(key, index.oldest_ts() + self.ttl)
             else:
                 del self.bands[key]
 
@@ -303,12 +306,12 @@ def _child(args, queue):
     queue.put(run_simulation(*args))
 
 
-def run_both(items, ttl, checkpoints, seed):
+def run_both(items, compare_items, ttl, checkpoints, seed):
     """The simulation with the TTL and with the TTL disabled, each in its own process (own RSS)."""
     ctx = multiprocessing.get_context('spawn')
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_child, args=((items, t, checkpoints, seed), queue))
-             for t in (ttl, NO_TTL_SECONDS)]
+    runs = ((items, ttl), (compare_items, NO_TTL_SECONDS))
+    procs = [ctx.Process(target=_child, args=((n, t, checkpoints, seed), queue)) for n, t in runs]
     for p in procs:
         p.start()
     results = [queue.get() for _ in procs]
@@ -366,6 +369,8 @@ def main(argv=None):
     parser.add_argument('--items', type=int, default=200000)
     parser.add_argument('--ttl-days', type=float, default=3.0)
     parser.add_argument('--seed', type=int, default=7)
+    parser.add_argument('--compare-items', type=int, default=100000,
+                        help='items for the run with the TTL disabled (it grows; capped to save time)')
     parser.add_argument('--beam', action='store_true',
                         help='run the real pipeline on the DirectRunner and compare with the simulation')
     parser.add_argument('--json', help='write the report as JSON to this path')
@@ -387,17 +392,22 @@ def main(argv=None):
     else:
         checkpoints = sorted({c for c in (10000, 50000, 100000, 150000, 200000, args.items)
                               if c <= args.items})
-        with_ttl, without = run_both(args.items, ttl, set(checkpoints), args.seed)
+        compare_items = min(args.items, args.compare_items)
+        with_ttl, without = run_both(args.items, compare_items, ttl, set(checkpoints), args.seed)
         report['simulation'] = {'with_ttl': with_ttl, 'ttl_disabled': without}
         print(f'SIMULATION of Cluster(streaming=True), {args.items} items, TTL {args.ttl_days} days '
               f'vs disabled (separate processes)')
         print(f"{'items':>7} {'days':>6} | {'RSS MB':>7} {'entries':>9} {'keys':>8} {'state MB':>8}"
               f" | {'RSS MB':>7} {'entries':>9} {'keys':>8} {'state MB':>8} | RSS ratio")
-        for a, b in zip(with_ttl['checkpoints'], without['checkpoints']):
-            print(f"{a['items']:>7} {a['event_days']:>6} | {a['rss_mb']:>7} {a['live_band_entries']:>9} "
-                  f"{a['live_band_keys']:>8} {a['pickled_band_state_mb']:>8} | {b['rss_mb']:>7} "
-                  f"{b['live_band_entries']:>9} {b['live_band_keys']:>8} {b['pickled_band_state_mb']:>8} | "
-                  f"{b['rss_mb'] / a['rss_mb']:.2f}")
+        disabled = {b['items']: b for b in without['checkpoints']}
+        for a in with_ttl['checkpoints']:
+            row = (f"{a['items']:>7} {a['event_days']:>6} | {a['rss_mb']:>7} {a['live_band_entries']:>9} "
+                   f"{a['live_band_keys']:>8} {a['pickled_band_state_mb']:>8} |")
+            b = disabled.get(a['items'])
+            if b:
+                row += (f" {b['rss_mb']:>7} {b['live_band_entries']:>9} {b['live_band_keys']:>8} "
+                        f"{b['pickled_band_state_mb']:>8} | {b['rss_mb'] / a['rss_mb']:.2f}")
+            print(row)
         last = with_ttl['checkpoints'][-1]
         print(f"with TTL: {last['duplicates_exact']} exact, {last['duplicates_near']} near duplicates, "
               f"{last['seconds']} s; peak RSS {last['peak_rss_mb']} MB; "

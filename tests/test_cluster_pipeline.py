@@ -148,19 +148,32 @@ class _FakeTimer:
         self.at = at
 
 
-def test_band_state_is_emptied_when_its_watermark_timer_fires():
-    """The stateful band DoFn: the timer goes to newest + TTL and firing it clears the key."""
+def test_band_state_is_emptied_when_its_watermark_timers_fire():
+    """The stateful band DoFn: the timer follows the oldest entry + TTL; firing drops expired entries."""
     fn = _VoteInBandStatefulFn(ttl=3600, threshold=0.5)
     state, timer = _FakeState(), _FakeTimer()
     first = fingerprint('Police fire tear gas at parliament protest', LEAD)
     copy = fingerprint('Tear gas fired as protesters march on parliament', LEAD)
     t = T0.timestamp()
-    list(fn.process(('h0:k', ('a', t, first)), ts=Timestamp(t), state=state, expiry=timer))
-    votes = list(fn.process(('h0:k', ('b', t + 600, copy)), ts=Timestamp(t + 600),
-                            state=state, expiry=timer))
+    list(fn.process(('h0:k', ('a', t, first)), state=state, expiry=timer))
+    votes = list(fn.process(('h0:k', ('b', t + 600, copy)), state=state, expiry=timer))
     assert votes[0][1].match_story_id == 'a'
-    assert timer.at == Timestamp(t + 600 + 3600)
-    fn.expire(fire=Timestamp(t + 3600 + 300), state=state)     # only 'a' is a TTL old
+    assert timer.at == Timestamp(t + 3600)
+    fn.expire(fire=timer.at, state=state, expiry=timer)         # 'a' is a TTL old
     assert [e.story_id for e in state.read()] == ['b']
-    fn.expire(fire=timer.at, state=state)
+    assert timer.at == Timestamp(t + 600 + 3600)
+    fn.expire(fire=timer.at, state=state, expiry=timer)
     assert state.read() is None
+
+
+def test_batch_exact_reingests_keep_the_fuller_text_whatever_the_file_times():
+    from wirewatch.transforms.cluster.exact import split_first_seen
+    full = make_story('x', 'Title', LEAD, published=T0)
+    short = dict(full, text=LEAD[:80])
+    for order in ([full, short], [short, full]):
+        first, rest = split_first_seen(order)
+        assert first['text'] == LEAD and rest[0]['text'] == LEAD[:80]
+    later = dict(full, ingested_at=full['ingested_at'] + dt.timedelta(hours=1))
+    assert split_first_seen([short, later])[0] is later
+    earlier_published = dict(short, published_at=T0 - dt.timedelta(hours=1))
+    assert split_first_seen([full, earlier_published])[0] is earlier_published

@@ -158,3 +158,11 @@ def test_decision_prefers_highest_similarity_then_earliest():
              Vote('s', 'z', 'cz', 1.0, 0.9)]
     assert decide_cluster('s', votes) == ('cz', 'cz', 0.9)
     assert decide_cluster('s', [Vote('s')]) == ('s', None, None)
+
+
+def test_hot_band_keeps_only_its_newest_entries():
+    fp = fingerprint('A title here', '')
+    index = BandIndex(ttl=10 ** 6, max_entries=3)
+    for i in range(5):
+        index.offer(f's{i}', 1000.0 + i, fp)
+    assert [e.story_id for e in index.entries] == ['s2', 's3', 's4']

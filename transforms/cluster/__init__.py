@@ -15,7 +15,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import (BagStateSpec, ReadModifyWriteStateSpec,
                                               TimerSpec, on_timer)
-from apache_beam.utils.timestamp import Duration
+from apache_beam.utils.timestamp import Duration, Timestamp
 
 from wirewatch.transforms.cluster.exact import item_identity, split_first_seen, url_identity
 from wirewatch.transforms.cluster.index import BandIndex, Vote, decide_cluster
@@ -132,7 +132,11 @@ class _VoteInBandFn(beam.DoFn):
 
 
 class _VoteInBandStatefulFn(beam.DoFn):
-    """Unbounded path: the band's index lives in state and expires on an event-time timer."""
+    """Unbounded path: the band's index lives in state; each entry expires a TTL after its event time.
+
+    The watermark timer is kept at the oldest entry + TTL; when it fires, expired
+    entries are dropped and the timer moves to the next oldest (or the key is cleared).
+    """
     INDEX = ReadModifyWriteStateSpec('index', PickleCoder())
     EXPIRY = TimerSpec('expiry', TimeDomain.WATERMARK)
 
@@ -141,24 +145,28 @@ class _VoteInBandStatefulFn(beam.DoFn):
         self.threshold = threshold
         self.expired = Metrics.counter(self.__class__, 'band_entries_expired')
 
-    def process(self, keyed, ts=beam.DoFn.TimestampParam,
-                state=beam.DoFn.StateParam(INDEX), expiry=beam.DoFn.TimerParam(EXPIRY)):
+    def process(self, keyed, state=beam.DoFn.StateParam(INDEX),
+                expiry=beam.DoFn.TimerParam(EXPIRY)):
         _, (sid, seconds, fp) = keyed
         index = BandIndex(state.read() or (), ttl=self.ttl, threshold=self.threshold)
         vote = index.offer(sid, seconds, fp)
         state.write(index.entries)
-        newest = max(e.ts for e in index.entries)
-        expiry.set(beam.utils.timestamp.Timestamp(newest) + Duration(seconds=self.ttl))
+        expiry.set(self._expiry_time(index))
         yield sid, vote
 
     @on_timer(EXPIRY)
-    def expire(self, fire=beam.DoFn.TimestampParam, state=beam.DoFn.StateParam(INDEX)):
+    def expire(self, fire=beam.DoFn.TimestampParam, state=beam.DoFn.StateParam(INDEX),
+               expiry=beam.DoFn.TimerParam(EXPIRY)):
         index = BandIndex(state.read() or (), ttl=self.ttl)
         self.expired.inc(index.expire(float(fire.micros) / 1e6))
         if index.entries:
             state.write(index.entries)
+            expiry.set(self._expiry_time(index))
         else:
             state.clear()
+
+    def _expiry_time(self, index):
+        return Timestamp(index.oldest_ts()) + Duration(seconds=self.ttl)
 
 
 def _apply_decision(story, votes):

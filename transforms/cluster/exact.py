@@ -17,8 +17,12 @@ def url_identity(story):
 
 
 def first_seen_order(story):
-    """Sort key: earliest publication, then earliest ingest, then id (deterministic)."""
-    return (story['published_at'], story['ingested_at'], story['story_id'])
+    """Sort key for a backfill: earliest publication, then the fuller text, then the earliest
+    ingest, URL and id. Snapshot files carry no trustworthy fetch time (a copied or checked-out
+    file's mtime is arbitrary), so among re-ingests of one item the most complete version wins;
+    a stream keeps the first seen instead."""
+    return (story['published_at'], -len(story.get('text') or ''), story['ingested_at'],
+            story.get('canonical_url') or '', story['story_id'])
 
 
 def split_first_seen(stories):

@@ -29,13 +29,21 @@ class Vote:
     similarity: float = 0.0
 
 
+# A band key shared by very many stories (a frequent headline word hashed low in
+# both rows of a band) is a hot key: it keeps only its newest entries, so that
+# state and comparisons per key stay bounded. Copies still meet in other bands.
+MAX_BAND_ENTRIES = 200
+
+
 class BandIndex:
     """Stories seen in one band, oldest first, expiring after ``ttl`` seconds of event time."""
 
-    def __init__(self, entries=(), ttl=3 * 86400, threshold=DEFAULT_THRESHOLD):
+    def __init__(self, entries=(), ttl=3 * 86400, threshold=DEFAULT_THRESHOLD,
+                 max_entries=MAX_BAND_ENTRIES):
         self.entries = list(entries)
         self.ttl = ttl
         self.threshold = threshold
+        self.max_entries = max_entries
 
     def offer(self, story_id, ts, fp):
         """Vote for the new story, then remember it under the cluster it most likely joins."""
@@ -57,12 +65,19 @@ class BandIndex:
             cluster_id = e.cluster_id
         if not any(e.story_id == story_id for e in self.entries):
             self.entries.append(Entry(story_id, cluster_id, ts, fp))
+            if len(self.entries) > self.max_entries:
+                self.entries.sort(key=lambda e: e.ts)
+                del self.entries[:len(self.entries) - self.max_entries]
         return vote
+
+    def oldest_ts(self):
+        """Event time of the oldest entry (seconds): the band's next expiry is a TTL later."""
+        return min(e.ts for e in self.entries)
 
     def expire(self, watermark):
         """Forget entries at least ``ttl`` older than ``watermark``; returns how many were dropped.
 
-        The band's timer fires at its newest entry + ttl, so then the band is emptied.
+        The band's timer fires at its oldest entry + ttl, so that entry goes first.
         """
         keep = [e for e in self.entries if e.ts > watermark - self.ttl]
         dropped = len(self.entries) - len(keep)

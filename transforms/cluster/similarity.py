@@ -3,7 +3,8 @@
 Pure Python, no Beam. A story is reduced to a ``Fingerprint``:
 - a MinHash signature over word shingles of its title and lead (the text test);
 - the headline's *terms*: content words, stemmed, with country names and
-  demonyms folded to ISO-3 codes ("Syrian" and "Syria's" are both ``SYR``),
+  demonyms folded to ISO-3 codes ("Syrian" and "Syria's" are both ``SYR``) and
+  major cities to a gazetteer key plus their country,
   number words to digits and a few newsroom synonyms to one word, and a small
   MinHash over those terms (the headline test, and its own LSH bands);
 - the headline's facts: numbers, weekdays, countries, capitalised names and
@@ -15,8 +16,8 @@ church" is not "Suicide bomber kills 21 in NW Pakistan", however similar the
 template. Full-text pairs are compared on the text signature; a pair where
 either side has only a title is compared on headline terms.
 
-Language knowledge lives in ``data/title_terms.json``; country names and
-demonyms come from the extract stage's gazetteer (one gazetteer).
+Language knowledge lives in ``data/title_terms.json``; country names,
+demonyms and cities come from the extract stage's gazetteer (one gazetteer).
 """
 import dataclasses
 import functools
