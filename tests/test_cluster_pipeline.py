@@ -85,7 +85,8 @@ def test_streaming_cluster_matches_batch_and_forgets_after_ttl():
 
 
 def test_streaming_copy_in_a_later_window_joins_the_cluster_within_the_ttl():
-    """State is per band key in the global window: a copy a day and a half later still clusters."""
+    """State is per band key in the global window: a copy a day and a half later still clusters,
+    and is stamped at its representative's event time, so it counts in the cluster's window."""
     day = 86400
     original = make_story('e', 'Police fire tear gas at parliament protest', LEAD,
                           source='WireOne', published=T0)
@@ -106,8 +107,24 @@ def test_streaming_copy_in_a_later_window_joins_the_cluster_within_the_ttl():
                    | 'WithWindow' >> beam.Map(
                        lambda s, w=beam.DoFn.WindowParam: (int(w.start), _summary(s))))
         day0 = int(T0.timestamp()) // day * day
-        assert_that(per_day, equal_to([(day0, ('e', 'e', None)), (day0 + day, ('f', 'e', 'e')),
+        assert_that(per_day, equal_to([(day0, ('e', 'e', None)), (day0, ('f', 'e', 'e')),
                                        (day0 + day, ('g', 'g', None))]))
+
+
+def test_batch_near_duplicate_is_stamped_at_its_representatives_time():
+    original = make_story('e', 'Police fire tear gas at parliament protest', LEAD,
+                          source='WireOne', published=T0)
+    copy = make_story('f', 'Tear gas fired as protesters march on parliament', LEAD,
+                      source='PaperTwo', published=T0 + dt.timedelta(hours=30))
+    with TestPipeline(runner=RUNNER) as p:
+        clustered, _ = (p | beam.Create([original, copy])
+                        | beam.Map(lambda s: beam.window.TimestampedValue(
+                            s, s['published_at'].timestamp()))
+                        | Cluster())
+        stamped = clustered | beam.Map(lambda s, ts=beam.DoFn.TimestampParam: (
+            s['story_id'], s['published_at'].isoformat(), float(ts)))
+        assert_that(stamped, equal_to([('e', T0.isoformat(), T0.timestamp()),
+                                       ('f', copy['published_at'].isoformat(), T0.timestamp())]))
 
 
 def test_batch_title_only_feeds_merge_copies_but_not_templates():

@@ -18,7 +18,7 @@ from apache_beam.transforms.userstate import (BagStateSpec, ReadModifyWriteState
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 from wirewatch.transforms.cluster.exact import item_identity, split_first_seen, url_identity
-from wirewatch.transforms.cluster.index import BandIndex, Vote, decide_cluster
+from wirewatch.transforms.cluster.index import BandIndex, Vote, cluster_event_time, decide_cluster
 from wirewatch.transforms.cluster.similarity import (ALL_BANDS, DEFAULT_THRESHOLD, band_keys,
                                                      fingerprint, for_index)
 
@@ -170,12 +170,13 @@ class _VoteInBandStatefulFn(beam.DoFn):
 
 
 def _apply_decision(story, votes):
+    """The story with its cluster decision, stamped at its cluster's event time."""
     cluster_id, duplicate_of, sim = decide_cluster(story['story_id'], votes)
     out = dict(story)
     out['cluster_id'] = cluster_id
     out['duplicate_of'] = duplicate_of
     out['similarity'] = sim
-    return out
+    return beam.window.TimestampedValue(out, cluster_event_time(_event_seconds(story), votes))
 
 
 class _DecideFromGroupFn(beam.DoFn):
@@ -186,9 +187,9 @@ class _DecideFromGroupFn(beam.DoFn):
         _, grouped = keyed
         for story in grouped['story']:
             out = _apply_decision(story, list(grouped['votes']))
-            if out['duplicate_of']:
+            if out.value['duplicate_of']:
                 self.near.inc()
-            yield _at_event_time(out)
+            yield out
 
 
 class _DecideStatefulFn(beam.DoFn):
@@ -215,7 +216,7 @@ class _DecideStatefulFn(beam.DoFn):
         story_state.clear()
         votes.clear()
         count.clear()
-        if out['duplicate_of']:
+        if out.value['duplicate_of']:
             self.near.inc()
         yield out
 

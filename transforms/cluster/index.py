@@ -17,6 +17,7 @@ class Entry:
     cluster_id: str      # the cluster this story joined when the band saw it
     ts: float            # event time, seconds since the epoch (UTC)
     fp: object           # similarity.Fingerprint
+    cluster_ts: float = None  # event time of the cluster's representative
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Vote:
     match_cluster_id: str = None
     match_ts: float = None
     similarity: float = 0.0
+    match_cluster_ts: float = None
 
 
 # A band key shared by very many stories (a frequent headline word hashed low in
@@ -58,13 +60,14 @@ class BandIndex:
                 best = (sim, e)
         if best is None:
             vote = Vote(story_id)
-            cluster_id = story_id
+            cluster_id, cluster_ts = story_id, ts
         else:
             sim, e = best
-            vote = Vote(story_id, e.story_id, e.cluster_id, e.ts, sim)
+            cluster_ts = e.ts if e.cluster_ts is None else e.cluster_ts
+            vote = Vote(story_id, e.story_id, e.cluster_id, e.ts, sim, cluster_ts)
             cluster_id = e.cluster_id
         if not any(e.story_id == story_id for e in self.entries):
-            self.entries.append(Entry(story_id, cluster_id, ts, fp))
+            self.entries.append(Entry(story_id, cluster_id, ts, fp, cluster_ts))
             if len(self.entries) > self.max_entries:
                 self.entries.sort(key=lambda e: e.ts)
                 del self.entries[:len(self.entries) - self.max_entries]
@@ -91,11 +94,28 @@ def decide_cluster(story_id, votes):
     The best match wins: highest similarity, then the earliest story, then the
     smallest id, so that the decision does not depend on vote order.
     """
+    best = best_vote(votes)
+    if best is None:
+        return story_id, None, None
+    return best.match_cluster_id, best.match_cluster_id, best.similarity
+
+
+def best_vote(votes):
+    """The winning match among a story's band votes (None when no band found one)."""
     matches = [v for v in votes if v.match_story_id]
     if not matches:
-        return story_id, None, None
-    best = max(matches, key=lambda v: (v.similarity, -v.match_ts, _neg(v.match_cluster_id)))
-    return best.match_cluster_id, best.match_cluster_id, best.similarity
+        return None
+    return max(matches, key=lambda v: (v.similarity, -v.match_ts, _neg(v.match_cluster_id)))
+
+
+def cluster_event_time(story_ts, votes):
+    """Event time (seconds) a story counts at in windows: its own for a representative,
+    its representative's for a near-duplicate, so that a copy published a day later
+    still adds its article and outlet to the window where its cluster's events are."""
+    best = best_vote(votes)
+    if best is None:
+        return story_ts
+    return best.match_cluster_ts if best.match_cluster_ts is not None else best.match_ts
 
 
 def _neg(s):
