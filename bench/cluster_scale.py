@@ -33,7 +33,6 @@ import datetime as dt
 import hashlib
 import heapq
 import json
-import math
 import multiprocessing
 import os
 import pickle

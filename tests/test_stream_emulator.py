@@ -3,7 +3,6 @@ then read the summaries back from the summaries topic and from the windowed Avro
 import datetime as dt
 import email.utils
 import glob
-import os
 import time
 
 import pytest

@@ -52,6 +52,7 @@ class _KeepFirstOfGroupFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(DUPLICATE_TAG, _at_event_time(dup))
 
 
+@beam.typehints.with_input_types(typing.Tuple[str, typing.Any])
 class _KeepFirstSeenFn(beam.DoFn):
     """Unbounded path: the first story seen under an identity passes; the key forgets after the TTL."""
     SEEN = ReadModifyWriteStateSpec('seen', BooleanCoder())
@@ -131,6 +132,7 @@ class _VoteInBandFn(beam.DoFn):
             yield sid, index.offer(sid, ts, fp)
 
 
+@beam.typehints.with_input_types(typing.Tuple[str, typing.Any])
 class _VoteInBandStatefulFn(beam.DoFn):
     """Unbounded path: the band's index lives in state; each entry expires a TTL after its event time.
 
@@ -192,6 +194,7 @@ class _DecideFromGroupFn(beam.DoFn):
             yield out
 
 
+@beam.typehints.with_input_types(typing.Tuple[str, typing.Any])
 class _DecideStatefulFn(beam.DoFn):
     """Unbounded path: wait for the story and all of its band votes, then decide."""
     STORY = ReadModifyWriteStateSpec('story', PickleCoder())
