@@ -255,21 +255,15 @@ def cmd_poll(argv):
     return poller.poll_main(argv)
 
 
-def _full_path(kind, name, project):
-    from wirewatch.pipeline import pubsub
-    if not name or name.startswith('projects/'):
-        return name
-    return (pubsub.topic_path if kind == 'topic' else pubsub.subscription_path)(project, name)
-
-
 def stream_beam_args(args):
     """Beam flags for the output topics named on the stream command line."""
+    from wirewatch.pipeline import pubsub
     flags = []
     for flag, name in (('--events_topic', args.events_topic),
                        ('--summaries_topic', args.summaries_topic),
                        ('--deadletter_topic', args.deadletter_topic)):
         if name and name.lower() != 'none':
-            flags += [flag, _full_path('topic', name, args.project)]
+            flags += [flag, pubsub.topic_path(args.project, name)]
     return flags
 
 
@@ -310,7 +304,8 @@ def cmd_stream(argv):
     args, beam_args = parser.parse_known_args(argv)
     use_emulator(args.emulator_host, beam_args)
     output = prepare_output_dir(args.output)
-    run_stream(_full_path('subscription', args.subscription, args.project), output,
+    from wirewatch.pipeline import pubsub
+    run_stream(pubsub.subscription_path(args.project, args.subscription), output,
                beam_args + stream_beam_args(args), max_seconds=args.max_seconds)
     return 0
 
