@@ -287,8 +287,7 @@ def add_stream_arguments(parser):
 def use_emulator(emulator_host, beam_args):
     """Point Pub/Sub clients at the emulator when running locally (the contract's default)."""
     from wirewatch.pipeline import pubsub
-    remote = any(a.startswith('--runner') and 'Dataflow' in a for a in beam_args) or \
-        'DataflowRunner' in beam_args
+    remote = any('DataflowRunner' in a for a in beam_args)
     if emulator_host:
         os.environ['PUBSUB_EMULATOR_HOST'] = emulator_host
     elif not remote:

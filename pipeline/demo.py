@@ -132,23 +132,13 @@ class SummaryWatcher:
         return (self._last_new is not None
                 and time.monotonic() - self._last_new >= self.quiet_seconds)
 
-    def latest(self):
-        """The newest pane per (country, window)."""
-        order = {'EARLY': 0, 'ON_TIME': 1, 'LATE': 2}
-        best = {}
-        for s in self.summaries:
-            key = (s['country'], s['window_start'])
-            rank = (order[s['pane']], s['articles'], s['events'])
-            if key not in best or rank >= best[key][0]:
-                best[key] = (rank, s)
-        return [s for _, s in best.values()]
-
 
 def run_demo(output, max_seconds=300, early_seconds=5, quiet_seconds=25, log=print):
     """The whole live demo; returns the latest summary per country and window."""
     from wirewatch.pipeline import emulator, pubsub
     from wirewatch.pipeline.cli import prepare_output_dir, summary_table
     from wirewatch.pipeline.streaming import run_stream
+    from wirewatch.transforms.summarise.core import latest_panes
     from wirewatch.transforms.ingest.poller import poll_feeds
 
     output = prepare_output_dir(output)
@@ -188,7 +178,7 @@ def run_demo(output, max_seconds=300, early_seconds=5, quiet_seconds=25, log=pri
         else:
             os.environ['PUBSUB_EMULATOR_HOST'] = previous_host
         shutil.rmtree(workdir, ignore_errors=True)
-    latest = watcher.latest()
+    latest = latest_panes(watcher.summaries)
     log(f'\nwirewatch demo: {len(watcher.summaries)} summary messages received on '
         f'{pubsub.SUMMARIES_TOPIC} (stream stopped: {reason}); outputs in {output}/'
         '{stories,events,summaries,deadletter}/')

@@ -7,19 +7,9 @@ shown: that is what an analyst reads.
 import collections
 import html
 
-PANE_ORDER = {'EARLY': 0, 'ON_TIME': 1, 'LATE': 2}
+from wirewatch.transforms.summarise.core import ALERT_LEVELS, latest_panes
+
 ALERT_COLOURS = {'NONE': '#9aa5b1', 'WATCH': '#e8b500', 'WARNING': '#e8590c', 'CRISIS': '#c92a2a'}
-
-
-def latest_panes(summaries):
-    """The newest pane (then the final one) per (country, window_start)."""
-    best = {}
-    for s in summaries:
-        key = (s['country'], s['window_start'])
-        rank = (s['is_final'], PANE_ORDER.get(s['pane'], 0), s['articles'])
-        if key not in best or rank > best[key][0]:
-            best[key] = (rank, s)
-    return [s for _, s in best.values()]
 
 
 def _esc(value):
@@ -65,7 +55,7 @@ def render_report(summaries, title='wirewatch crisis report'):
                '<th>killed</th><th>injured</th><th>arrested</th><th>articles</th></tr>')
     for c in order:
         ss = by_country[c]
-        worst = max(ss, key=lambda s: ['NONE', 'WATCH', 'WARNING', 'CRISIS'].index(s['alert_level']))
+        worst = max(ss, key=lambda s: ALERT_LEVELS.index(s['alert_level']))
         out.append(
             f'<tr><td><a href="#{_esc(c)}">{_esc(ss[0]["country_name"])} ({_esc(c)})</a></td>'
             f'<td><span class="alert" style="background:{ALERT_COLOURS[worst["alert_level"]]}">'

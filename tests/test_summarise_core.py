@@ -79,3 +79,16 @@ def test_baselines_count_quiet_days_as_zero():
     # days 1-4 were quiet: the baseline is [4, 0, 0, 0, 0], so 20 stands out
     assert graded[0]['alert_level'] == 'NONE'
     assert graded[1]['alert_level'] == 'CRISIS'
+
+
+def test_latest_panes_keeps_the_newest_pane_per_country_and_window():
+    from wirewatch.transforms.summarise.core import latest_panes
+
+    def pane(country, day, name, final, articles):
+        return {'country': country, 'window_start': DAY + dt.timedelta(days=day), 'pane': name,
+                'is_final': final, 'articles': articles, 'events': 1}
+    early, on_time = pane('KAZ', 0, 'EARLY', False, 2), pane('KAZ', 0, 'ON_TIME', False, 3)
+    late, closing = pane('KAZ', 0, 'LATE', False, 4), pane('KAZ', 0, 'LATE', True, 4)
+    other = pane('RUS', 0, 'EARLY', False, 1)
+    kept = latest_panes([early, closing, on_time, late, other])
+    assert sorted(kept, key=lambda s: s['country']) == [closing, other]

@@ -50,7 +50,7 @@ from apache_beam.utils.windowed_value import PaneInfoTiming
 
 from wirewatch.transforms.deadletter import DEAD_LETTER_TAG, make_dead_letter
 from wirewatch.transforms.summarise.core import (apply_baselines, cluster_contributions,
-                                                 summarise_country)
+                                                 pane_rank, summarise_country)
 
 DAY_SECONDS = 86400
 BASELINE_RING = 28
@@ -183,15 +183,6 @@ def grade_against_history(summary, history, window_seconds=DAY_SECONDS, ring=BAS
     past = [{'window_start': start, 'intensity': value, 'killed': None, 'pane': 'ON_TIME',
              'is_final': True} for start, value in earlier]
     return apply_baselines(past + [summary], window_seconds, ring)[-1]
-
-
-_PANE_ORDER = {'EARLY': 0, 'ON_TIME': 1, 'LATE': 2}
-
-
-def pane_rank(summary):
-    """Orders the accumulating panes of one window: later timing, then more content."""
-    return (_PANE_ORDER[summary['pane']], summary['is_final'], summary['articles'],
-            summary['events'])
 
 
 def closing_summary(summary):

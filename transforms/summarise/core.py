@@ -162,6 +162,25 @@ def alert_level(intensity, killed, baseline=()):
     return ALERT_LEVELS[level]
 
 
+PANE_ORDER = {'EARLY': 0, 'ON_TIME': 1, 'LATE': 2}
+
+
+def pane_rank(summary):
+    """Orders the accumulating panes of one window: later timing, then more content."""
+    return (PANE_ORDER[summary['pane']], summary['is_final'], summary['articles'],
+            summary['events'])
+
+
+def latest_panes(summaries):
+    """The newest pane of each (country, window_start): what a reader of panes keeps."""
+    best = {}
+    for s in summaries:
+        key = (s['country'], s['window_start'])
+        if key not in best or pane_rank(s) >= pane_rank(best[key]):
+            best[key] = s
+    return list(best.values())
+
+
 def _top(counter, n=TOP_N):
     return [name for name, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
 
