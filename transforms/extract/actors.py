@@ -14,6 +14,9 @@ ENTITY_ACTOR_LABELS = ('PERSON', 'ORG', 'GPE', 'NORP')
 # Dependents that belong to an actor's name ('the Kazakh President Tokaev', 'riot police').
 NAME_DEPS = ('det', 'compound', 'amod', 'nummod', 'poss', 'nmod', 'quantmod', 'case', 'punct', 'advmod', 'npadvmod')
 FOLLOWED_PREPS = ('of', 'for')
+REFLEXIVES = frozenset({'himself', 'herself', 'themselves', 'itself'})
+# Where a domestic actor is ('police in New York'): its country, never the story's main one.
+PLACE_PREPS = ('in', 'at', 'from')
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,6 +87,8 @@ class ActorCoder:
                 sector = sector_for_words([t.lemma_ for t in inner if not t.is_punct and t.i <= obj.i])
             if country is None:
                 country = self._country_in(inner, context_countries)
+        if country is None:
+            country = self._country_in_apposition_or_place(span.root, context_countries)
         place_like = token.ent_type_ == 'GPE' or (token.ent_id_ and token.ent_type_ in ('GPE', 'LOC'))
         if sector == UNKNOWN_SECTOR and place_like:
             sector = lex['government_places']  # 'Moscow sent troops', 'the United States said'
@@ -95,6 +100,23 @@ class ActorCoder:
         if country is None and main_country and self._is_domestic(all_lemmas):
             country = main_country
         return {'name': name, 'sector': sector, 'country': country}
+
+    def _country_in_apposition_or_place(self, root, context_countries):
+        """'Massimov, the former head of the security committee of Kazakhstan' -> KAZ;
+        'police in New York' -> USA."""
+        for child in root.children:
+            if child.dep_ == 'appos':
+                for t in child.subtree:
+                    if t.ent_type_ in ('GPE', 'NORP') and t.ent_id_ and len(t.ent_id_) == 3:
+                        return t.ent_id_
+            if child.dep_ == 'prep' and child.lower_ in PLACE_PREPS:
+                for obj in child.children:
+                    if obj.dep_ == 'pobj' and obj.ent_type_ in ('GPE', 'LOC'):
+                        entity = next((e for e in obj.sent.ents if e.start <= obj.i < e.end), None)
+                        place = self.gazetteer.resolve(entity.text, context_countries) if entity is not None else None
+                        if place:
+                            return place.iso3
+        return None
 
     def _named(self, span):
         lex = _lexicon()
@@ -150,9 +172,25 @@ def actor_span(token):
 
 def _name_dependents(token):
     for child in token.children:
+        if child.dep_ == 'punct' and child.i > token.i:
+            continue  # 'Massimov, sacked on Wednesday': the comma ends the name
         if child.dep_ in NAME_DEPS or (child.dep_ == 'appos' and child.ent_type_ == 'PERSON'):
             yield child
             yield from _name_dependents(child)
+
+
+def resolve_reflexive(token):
+    """'Massimov, the former head ..., himself arrested': a reflexive pronoun stands for the
+    nearest person (or noun) named before it in the sentence; other tokens are returned as is."""
+    if token.lower_ not in REFLEXIVES:
+        return token
+    for candidate in reversed(token.sent[:token.i - token.sent.start]):
+        if candidate.ent_type_ == 'PERSON' and candidate.dep_ != 'compound':
+            return candidate
+    for candidate in reversed(token.sent[:token.i - token.sent.start]):
+        if candidate.pos_ in ('PROPN', 'NOUN') and candidate.dep_ not in ('compound', 'pobj'):
+            return candidate
+    return token
 
 
 def _clean_name(span):

@@ -1,7 +1,10 @@
 """EventExtractor: Story dicts in, PLOVER Event dicts out (pure Python, no Beam).
 
-Per sentence: find triggers, drop negated ones, find actors, counts, location and
-date, then merge same-type events whose actors agree (see :func:`merge_events`).
+The title and the text are parsed as one doc. spaCy components (nlp.py) find trigger
+candidates and read each one's sense, factuality and time. Here, per sentence, the
+triggers that name a current event that happened are coded (actors, place, date,
+tolls), same-sentence twins are merged (:func:`merge_events`), and then mentions of
+one event across the story are merged, title and lead first (:func:`salient_events`).
 """
 import collections
 import datetime
@@ -9,10 +12,10 @@ import hashlib
 
 from wirewatch.transforms.extract.actors import ActorCoder
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
-from wirewatch.transforms.extract.dates import resolve_event_date
+from wirewatch.transforms.extract.dates import find_date_mentions, reference_date, resolve_event_date
 from wirewatch.transforms.extract.gazetteer import Gazetteer
 from wirewatch.transforms.extract.lexicon import load_data
-from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, grammar, polarity
+from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, grammar
 
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
 MAX_TEXT_CHARS = 100_000
@@ -22,10 +25,28 @@ COUNT_BONUS = 0.05
 MAX_CONFIDENCE = 0.99
 
 
-class ArticleContext:
-    """What the whole article says about places: mention counts, main country, dateline."""
+TITLE, LEAD, BODY, TEASER = 'title', 'lead', 'body', 'teaser'
+# Salience: title and lead mentions state the story's main events; a later sentence adds
+# an event only when it is distinct from them, current, and carries evidence (an actor or
+# a count) with at least this confidence.
+BODY_MIN_CONFIDENCE = 0.7
+LEAD_BONUS = 0.05
+# A mention dated this many days after the story's reference date is not something that happened.
+FUTURE_TOLERANCE_DAYS = 1
+# Two mentions of one event may carry dates this far apart ('on Saturday' vs the headline's day).
+MERGE_DATE_DAYS = 2
+# A state acts through its government, army and police: 'Moscow sent troops' and 'the
+# deployment of Russian troops' are one MOBILIZE.
+STATE_SECTORS = frozenset({'GOV', 'MIL', 'COP'})
+PRECISION_RANK = {'COUNTRY': 0, 'ADMIN1': 1, 'CITY': 2}
+_BULLETS = ('*', '•', '-', '–', '·')
 
-    def __init__(self, doc, story, gazetteer):
+
+class ArticleContext:
+    """What the whole article says about places: mention counts, main country, dateline,
+    the headline's place, and which sentences are title, lead, teaser or body."""
+
+    def __init__(self, doc, story, gazetteer, title_chars=0):
         counts = collections.Counter()
         for ent in doc.ents:
             iso3 = _entity_country(ent, gazetteer)
@@ -39,6 +60,47 @@ class ArticleContext:
         if self.dateline_place:
             counts[self.dateline_place.iso3] += 1  # breaks ties towards the dateline
         self.main_country = counts.most_common(1)[0][0] if counts else None
+        self.title_chars = title_chars
+        self.headline_place = None
+        for ent in doc.ents:
+            if ent.start_char >= title_chars:
+                break
+            if ent.label_ in PLACE_LABELS:
+                self.headline_place = gazetteer.resolve(ent.text, self.countries)
+                if self.headline_place:
+                    break
+        self.roles = _sentence_roles(doc, title_chars)
+
+    def agreeing_dateline(self):
+        """The dateline place when it lies in the story's main country (a reaction datelined
+        Geneva does not move a Gaza event to Switzerland)."""
+        place = self.dateline_place
+        if place is not None and (self.main_country is None or place.iso3 == self.main_country):
+            return place
+        return None
+
+
+def _sentence_roles(doc, title_chars):
+    """Role of each sentence (by index): title, teaser (bullets before the lead), lead
+    (the first paragraph of text), body."""
+    roles, lead_paragraph = [], None
+    text = doc.text
+    for sent in doc.sents:
+        if sent.start_char < title_chars:
+            roles.append(TITLE)
+            continue
+        paragraph = text.rfind('\n\n', 0, sent.start_char + 1)
+        stripped = sent.text.lstrip()
+        if not stripped:
+            roles.append(BODY)  # a paragraph break on its own
+            continue
+        if lead_paragraph is None and stripped.startswith(_BULLETS):
+            roles.append(TEASER)
+            continue
+        if lead_paragraph is None:
+            lead_paragraph = paragraph
+        roles.append(LEAD if paragraph == lead_paragraph else BODY)
+    return roles
 
 
 def _entity_country(ent, gazetteer, context=()):
@@ -51,7 +113,12 @@ def _entity_country(ent, gazetteer, context=()):
 
 
 class EventExtractor:
-    """Extracts PLOVER events from stories with one spaCy pipeline (loaded once per process)."""
+    """Extracts PLOVER events from stories with one spaCy pipeline (loaded once per process).
+
+    The pipeline's components find trigger candidates and read their sense, factuality
+    and time (``doc._.triggers``); this class codes the ones that name a current event
+    that happened, finds actors, place, date and tolls, and merges the mentions of one
+    event across the story (see README, 'What an event is')."""
 
     def __init__(self, nlp=None, gazetteer=None, batch_size=16):
         if nlp is None:
@@ -66,34 +133,73 @@ class EventExtractor:
         self._preferred = counts['preferred_event_types']
         self._exclusive = counts['exclusive_event_types']
         self._locative = frozenset(load_data('grammar')['locative_prepositions'])
+        self._max_age_days = load_data('temporal')['max_age_days']
 
     def extract(self, stories):
         """One list of Event dicts per story, in input order (stories parsed in batches)."""
-        pairs = ((_story_text(story), story) for story in stories)
-        for doc, story in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            yield self.events_from_doc(story, doc)
+        pairs = (self.make_doc(story) for story in stories)
+        docs = ((doc, (story, title_chars)) for doc, story, title_chars in pairs)
+        for doc, (story, title_chars) in self.nlp.pipe(docs, as_tuples=True, batch_size=self.batch_size):
+            yield self.events_from_doc(story, doc, title_chars)
 
-    def events_from_doc(self, story, doc):
-        """Events of one parsed story."""
+    def make_doc(self, story):
+        """(unparsed Doc, story, title length in chars): the title and the text, with a
+        sentence boundary after the title and the story's year for the time component."""
+        title, text = _story_parts(story)
+        joined = f'{title}\n\n{text}' if title and text else (title or text)
+        doc = self.nlp.make_doc(joined[:MAX_TEXT_CHARS])
+        title_chars = len(title) if title and text else 0
+        for token in doc:
+            # A paragraph break (and so the title's end) always ends a sentence. The
+            # boundary goes on the whitespace token: set on the next word instead, the
+            # small model's parser splits that word off on its own.
+            if token.is_space and '\n' in token.text and token.i > 0:
+                token.is_sent_start = True
+        published = as_utc_datetime(story['published_at'])
+        doc.user_data['reference_year'] = published.year
+        return doc, story, title_chars
+
+    def events_from_doc(self, story, doc, title_chars=0):
+        """Events of one parsed story (``title_chars``: length of the title at the doc's start)."""
         story = dict(story, published_at=as_utc_datetime(story['published_at']))
-        context = ArticleContext(doc, story, self.gazetteer)
-        events = []
+        context = ArticleContext(doc, story, self.gazetteer, title_chars)
+        reference = reference_date(story['published_at'], story.get('dateline_date'))
+        matches = doc._.triggers
+        if matches is None:  # an nlp without wirewatch's components: find triggers here
+            matches = self.triggers.find_in_doc(doc)
+        by_sentence = collections.defaultdict(list)
+        for match in matches:
+            by_sentence[match.token.sent.start].append(match)
+        mentions = []
         for sentence_index, sent in enumerate(doc.sents):
-            candidates = []
-            for match in self.triggers.find(sent):
-                event = self._code(story, sent, sentence_index, match, context)
-                if event is not None:
+            role = context.roles[sentence_index] if sentence_index < len(context.roles) else BODY
+            sentence_matches = by_sentence.get(sent.start, ())
+            if role == TEASER or not sentence_matches:
+                continue
+            candidates, rejected = [], set()
+            for match in sentence_matches:
+                event = None if match.rejection else self._code(story, sent, sentence_index, match, context, role)
+                if event is not None and not self._is_current(event, reference):
+                    event = None
+                if event is None:
+                    rejected.update(t.i for t in match.tokens)
+                else:
                     candidates.append(event)
             if candidates:
-                self._assign_counts(sent, candidates)
-                events.extend(merge_events(candidates))
-        return [_public(e) for e in events]
+                self._assign_counts(sent, candidates, rejected)
+                mentions.extend(merge_events(candidates))
+        return [_public(e) for e in salient_events(mentions)]
+
+    def _is_current(self, event, reference):
+        """False for a mention dated well before the story (a recap) or after it (a plan)."""
+        date = event['event_date']
+        if date is None:
+            return True
+        age = (reference - date).days
+        return -FUTURE_TOLERANCE_DAYS <= age <= self._max_age_days
 
     # --- one trigger -------------------------------------------------------------
-    def _code(self, story, sent, sentence_index, match, context):
-        factor = polarity(match)
-        if factor is None:
-            return None
+    def _code(self, story, sent, sentence_index, match, context, role=BODY):
         entry = match.entry
         actor1_token, actor2_token = find_arguments(match, self.triggers)
         if entry['event_type'] == 'ASSAULT' and caused_by_hazard(match.token, actor1_token):
@@ -105,13 +211,12 @@ class EventExtractor:
         actor_tokens = {t.i for tok in (actor1_token, actor2_token) if tok is not None
                         for t in tok.subtree}
         target_place = None
-        if entry['quad_class'] == 4 and actor2_token is not None and actor2_token.ent_type_ in PLACE_LABELS:
-            entity = next((e for e in sent.ents if e.start <= actor2_token.i < e.end), None)
-            target_place = self.gazetteer.resolve(entity.text, context.countries) if entity is not None else None
-        place = self._place(sent, match, actor_tokens, context, target_place)
+        if entry['quad_class'] == 4 and actor2_token is not None:
+            target_place = self._target_place(sent, actor2_token, context)
+        place = self._place(sent, match, actor_tokens, context, target_place, role)
         event_date, precision = resolve_event_date(sent, story['published_at'], story.get('dateline_date'),
                                                    anchor=match.token)
-        confidence = entry['confidence'] * factor + (ACTOR_BONUS if actor1 else 0.0)
+        confidence = entry['confidence'] + (ACTOR_BONUS if actor1 else 0.0) + (LEAD_BONUS if role != BODY else 0.0)
         token_in_sentence = match.token.i - sent.start
         return {
             'event_id': _event_id(story['story_id'], sentence_index, token_in_sentence),
@@ -137,6 +242,9 @@ class EventExtractor:
             'source_name': story.get('source_name'),
             '_token': match.token.i,
             '_tokens': {t.i for t in match.tokens},
+            '_role': role,
+            '_dated': bool(find_date_mentions(sent.text)),
+            '_mentions': 1,
         }
 
     def _actor(self, token, context):
@@ -144,9 +252,24 @@ class EventExtractor:
             return None
         return self.actors.code(token, context.main_country, context.countries)
 
-    def _place(self, sent, match, actor_tokens, context, target_place=None):
-        """In-sentence place ('in Kazakhstan' first), else an attacked place ('strikes on Iran'),
-        else the dateline, else the main country."""
+    def _target_place(self, sent, token, context):
+        """The place attacked: a place named as the target ('strikes on Iran') or a
+        target with a national adjective ('a Lebanese city')."""
+        if token.ent_type_ in PLACE_LABELS:
+            entity = next((e for e in sent.ents if e.start <= token.i < e.end), None)
+            if entity is not None:
+                return self.gazetteer.resolve(entity.text, context.countries)
+        for child in token.children:
+            if child.dep_ in ('amod', 'compound') and child.ent_type_ == 'NORP':
+                iso3 = self.gazetteer.demonym_country(child.text)
+                if iso3:
+                    return self.gazetteer.country(iso3)
+        return None
+
+    def _place(self, sent, match, actor_tokens, context, target_place=None, role=BODY):
+        """In-clause place ('in Kazakhstan' first), else an attacked place ('strikes on
+        Iran'), else the headline's place, else the dateline when it agrees with the
+        story's main country, else the main country."""
         located, attached = [], []
         for ent in sent.ents:
             if ent.label_ not in PLACE_LABELS or any(t.i in actor_tokens for t in ent):
@@ -165,16 +288,21 @@ class EventExtractor:
                 return min(options, key=lambda pair: pair[0])[1]
         if target_place is not None:
             return target_place
-        if context.dateline_place:
-            return context.dateline_place
+        if context.headline_place is not None and role != TITLE:
+            return context.headline_place
+        dateline = context.agreeing_dateline()
+        if dateline is not None:
+            return dateline
         if context.main_country:
             return self.gazetteer.country(context.main_country)
         return None
 
     # --- counts ----------------------------------------------------------------------
-    def _assign_counts(self, sent, events):
+    def _assign_counts(self, sent, events, rejected=frozenset()):
         is_demonym = lambda t: t.ent_type_ == 'NORP' and t.tag_ in ('NNS', 'NNPS')  # noqa: E731
         for mention in find_counts(sent, is_demonym):
+            if mention.cue in rejected:
+                continue  # '12 killed' by a storm: the figure belongs to no event here
             target = next((e for e in events if mention.cue in e['_tokens']), None)
             if target is None:
                 target = self._nearest_event(events, mention)
@@ -193,6 +321,100 @@ class EventExtractor:
         if mention.category in self._exclusive:
             return None
         return by_distance[0] if by_distance else None
+
+
+def salient_events(mentions):
+    """The story's events: mentions merged across sentences, title and lead first.
+
+    A mention joins an earlier event when they can be the same event (same type and
+    COERCE mode, same country, compatible actors, dates at most two days apart); the
+    merged event keeps the richest fields. An event told only in the body stands when it
+    is confident and carries an actor or a count."""
+    order = {TITLE: 0, LEAD: 1, BODY: 2}
+    events = []
+    for mention in sorted(mentions, key=lambda m: (order.get(m['_role'], 2), m['_token'])):
+        twin = next((e for e in events if same_event(e, mention)), None)
+        if twin is None:
+            events.append(dict(mention))
+        else:
+            _fold(twin, mention)
+    return [e for e in events if e['_role'] != BODY or _body_event_stands(e)]
+
+
+def _body_event_stands(event):
+    has_evidence = event['actor1'] or event['actor2'] or any(event[c] is not None for c in CATEGORIES) \
+        or event['_mentions'] >= 2
+    return bool(has_evidence) and event['confidence'] >= BODY_MIN_CONFIDENCE
+
+
+def same_event(a, b):
+    """True when two mentions can be one event (see :func:`salient_events`)."""
+    if a['event_type'] != b['event_type']:
+        return False
+    if a['event_type'] == 'COERCE' and a['mode'] and b['mode'] and a['mode'] != b['mode']:
+        return False
+    if a['country'] and b['country'] and a['country'] != b['country']:
+        return False
+    if a['event_date'] and b['event_date'] and abs((a['event_date'] - b['event_date']).days) > MERGE_DATE_DAYS:
+        return False
+    return actors_compatible(a['actor1'], b['actor1']) and actors_compatible(a['actor2'], b['actor2'])
+
+
+_GENERIC_WORDS = frozenset({'the', 'a', 'an', 'of', 'and', 'other', 'two', 'three', 'several', 'some', 'many'})
+
+
+def actors_compatible(a, b):
+    """Two actor records can name the same party: one is missing, the names share a
+    content word ('6,044 people', 'thousands of people'), or they have the same known
+    sector and country ('the United States', 'Secretary of State Blinken')."""
+    if a is None or b is None:
+        return True
+    if a['country'] and b['country'] and a['country'] != b['country']:
+        return False
+    words_a = {w for w in a['name'].lower().split() if w not in _GENERIC_WORDS and not w[:1].isdigit()}
+    words_b = {w for w in b['name'].lower().split() if w not in _GENERIC_WORDS and not w[:1].isdigit()}
+    if words_a & words_b:
+        return True
+    if a['country'] is None or a['country'] != b['country']:
+        return False
+    return a['sector'] == b['sector'] != 'UNK' or {a['sector'], b['sector']} <= STATE_SECTORS
+
+
+def _more_specific(a, b):
+    """True when actor ``a`` says more than ``b``: a country where ``b`` has none, else more
+    proper names ('Kazakh President Kassim-Jomart Tokaev' over 'Kazakh president')."""
+    if bool(a['country']) != bool(b['country']):
+        return bool(a['country'])
+    names = lambda actor: sum(1 for w in actor['name'].split()[1:] if w[:1].isupper())  # noqa: E731
+    return names(a) > names(b)
+
+
+def _richness(event):
+    return (sum(1 for a in ('actor1', 'actor2') if event[a]) + sum(1 for c in CATEGORIES if event[c] is not None)
+            + (1 if event['_dated'] else 0))
+
+
+def _fold(kept, mention):
+    """Fold a later mention into the kept event: missing fields filled, the higher toll,
+    the more precise place in the same country, an explicit date over a default one."""
+    richer = _richness(mention) > _richness(kept)
+    for role in ('actor1', 'actor2'):
+        if mention[role] is not None and (kept[role] is None or _more_specific(mention[role], kept[role])):
+            kept[role] = mention[role]
+    for category in CATEGORIES:
+        if mention[category] is not None and (kept[category] is None or mention[category] > kept[category]):
+            kept[category] = mention[category]
+    if kept['country'] is None and mention['country']:
+        kept['country'], kept['location'] = mention['country'], mention['location']
+    elif mention['location'] and kept['location'] and mention['country'] == kept['country'] \
+            and PRECISION_RANK[mention['location']['precision']] > PRECISION_RANK[kept['location']['precision']]:
+        kept['location'] = mention['location']
+    if mention['_dated'] and not kept['_dated']:
+        kept['event_date'], kept['date_precision'], kept['_dated'] = mention['event_date'], mention['date_precision'], True
+    if richer:
+        kept['sentence'], kept['trigger'] = mention['sentence'], mention['trigger']
+    kept['confidence'] = max(kept['confidence'], mention['confidence']) + 0.02
+    kept['_mentions'] += mention['_mentions']
 
 
 def caused_by_hazard(trigger, agent):
@@ -250,9 +472,13 @@ def _event_id(story_id, sentence_index, token_index):
     return hashlib.sha1(f'{story_id}|{sentence_index}|{token_index}'.encode('utf-8')).hexdigest()[:32]
 
 
-def _story_text(story):
-    text = (story.get('text') or '').strip() or (story.get('title') or '')
-    return text[:MAX_TEXT_CHARS]
+def _story_parts(story):
+    """(title, text) to parse: the text is dropped when it only repeats the title."""
+    title = (story.get('title') or '').strip()
+    text = (story.get('text') or '').strip()
+    if text == title or (title and text.startswith(title) and len(text) <= len(title) + 40):
+        text = ''
+    return title, text
 
 
 def as_utc_datetime(value):

@@ -89,13 +89,25 @@ class GazetteerComponent:
         return ent
 
 
+# wirewatch's own components, in order, after the model's NER: places, then trigger
+# candidates, then what each candidate means (sense), whether it happened (factuality)
+# and whether it is current (time). Each reads a versioned data file.
+WIREWATCH_COMPONENTS = ('wirewatch_gazetteer', 'wirewatch_triggers', 'wirewatch_sense',
+                        'wirewatch_factuality', 'wirewatch_time')
+
+
 @functools.lru_cache(maxsize=None)
 def load_nlp(model_name=DEFAULT_MODEL):
-    """The spaCy pipeline with the gazetteer component, loaded once per process.
+    """The spaCy pipeline with wirewatch's components, loaded once per process.
 
     Every component of the small English model is used (tagger and lemmatizer for
     triggers, parser for arguments, NER for places and people); nothing is disabled.
     """
+    # Importing registers the factories.
+    from wirewatch.transforms.extract import factuality, sense, temporal, triggers  # noqa: F401
     nlp = spacy.load(model_name)
-    nlp.add_pipe('wirewatch_gazetteer', after='ner')
+    previous = 'ner'
+    for name in WIREWATCH_COMPONENTS:
+        nlp.add_pipe(name, after=previous)
+        previous = name
     return nlp

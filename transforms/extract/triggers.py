@@ -10,7 +10,13 @@ Grammar cue words live in data/grammar.json.
 import dataclasses
 import functools
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from wirewatch.transforms.extract.lexicon import load_data
+
+if not Doc.has_extension('triggers'):
+    Doc.set_extension('triggers', default=None)
 
 # Dependents that can complete a multiword trigger ('open fire', 'crack down', 'hunger strike').
 WITH_DEPS = ('dobj', 'nsubjpass', 'attr', 'compound', 'amod', 'prt', 'oprd', 'dative', 'nmod',
@@ -21,10 +27,29 @@ NOUN_POS = ('NOUN', 'PROPN')
 
 @dataclasses.dataclass
 class TriggerMatch:
-    """One trigger in a sentence: its head ``token``, lexicon ``entry`` and all its tokens."""
+    """One trigger in a sentence: its head ``token``, lexicon ``entry`` and all its tokens,
+    and what the sense, factuality and time components read of it."""
     token: object
     entry: dict
     tokens: list
+    sense: str = 'default'
+    sense_keeps: bool = True
+    factuality: str = 'ASSERTED'
+    factuality_cue: str | None = None
+    time_status: str = 'CURRENT'
+    time_cue: str | None = None
+
+    @property
+    def rejection(self):
+        """Why this trigger codes no event ('sense:hazard', 'factuality:FUTURE:will',
+        'time:BACKGROUND:since'), or None when it is a current, asserted event."""
+        if not self.sense_keeps:
+            return f'sense:{self.sense}'
+        if self.factuality != 'ASSERTED':
+            return f'factuality:{self.factuality}:{self.factuality_cue}'
+        if self.time_status != 'CURRENT':
+            return f'time:{self.time_status}:{self.time_cue}'
+        return None
 
     @property
     def text(self):
@@ -58,6 +83,18 @@ class TriggerLexicon:
     @functools.lru_cache(maxsize=1)
     def load(cls):
         return cls()
+
+    def entry_for(self, lemma):
+        """The plain (no required dependent) entry of ``lemma``, for re-coding a trigger."""
+        options = [e for e in self.by_lemma.get(lemma, ()) if 'with' not in e]
+        return options[0] if options else None
+
+    def find_in_doc(self, doc):
+        """All trigger matches of a parsed doc, sentence by sentence."""
+        found = []
+        for sent in doc.sents:
+            found.extend(self.find(sent))
+        return found
 
     def find(self, sent):
         """All :class:`TriggerMatch` in a sentence, in order; a required dependent is consumed."""
@@ -167,6 +204,9 @@ def find_arguments(match, lexicon):
     else:
         actor1, actor2 = _verb_arguments(match.token)
     skip = {t.i for t in match.tokens}
+    from wirewatch.transforms.extract.actors import resolve_reflexive
+    actor1 = resolve_reflexive(actor1) if actor1 is not None else None
+    actor2 = resolve_reflexive(actor2) if actor2 is not None else None
     actor1 = _through_event_noun(actor1, lexicon, skip)
     actor2 = _through_event_noun(actor2, lexicon, skip)
     if actor1 is not None and actor2 is not None and actor1.i == actor2.i:
@@ -277,5 +317,26 @@ def _through_event_noun(token, lexicon, skip):
         return None if token is None or token.i in skip else token
     if token.pos_ in NOUN_POS and token.lemma_.lower() in lexicon.noun_lemmas:
         inner = _pobj(token, {'of', 'by'}) or _child(token, 'poss')
+        if inner is None:  # 'Israeli strike kills four': the strike's nationality acts
+            inner = next((c for c in token.children if c.dep_ in ('amod', 'compound', 'nmod')
+                          and c.ent_type_ in ('NORP', 'GPE')), None)
         return inner
     return token
+
+
+@Language.factory('wirewatch_triggers')
+def make_trigger_component(nlp, name):
+    return TriggerComponent(name)
+
+
+class TriggerComponent:
+    """Finds trigger candidates (data/triggers.json) and stores them on ``doc._.triggers``;
+    the sense, factuality and time components that follow read and annotate them."""
+
+    def __init__(self, name='wirewatch_triggers'):
+        self.name = name
+        self.lexicon = TriggerLexicon.load()
+
+    def __call__(self, doc):
+        doc._.triggers = self.lexicon.find_in_doc(doc)
+        return doc

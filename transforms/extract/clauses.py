@@ -1,0 +1,63 @@
+"""Walking a trigger's clause on the dependency parse: the shared helper of the
+factuality, time and sense components.
+
+``governors(token)`` climbs from a trigger through the relations that embed one
+predicate in another ('planned *to attack*', 'the threat *of an attack*', 'the order
+given to the police *to shoot*') and stops at the sentence root. Each component reads
+its own cue words on that chain.
+"""
+# Relations through which a trigger is embedded in a governing word.
+EMBEDDING_DEPS = frozenset({
+    'xcomp', 'ccomp', 'acl', 'advcl', 'pobj', 'prep', 'dobj', 'conj', 'compound', 'amod',
+    'pcomp', 'nsubjpass', 'attr', 'oprd', 'appos', 'csubj', 'nmod', 'agent', 'dative',
+})
+MAX_DEPTH = 6
+
+
+def governors(token, max_depth=MAX_DEPTH):
+    """The chain of (governor, relation) above ``token``, nearest first; relation is the
+    dependency label of the child through which the governor was reached."""
+    node, chain = token, []
+    for _ in range(max_depth):
+        if node.head.i == node.i or node.dep_ not in EMBEDDING_DEPS:
+            break
+        chain.append((node.head, node.dep_))
+        node = node.head
+    return chain
+
+
+def clause_nodes(token, max_depth=MAX_DEPTH):
+    """The trigger and its governors: the nodes whose own dependents (aux, neg, mark,
+    modifiers) set the mood and time of the trigger's clause."""
+    return [token] + [g for g, _ in governors(token, max_depth)]
+
+
+def argument_tokens(token):
+    """Lemmas around a trigger that decide its sense: its dependents and their
+    compounds/modifiers/objects, the word that governs it and that word's subject and object."""
+    seen = []
+    for child in token.children:
+        seen.append(child)
+        for grand in child.children:
+            if grand.dep_ in ('compound', 'amod', 'pobj', 'nmod', 'poss', 'dobj'):
+                seen.append(grand)
+                seen.extend(g for g in grand.children if g.dep_ in ('compound', 'amod'))
+    head = token.head
+    if head.i != token.i:
+        seen.append(head)
+        for sibling in head.children:
+            if sibling.i != token.i and sibling.dep_ in ('nsubj', 'nsubjpass', 'dobj', 'compound', 'amod', 'agent', 'prep', 'poss'):
+                seen.append(sibling)
+                seen.extend(g for g in sibling.children if g.dep_ in ('compound', 'amod', 'pobj'))
+        if head.dep_ == 'prep':  # 'killed in the crash': the trigger's own prep object is above
+            seen.append(head.head)
+    return seen
+
+
+def lemma_set(tokens):
+    """Lower-cased lemmas and words of ``tokens``."""
+    out = set()
+    for t in tokens:
+        out.add(t.lemma_.lower())
+        out.add(t.lower_)
+    return out

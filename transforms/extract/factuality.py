@@ -1,0 +1,137 @@
+"""Factuality: did the event a trigger names happen, as the sentence tells it?
+
+Each trigger is read in its clause and up its chain of governors (see clauses.py):
+NEGATED ('did not attack', 'no clashes', 'without warning', 'failed to storm'),
+DENIED ('denied attacking'), CLAIMED ('accused them of attacking', 'an alleged
+attack'), HYPOTHETICAL ('could attack', headline questions), CONDITIONAL ('if they
+attack'), FUTURE ('will attack', 'plans to attack', 'threat of an attack', 'a planned
+protest'), ORDERED ('authorised the police to open fire', 'the order to shoot'), else
+ASSERTED. Only ASSERTED triggers become events; the verbs that carry a threat, a
+demand or an accusation are triggers of their own (THREATEN, REQUEST, ACCUSE).
+
+Cue words: data/factuality.json (versioned), loaded by the registered spaCy component
+``wirewatch_factuality``, which sets ``match.factuality`` and ``match.factuality_cue``
+on every trigger of ``doc._.triggers``.
+"""
+import functools
+
+from spacy.language import Language
+
+from wirewatch.transforms.extract.clauses import governors
+from wirewatch.transforms.extract.lexicon import load_data
+
+ASSERTED, NEGATED, DENIED, CLAIMED = 'ASSERTED', 'NEGATED', 'DENIED', 'CLAIMED'
+HYPOTHETICAL, CONDITIONAL, FUTURE, ORDERED = 'HYPOTHETICAL', 'CONDITIONAL', 'FUTURE', 'ORDERED'
+STATUSES = (ASSERTED, NEGATED, DENIED, CLAIMED, HYPOTHETICAL, CONDITIONAL, FUTURE, ORDERED)
+# A verb's own adjectival governor that makes it future: 'is set/due/poised/likely to attack'.
+_FUTURE_ADJECTIVES = ('set', 'due', 'poised', 'ready', 'about', 'likely', 'expected', 'scheduled')
+
+
+@functools.lru_cache(maxsize=1)
+def factuality_cues():
+    """The cue lists of data/factuality.json as frozensets."""
+    data = load_data('factuality')
+    cues = {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
+    cues['future_governors'] = frozenset(w.split()[-1] for w in data['future_governors'])
+    cues['version'] = data['version']
+    cues['light_verbs'] = frozenset(load_data('grammar')['light_verbs'])
+    return cues
+
+
+def read_factuality(token, cues=None):
+    """(status, cue word) of the event named by trigger ``token``; ('ASSERTED', None) by default."""
+    cues = cues or factuality_cues()
+    own = _own_clause(token, cues, is_trigger=True)
+    if own:
+        return own
+    previous = token
+    for governor, relation in governors(token):
+        found = _as_governor(governor, relation, previous, cues)
+        if found is None and _inherits_mood(governor, relation, cues):
+            found = _own_clause(governor, cues)
+        if found:
+            return found
+        previous = governor
+    if token.sent.text.rstrip().endswith(tuple(cues['question_marks'])):
+        return HYPOTHETICAL, '?'
+    return ASSERTED, None
+
+
+def _inherits_mood(governor, relation, cues):
+    """True when the governor's modals and negation also bind the trigger: coordinated and
+    complement verbs ('could attack and kill', 'tried to storm'), and the object of a light
+    verb ('will hold talks'); not a noun's relative clause or a prepositional setting."""
+    if relation in ('xcomp', 'conj', 'pcomp'):
+        return True
+    return relation in ('dobj', 'attr') and governor.lemma_.lower() in cues['light_verbs']
+
+
+def _own_clause(node, cues, is_trigger=False):
+    """Cues among a node's own dependents: negation, modals, future auxiliaries, conditionals."""
+    for child in node.children:
+        word = child.lower_
+        if child.dep_ in cues['negation_deps'] or (child.dep_ == 'advmod' and word in cues['negation_adverbs']):
+            return NEGATED, word
+        if child.dep_ == 'det' and word in cues['negation_determiners'] and node.pos_ in ('NOUN', 'PROPN'):
+            return NEGATED, word
+        if child.dep_ == 'aux' and child.tag_ == 'MD':
+            if word in cues['future_auxiliaries']:
+                return FUTURE, word
+            if word in cues['hypothetical_modals']:
+                return HYPOTHETICAL, word
+        if child.dep_ == 'mark' and word in cues['conditional_marks']:
+            return CONDITIONAL, word
+        if child.dep_ in ('amod', 'advmod') and word in cues['claim_modifiers']:
+            return CLAIMED, word
+        if child.dep_ == 'amod' and word in cues['future_modifiers'] and node.pos_ in ('NOUN', 'PROPN'):
+            return FUTURE, word
+        if child.dep_ == 'aux' and word == 'going' and any(g.lower_ == 'to' for g in node.children):
+            return FUTURE, 'going to'
+    if node.dep_ in ('pobj', 'pcomp') and node.head.lower_ in cues['negation_prepositions']:
+        return NEGATED, node.head.lower_
+    return None
+
+
+def _as_governor(governor, relation, child, cues):
+    """Cues carried by the word that embeds the trigger ('plans to', 'denied', 'order to')."""
+    lemma = governor.lemma_.lower()
+    word = governor.lower_
+    is_verb = governor.pos_ in ('VERB', 'AUX', 'ADJ')
+    if relation == 'prep' and governor.pos_ in ('NOUN', 'PROPN', 'VERB') and child.lower_ not in ('of', 'for', 'to', 'against', 'on'):
+        return None  # 'killed in clashes' is a setting, not a governing cue
+    if is_verb and lemma in cues['negation_governors']:
+        return NEGATED, lemma
+    if lemma in cues['denial_governors'] or lemma in cues['denial_nouns']:
+        return DENIED, lemma
+    if is_verb and lemma in cues['claim_governors'] and relation in ('xcomp', 'ccomp', 'prep', 'pcomp', 'pobj', 'dobj', 'advcl'):
+        return CLAIMED, lemma
+    if is_verb and lemma in cues['order_governors'] and relation in ('xcomp', 'ccomp', 'dobj', 'advcl', 'prep', 'pobj', 'pcomp', 'oprd'):
+        return ORDERED, lemma
+    if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['order_nouns'] or word in cues['order_nouns']):
+        return ORDERED, word
+    if is_verb and (lemma in cues['future_governors'] or word in _FUTURE_ADJECTIVES) \
+            and relation in ('xcomp', 'ccomp', 'advcl', 'prep', 'pobj', 'pcomp'):
+        return FUTURE, lemma
+    if is_verb and relation == 'dobj' and lemma in cues['future_object_governors']:
+        return FUTURE, lemma  # 'planned an attack', but 'agreed a ceasefire' happened
+    if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['future_nouns'] or word in cues['future_nouns']):
+        return FUTURE, word
+    return None
+
+
+@Language.factory('wirewatch_factuality')
+def make_factuality_component(nlp, name):
+    return FactualityComponent(name)
+
+
+class FactualityComponent:
+    """Sets ``factuality`` and ``factuality_cue`` on each trigger of ``doc._.triggers``."""
+
+    def __init__(self, name='wirewatch_factuality'):
+        self.name = name
+        self.cues = factuality_cues()
+
+    def __call__(self, doc):
+        for match in doc._.triggers or ():
+            match.factuality, match.factuality_cue = read_factuality(match.token, self.cues)
+        return doc

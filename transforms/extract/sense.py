@@ -1,0 +1,85 @@
+"""Word sense of a trigger: 'strike' can be military, a labour strike or an earthquake;
+'attack' armed, verbal or a heart attack; 'fire' gunfire, a wildfire or a sacking;
+'clash' a battle or a football match; 'rally' a protest, a campaign event or a market
+move; 'fight' armed or against corruption. Killing by disease, disaster or accident
+is not ASSAULT.
+
+The rules are data (data/senses.json): word classes (hazard, medical, accident,
+sports, market, labour, ...) and, per trigger lemma, rules that look for a class in
+the trigger's arguments (its dependents, subject, object and governor) or anywhere in
+its sentence. A fired rule either drops the trigger (not an event in that sense) or
+re-codes it as another lexicon entry (a verbal attack is ACCUSE, 'struck a deal' is
+AGREE, 'fired two officials' is a dismissal). ``require`` names a class that must be
+present for an ambiguous violent reading to stand at all (a bare 'strike' needs a
+military word nearby).
+
+Loaded by the registered spaCy component ``wirewatch_sense``, which sets
+``match.sense`` on each trigger of ``doc._.triggers`` and re-codes or drops it.
+"""
+import functools
+
+from spacy.language import Language
+
+from wirewatch.transforms.extract.clauses import argument_tokens, lemma_set
+from wirewatch.transforms.extract.lexicon import load_data
+
+VIOLENT = 'violent'   # the default sense of a conflict trigger
+DEFAULT = 'default'
+
+
+@functools.lru_cache(maxsize=1)
+def sense_rules():
+    data = load_data('senses')
+    classes = {name: frozenset(words) for name, words in data['classes'].items()}
+    return {'classes': classes, 'rules': data['rules'], 'require': data['require'], 'version': data['version']}
+
+
+def read_sense(match, rules=None):
+    """(sense, re-code lemma or None, keep) for a trigger match.
+
+    ``keep`` is False when the trigger names no event in the sense found."""
+    rules = rules or sense_rules()
+    classes = rules['classes']
+    token = match.token
+    lemma = match.entry['lemma']
+    event_type = match.entry['event_type']
+    args = lemma_set(argument_tokens(token)) - lemma_set(match.tokens)
+    sentence = lemma_set(token.sent) - lemma_set(match.tokens)
+    for rule in rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []):
+        words = args if rule['in'] == 'args' else sentence
+        if not words & classes[rule['class']]:
+            continue
+        if rule.get('unless') and sentence & classes[rule['unless']]:
+            continue
+        recode = rule.get('as')
+        return rule['sense'], recode, recode is not None
+    required = rules['require'].get(f'{lemma}:{event_type}')
+    if required and 'with' not in match.entry and not (sentence & classes[required]):
+        return 'unknown', None, False
+    return (VIOLENT if match.entry.get('quad_class') == 4 else DEFAULT), None, True
+
+
+@Language.factory('wirewatch_sense')
+def make_sense_component(nlp, name):
+    return SenseComponent(name)
+
+
+class SenseComponent:
+    """Sets ``sense`` on each trigger of ``doc._.triggers``, re-codes it, or marks it as
+    naming no event (``sense_keeps`` False: kept on the doc for audit, never coded)."""
+
+    def __init__(self, name='wirewatch_sense'):
+        self.name = name
+        self.rules = sense_rules()
+
+    def __call__(self, doc):
+        from wirewatch.transforms.extract.triggers import TriggerLexicon
+        lexicon = TriggerLexicon.load()
+        for match in doc._.triggers or ():
+            sense, recode, keep = read_sense(match, self.rules)
+            match.sense = sense
+            entry = lexicon.entry_for(recode) if recode else None
+            if entry is not None:
+                match.entry = entry
+            match.sense_keeps = keep and (recode is None or entry is not None)
+        return doc

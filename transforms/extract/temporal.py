@@ -1,0 +1,111 @@
+"""Time status: is a trigger a current event or a background mention?
+
+BACKGROUND when a cue governs the trigger or sits in its clause (see data/temporal.json):
+a 'since' phrase or clause ('since the war began', 'since the start of the protests'),
+an anniversary, memorial or court case about it ('on the anniversary of the attack',
+'jailed for the bombing'), a recap phrase ('years ago', 'last year'), or a year before
+the story's ('in 2023', 'the 2011 bombing'). CURRENT otherwise. The extractor adds one
+rule that needs the story's date: a resolved event date more than ``max_age_days``
+before the reference date is BACKGROUND too.
+
+BACKGROUND triggers are not coded: an Event record is always a current event, so no
+summary, count or alert can include a recap (README, 'What an event is').
+
+Loaded by the registered spaCy component ``wirewatch_time``, which sets
+``match.time_status`` and ``match.time_cue`` on every trigger of ``doc._.triggers``.
+The year test needs the story's year: ``doc.user_data['reference_year']``, which the
+extractor sets; without it the year test is skipped.
+"""
+import functools
+import re
+
+from spacy.language import Language
+
+from wirewatch.transforms.extract.clauses import clause_nodes, governors
+from wirewatch.transforms.extract.lexicon import load_data
+
+CURRENT, BACKGROUND = 'CURRENT', 'BACKGROUND'
+_YEAR = re.compile(r'^(1[89]\d\d|20\d\d)s?$')
+
+
+@functools.lru_cache(maxsize=1)
+def time_cues():
+    data = load_data('temporal')
+    cues = {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
+    cues['recap_patterns'] = [re.compile(r'\b' + re.escape(p) + r'\b') for p in data['recap_phrases']]
+    cues['max_age_days'] = data['max_age_days']
+    cues['version'] = data['version']
+    return cues
+
+
+def read_time(token, reference_year=None, cues=None):
+    """(status, cue) of trigger ``token``: ('BACKGROUND', cue) or ('CURRENT', None)."""
+    cues = cues or time_cues()
+    chain = governors(token)
+    for governor, relation in chain:
+        lemma = governor.lemma_.lower()
+        if lemma in cues['since_words']:
+            return BACKGROUND, 'since'
+        if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['anniversary_nouns'] or governor.lower_ in cues['anniversary_nouns']):
+            return BACKGROUND, governor.lower_
+        if governor.pos_ == 'VERB' and lemma in cues['anniversary_verbs'] and relation in ('dobj', 'prep', 'pobj', 'pcomp', 'nsubjpass'):
+            return BACKGROUND, lemma
+    for node in clause_nodes(token):
+        for child in node.children:
+            if child.dep_ == 'mark' and child.lower_ in cues['since_words']:
+                return BACKGROUND, 'since'
+            if child.dep_ == 'prep' and child.lower_ in cues['since_words'] and node.pos_ != 'VERB':
+                return BACKGROUND, 'since'
+        year = _old_year(node, reference_year) if reference_year else None
+        if year:
+            return BACKGROUND, year
+    clause = _clause_text(token)
+    for pattern in cues['recap_patterns']:
+        found = pattern.search(clause)
+        if found:
+            return BACKGROUND, found.group(0)
+    return CURRENT, None
+
+
+def _old_year(node, reference_year):
+    """A year before ``reference_year`` modifying the node: 'the 2011 bombing', 'in 2023', 'in October 2023'."""
+    candidates = [c for c in node.children if c.dep_ in ('nummod', 'compound', 'amod', 'npadvmod', 'poss')]
+    for prep in node.children:
+        if prep.dep_ == 'prep' and prep.lower_ in ('in', 'during', 'of', 'on'):
+            for obj in prep.children:
+                if obj.dep_ == 'pobj':
+                    candidates.append(obj)
+                    candidates.extend(c for c in obj.children if c.dep_ in ('nummod', 'compound', 'npadvmod', 'appos'))
+    for c in candidates:
+        if _YEAR.match(c.text) and int(c.text[:4]) < reference_year:
+            return c.text
+    return None
+
+
+def _clause_text(token):
+    """Lower-cased text of the trigger's smallest verb clause."""
+    node = token
+    for _ in range(4):
+        if node.pos_ in ('VERB', 'AUX') or node.head.i == node.i:
+            break
+        node = node.head
+    return ' '.join(t.lower_ for t in node.subtree)
+
+
+@Language.factory('wirewatch_time')
+def make_time_component(nlp, name):
+    return TimeComponent(name)
+
+
+class TimeComponent:
+    """Sets ``time_status`` and ``time_cue`` on each trigger of ``doc._.triggers``."""
+
+    def __init__(self, name='wirewatch_time'):
+        self.name = name
+        self.cues = time_cues()
+
+    def __call__(self, doc):
+        reference_year = doc.user_data.get('reference_year')
+        for match in doc._.triggers or ():
+            match.time_status, match.time_cue = read_time(match.token, reference_year, self.cues)
+        return doc
