@@ -19,6 +19,7 @@ PACKAGES = [
     'wirewatch.transforms.extract',
     'wirewatch.transforms.summarise',
     'wirewatch.transforms.sinks',
+    'wirewatch.eval',
 ]
 
 setuptools.setup(
@@ -34,6 +35,7 @@ setuptools.setup(
         'wirewatch.transforms.normalise': ['data/*'],
         'wirewatch.transforms.cluster': ['data/*'],
         'wirewatch.pipeline': ['sample/*'],
+        'wirewatch.eval': ['labels/*'],
     },
     install_requires=[
         f'apache-beam[gcp]=={BEAM_VERSION}',

@@ -223,6 +223,12 @@ def cmd_read(argv):
     return 0
 
 
+def cmd_eval(argv):
+    """``wirewatch eval events|plover``: see wirewatch/eval/cli.py."""
+    from wirewatch.eval.cli import cmd_eval as run_eval
+    return run_eval(argv)
+
+
 def cmd_report(argv):
     from wirewatch.pipeline.report import render_report
     parser = argparse.ArgumentParser(prog='wirewatch report', description=(
@@ -319,6 +325,7 @@ COMMANDS = {
     'poll': cmd_poll,
     'stream': cmd_stream,
     'report': cmd_report,
+    'eval': cmd_eval,
 }
 
 
