@@ -9,7 +9,7 @@ its own cue words on that chain.
 # Relations through which a trigger is embedded in a governing word.
 EMBEDDING_DEPS = frozenset({
     'xcomp', 'ccomp', 'acl', 'advcl', 'pobj', 'prep', 'dobj', 'conj', 'compound', 'amod',
-    'pcomp', 'nsubjpass', 'attr', 'oprd', 'appos', 'csubj', 'nmod', 'agent', 'dative',
+    'pcomp', 'nsubjpass', 'nsubj', 'attr', 'oprd', 'appos', 'csubj', 'nmod', 'agent', 'dative',
 })
 MAX_DEPTH = 6
 

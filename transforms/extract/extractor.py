@@ -185,6 +185,7 @@ class EventExtractor:
                     rejected.update(t.i for t in match.tokens)
                 else:
                     candidates.append(event)
+                    candidates.extend(self._conjoined_actors(event, context))
             if candidates:
                 self._assign_counts(sent, candidates, rejected)
                 mentions.extend(merge_events(candidates))
@@ -214,6 +215,9 @@ class EventExtractor:
         if entry['quad_class'] == 4 and actor2_token is not None:
             target_place = self._target_place(sent, actor2_token, context)
         place = self._place(sent, match, actor_tokens, context, target_place, role)
+        if place is None:  # no place in the story at all: a verbal act happens where its doer is
+            doer = actor1 if entry['quad_class'] in (1, 3) else actor2
+            place = self.gazetteer.country(doer['country']) if doer and doer['country'] else None
         event_date, precision = resolve_event_date(sent, story['published_at'], story.get('dateline_date'),
                                                    anchor=match.token)
         confidence = entry['confidence'] + (ACTOR_BONUS if actor1 else 0.0) + (LEAD_BONUS if role != BODY else 0.0)
@@ -245,7 +249,24 @@ class EventExtractor:
             '_role': role,
             '_dated': bool(find_date_mentions(sent.text)),
             '_mentions': 1,
+            '_actor1_token': actor1_token,
         }
+
+    def _conjoined_actors(self, event, context):
+        """'The United States and Israel launched strikes': one event per doer of another
+        country, as coders of PLOVER and ACLED record them."""
+        token = event.pop('_actor1_token', None)
+        if token is None or event['actor1'] is None:
+            return []
+        copies, seen = [], {event['actor1']['country']}
+        for conj in token.conjuncts:
+            actor = self._actor(conj, context)
+            if actor is None or actor['country'] in seen or actor['country'] is None:
+                continue
+            seen.add(actor['country'])
+            copy = dict(event, actor1=actor, event_id=_event_id(event['event_id'], 'conj', conj.i))
+            copies.append(copy)
+        return copies
 
     def _actor(self, token, context):
         if token is None:

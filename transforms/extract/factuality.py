@@ -22,7 +22,12 @@ from wirewatch.transforms.extract.lexicon import load_data
 
 ASSERTED, NEGATED, DENIED, CLAIMED = 'ASSERTED', 'NEGATED', 'DENIED', 'CLAIMED'
 HYPOTHETICAL, CONDITIONAL, FUTURE, ORDERED = 'HYPOTHETICAL', 'CONDITIONAL', 'FUTURE', 'ORDERED'
-STATUSES = (ASSERTED, NEGATED, DENIED, CLAIMED, HYPOTHETICAL, CONDITIONAL, FUTURE, ORDERED)
+MENTIONED = 'MENTIONED'
+STATUSES = (ASSERTED, NEGATED, DENIED, CLAIMED, HYPOTHETICAL, CONDITIONAL, FUTURE, ORDERED, MENTIONED)
+# Where an event noun stands asserted: subject of a verb ('protests erupted'), object of a
+# light verb ('held talks'), a setting ('killed in clashes', 'after strikes on Iran'), or a
+# headline's head noun. Elsewhere it is only mentioned.
+SETTING_PREPOSITIONS = frozenset({'in', 'during', 'amid', 'after', 'following', 'with', 'by', 'at', 'despite'})
 # A verb's own adjectival governor that makes it future: 'is set/due/poised/likely to attack'.
 _FUTURE_ADJECTIVES = ('set', 'due', 'poised', 'ready', 'about', 'likely', 'expected', 'scheduled')
 
@@ -35,6 +40,7 @@ def factuality_cues():
     cues['future_governors'] = frozenset(w.split()[-1] for w in data['future_governors'])
     cues['version'] = data['version']
     cues['light_verbs'] = frozenset(load_data('grammar')['light_verbs'])
+    cues['person_nouns'] = frozenset(load_data('counts')['human_nouns'])
     return cues
 
 
@@ -46,6 +52,9 @@ def read_factuality(token, cues=None):
         return own
     previous = token
     for governor, relation in governors(token):
+        if relation == 'nsubj':  # 'hopes the ceasefire can hold': climb on, the verb is no cue
+            previous = governor
+            continue
         found = _as_governor(governor, relation, previous, cues)
         if found is None and _inherits_mood(governor, relation, cues):
             found = _own_clause(governor, cues)
@@ -54,7 +63,39 @@ def read_factuality(token, cues=None):
         previous = governor
     if token.sent.text.rstrip().endswith(tuple(cues['question_marks'])):
         return HYPOTHETICAL, '?'
+    mention = _only_mentioned(token, cues)
+    if mention:
+        return MENTIONED, mention
     return ASSERTED, None
+
+
+def _only_mentioned(token, cues):
+    """The reason a trigger is named without being asserted, or None (see module doc)."""
+    if token.dep_ == 'relcl':
+        head = token.head
+        if head.pos_ in ('PROPN', 'PRON') or head.ent_type_ == 'PERSON' or head.lemma_.lower() in cues['person_nouns']:
+            return 'relative clause'  # 'a man who shot ...', 'a chief whom Paris blamed ...'
+        return None
+    if token.pos_ not in ('NOUN', 'PROPN'):
+        return None
+    node = token
+    while node.dep_ == 'conj' and node.head.i != node.i:
+        node = node.head
+    dep, head = node.dep_, node.head
+    if dep in ('ROOT', 'nsubj', 'nsubjpass', 'appos', 'npadvmod', 'dep') or head.i == node.i:
+        return None
+    if dep in ('dobj', 'attr', 'oprd'):
+        lemma = head.lemma_.lower()
+        if lemma in cues['light_verbs'] or head.pos_ not in ('VERB', 'AUX'):
+            return None
+        return f'object of {lemma}'
+    if dep == 'pobj':
+        prep = head.lower_
+        if prep in SETTING_PREPOSITIONS and head.head.pos_ in ('VERB', 'AUX', 'NOUN', 'PROPN') \
+                and (head.head.pos_ in ('VERB', 'AUX') or prep != 'in'):
+            return None
+        return f'{prep} phrase'
+    return None
 
 
 def _inherits_mood(governor, relation, cues):
@@ -63,7 +104,10 @@ def _inherits_mood(governor, relation, cues):
     verb ('will hold talks'); not a noun's relative clause or a prepositional setting."""
     if relation in ('xcomp', 'conj', 'pcomp'):
         return True
-    return relation in ('dobj', 'attr') and governor.lemma_.lower() in cues['light_verbs']
+    lemma = governor.lemma_.lower()
+    if relation in ('dobj', 'prep') and lemma in cues['causal_verbs']:
+        return True  # 'could presage strikes', 'may lead to protests'
+    return relation in ('dobj', 'attr') and lemma in cues['light_verbs']
 
 
 def _own_clause(node, cues, is_trigger=False):
@@ -87,6 +131,10 @@ def _own_clause(node, cues, is_trigger=False):
             return FUTURE, word
         if child.dep_ == 'aux' and word == 'going' and any(g.lower_ == 'to' for g in node.children):
             return FUTURE, 'going to'
+        if child.dep_ in ('compound', 'nmod') and (child.lemma_.lower() in cues['order_nouns'] or word in cues['order_nouns']):
+            return ORDERED, word  # 'Moscow court orders arrest of ...', 'shoot-to-kill order'
+        if child.dep_ == 'aux' and word == 'to' and node.dep_ == 'ROOT':
+            return FUTURE, 'to'  # headline 'Rubio to host conference'
     if node.dep_ in ('pobj', 'pcomp') and node.head.lower_ in cues['negation_prepositions']:
         return NEGATED, node.head.lower_
     return None
@@ -105,13 +153,17 @@ def _as_governor(governor, relation, child, cues):
         return DENIED, lemma
     if is_verb and lemma in cues['claim_governors'] and relation in ('xcomp', 'ccomp', 'prep', 'pcomp', 'pobj', 'dobj', 'advcl'):
         return CLAIMED, lemma
-    if is_verb and lemma in cues['order_governors'] and relation in ('xcomp', 'ccomp', 'dobj', 'advcl', 'prep', 'pobj', 'pcomp', 'oprd'):
+    if is_verb and lemma in cues['order_governors'] and relation in ('xcomp', 'dobj', 'advcl', 'prep', 'pobj', 'pcomp', 'oprd'):
+        if relation == 'dobj' and child.lemma_.lower() in cues['ordered_is_done']:
+            return None  # ordering a curfew imposes it
         return ORDERED, lemma
     if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['order_nouns'] or word in cues['order_nouns']):
         return ORDERED, word
     if is_verb and (lemma in cues['future_governors'] or word in _FUTURE_ADJECTIVES) \
             and relation in ('xcomp', 'ccomp', 'advcl', 'prep', 'pobj', 'pcomp'):
         return FUTURE, lemma
+    if is_verb and relation == 'nsubjpass' and lemma in cues['future_object_governors']:
+        return FUTURE, lemma  # 'protests are planned'
     if is_verb and relation == 'dobj' and lemma in cues['future_object_governors']:
         return FUTURE, lemma  # 'planned an attack', but 'agreed a ceasefire' happened
     if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['future_nouns'] or word in cues['future_nouns']):

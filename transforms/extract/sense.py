@@ -31,7 +31,9 @@ DEFAULT = 'default'
 def sense_rules():
     data = load_data('senses')
     classes = {name: frozenset(words) for name, words in data['classes'].items()}
-    return {'classes': classes, 'rules': data['rules'], 'require': data['require'], 'version': data['version']}
+    group_of = {lemma: name for name, lemmas in data.get('groups', {}).items() for lemma in lemmas}
+    return {'classes': classes, 'rules': data['rules'], 'require': data['require'], 'version': data['version'],
+            'group_of': group_of}
 
 
 def read_sense(match, rules=None):
@@ -45,7 +47,10 @@ def read_sense(match, rules=None):
     event_type = match.entry['event_type']
     args = lemma_set(argument_tokens(token)) - lemma_set(match.tokens)
     sentence = lemma_set(token.sent) - lemma_set(match.tokens)
-    for rule in rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []):
+    group = rules['group_of'].get(lemma)
+    applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
+        + (rules['rules'].get(f'group:{group}', []) if group else [])
+    for rule in applicable:
         words = args if rule['in'] == 'args' else sentence
         if not words & classes[rule['class']]:
             continue

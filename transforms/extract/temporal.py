@@ -54,6 +54,10 @@ def read_time(token, reference_year=None, cues=None):
         for child in node.children:
             if child.dep_ == 'mark' and child.lower_ in cues['since_words']:
                 return BACKGROUND, 'since'
+            if child.dep_ == 'advmod' and child.lower_ in cues['recap_adverbs']:
+                return BACKGROUND, child.lower_
+            if child.dep_ == 'advcl' and any(m.dep_ == 'mark' and m.lower_ in cues['since_words'] for m in child.children):
+                return BACKGROUND, 'since'  # 'have been reported since the pandemic began': a running total
             if child.dep_ == 'prep' and child.lower_ in cues['since_words'] and node.pos_ != 'VERB':
                 return BACKGROUND, 'since'
         year = _old_year(node, reference_year) if reference_year else None
