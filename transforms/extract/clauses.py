@@ -61,3 +61,19 @@ def lemma_set(tokens):
         out.add(t.lemma_.lower())
         out.add(t.lower_)
     return out
+
+
+def object_tokens(token):
+    """What a trigger acts on, with compounds and modifiers: its object, its passive
+    subject, its on/against/at phrase ('attacked the plan', 'an attack on the policy')."""
+    found = []
+    for child in token.children:
+        if child.dep_ in ('dobj', 'nsubjpass'):
+            found.append(child)
+        elif child.dep_ == 'prep' and child.lower_ in ('on', 'against', 'at', 'over'):
+            found.extend(g for g in child.children if g.dep_ == 'pobj')
+    out = []
+    for t in found:
+        out.append(t)
+        out.extend(c for c in t.children if c.dep_ in ('compound', 'amod'))
+    return out

@@ -35,6 +35,8 @@ LEAD_BONUS = 0.05
 FUTURE_TOLERANCE_DAYS = 1
 # Two mentions of one event may carry dates this far apart ('on Saturday' vs the headline's day).
 MERGE_DATE_DAYS = 2
+# Verbal cooperation and verbal conflict (PLOVER quad classes 1 and 3).
+VERBAL_QUADS = (1, 3)
 # A state acts through its government, army and police: 'Moscow sent troops' and 'the
 # deployment of Russian troops' are one MOBILIZE.
 STATE_SECTORS = frozenset({'GOV', 'MIL', 'COP'})
@@ -207,6 +209,8 @@ class EventExtractor:
             return None
         actor1 = self._actor(actor1_token, context)
         actor2 = self._actor(actor2_token, context)
+        if entry['quad_class'] in VERBAL_QUADS and actor1 is None:
+            return None  # a statement, demand or threat is only an event when we know who made it
         if actor1 and actor2 and actor1['name'] == actor2['name']:
             actor2 = None
         actor_tokens = {t.i for tok in (actor1_token, actor2_token) if tok is not None
@@ -289,26 +293,34 @@ class EventExtractor:
 
     def _place(self, sent, match, actor_tokens, context, target_place=None, role=BODY):
         """In-clause place ('in Kazakhstan' first), else an attacked place ('strikes on
-        Iran'), else the headline's place, else the dateline when it agrees with the
+        Iran'), else a place modifying the trigger, else where the doer is ('forces in
+        Mali'), else the headline's place, else the dateline when it agrees with the
         story's main country, else the main country."""
-        located, attached = [], []
+        located, attached, with_actor = [], [], []
         for ent in sent.ents:
-            if ent.label_ not in PLACE_LABELS or any(t.i in actor_tokens for t in ent):
+            if ent.label_ not in PLACE_LABELS:
                 continue
             place = self.gazetteer.resolve(ent.text, context.countries)
             if place is None:
                 continue
             root = ent.root
             distance = abs(root.i - match.token.i)
-            if root.dep_ == 'pobj' and root.head.lower_ in self._locative:
+            is_locative = root.dep_ == 'pobj' and root.head.lower_ in self._locative
+            if any(t.i in actor_tokens for t in ent):
+                if is_locative:  # 'forces deployed in Mali killed ...': where the doer is
+                    with_actor.append((distance, place))
+                continue
+            if is_locative:
                 located.append((distance, place))
             elif root.head.i == match.token.i and root.dep_ in ('compound', 'amod', 'nmod', 'poss'):
                 attached.append((distance, place))
-        for options in (located, attached):
+        if located:
+            return min(located, key=lambda pair: pair[0])[1]
+        if target_place is not None:  # before 'Israel strikes': a modifier may be the attacker
+            return target_place
+        for options in (attached, with_actor):
             if options:
                 return min(options, key=lambda pair: pair[0])[1]
-        if target_place is not None:
-            return target_place
         if context.headline_place is not None and role != TITLE:
             return context.headline_place
         dateline = context.agreeing_dateline()

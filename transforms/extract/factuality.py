@@ -76,6 +76,13 @@ def _only_mentioned(token, cues):
         if head.pos_ in ('PROPN', 'PRON') or head.ent_type_ == 'PERSON' or head.lemma_.lower() in cues['person_nouns']:
             return 'relative clause'  # 'a man who shot ...', 'a chief whom Paris blamed ...'
         return None
+    clause = token
+    while clause.dep_ == 'conj' and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ == 'relcl' and clause is not token:
+        return _only_mentioned(clause, cues)  # 'a man who shot and wounded ...'
+    if token.dep_ == 'acl' and token.tag_ == 'VBN' and not _has_time(token):
+        return 'participle'  # 'French forces deployed in Mali killed ...': a description
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
     node = token
@@ -96,6 +103,11 @@ def _only_mentioned(token, cues):
             return None
         return f'{prep} phrase'
     return None
+
+
+def _has_time(token):
+    """True when a clause carries its own time ('himself arrested on Saturday')."""
+    return any(t.ent_type_ in ('DATE', 'TIME') for t in token.subtree)
 
 
 def _inherits_mood(governor, relation, cues):
@@ -133,7 +145,7 @@ def _own_clause(node, cues, is_trigger=False):
             return FUTURE, 'going to'
         if child.dep_ in ('compound', 'nmod') and (child.lemma_.lower() in cues['order_nouns'] or word in cues['order_nouns']):
             return ORDERED, word  # 'Moscow court orders arrest of ...', 'shoot-to-kill order'
-        if child.dep_ == 'aux' and word == 'to' and node.dep_ == 'ROOT':
+        if child.dep_ == 'aux' and word == 'to' and (node.dep_ == 'ROOT' or (node.dep_ == 'acl' and node.head.pos_ == 'PROPN')):
             return FUTURE, 'to'  # headline 'Rubio to host conference'
     if node.dep_ in ('pobj', 'pcomp') and node.head.lower_ in cues['negation_prepositions']:
         return NEGATED, node.head.lower_

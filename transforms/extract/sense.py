@@ -20,7 +20,7 @@ import functools
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import argument_tokens, lemma_set
+from wirewatch.transforms.extract.clauses import argument_tokens, lemma_set, object_tokens
 from wirewatch.transforms.extract.lexicon import load_data
 
 VIOLENT = 'violent'   # the default sense of a conflict trigger
@@ -46,12 +46,13 @@ def read_sense(match, rules=None):
     lemma = match.entry['lemma']
     event_type = match.entry['event_type']
     args = lemma_set(argument_tokens(token)) - lemma_set(match.tokens)
+    objects = lemma_set(object_tokens(token)) - lemma_set(match.tokens)
     sentence = lemma_set(token.sent) - lemma_set(match.tokens)
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
     for rule in applicable:
-        words = args if rule['in'] == 'args' else sentence
+        words = {'args': args, 'object': objects}.get(rule['in'], sentence)
         if not words & classes[rule['class']]:
             continue
         if rule.get('unless') and sentence & classes[rule['unless']]:

@@ -123,6 +123,8 @@ class TriggerLexicon:
                 continue
             if token.pos_ in NOUN_POS and token.dep_ == 'compound' and not specific:
                 continue  # 'protest leaders' is about leaders
+            if entry.get('as_object') and token.dep_ not in ('dobj', 'attr', 'conj'):
+                continue  # 'declared a ceasefire' is one; 'hopes the ceasefire holds' is not
             if specific:
                 hit = next((d for d in dependents if d.lemma_.lower() in entry['with'] or d.lower_ in entry['with']), None)
                 if hit is None:
