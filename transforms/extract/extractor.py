@@ -14,6 +14,7 @@ from wirewatch.transforms.extract.actors import ActorCoder
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import find_date_mentions, reference_date, resolve_event_date
 from wirewatch.transforms.extract.gazetteer import Gazetteer
+from wirewatch.transforms.extract.headlines import sentence_case
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, grammar
 
@@ -30,6 +31,11 @@ TITLE, LEAD, BODY, TEASER = 'title', 'lead', 'body', 'teaser'
 # an event only when it is distinct from them, current, and carries evidence (an actor or
 # a count) with at least this confidence.
 BODY_MIN_CONFIDENCE = 0.7
+# Below this an event is not coded at all: the triggers with lower priors are the vague or
+# ambiguous nouns ('violence', 'vigil', 'disorder') that need more than one cue.
+MIN_CONFIDENCE = 0.7
+# Places found in the event's own sentence; the others are the story's defaults.
+STRONG_PLACE_SOURCES = frozenset({'clause', 'target', 'attached', 'actor'})
 LEAD_BONUS = 0.05
 # A mention dated this many days after the story's reference date is not something that happened.
 FUTURE_TOLERANCE_DAYS = 1
@@ -148,6 +154,7 @@ class EventExtractor:
         """(unparsed Doc, story, title length in chars): the title and the text, with a
         sentence boundary after the title and the story's year for the time component."""
         title, text = _story_parts(story)
+        title = sentence_case(title)
         joined = f'{title}\n\n{text}' if title and text else (title or text)
         doc = self.nlp.make_doc(joined[:MAX_TEXT_CHARS])
         title_chars = len(title) if title and text else 0
@@ -218,10 +225,11 @@ class EventExtractor:
         target_place = None
         if entry['quad_class'] == 4 and actor2_token is not None:
             target_place = self._target_place(sent, actor2_token, context)
-        place = self._place(sent, match, actor_tokens, context, target_place, role)
+        place, place_source = self._place(sent, match, actor_tokens, context, target_place, role)
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
-            doer = actor1 if entry['quad_class'] in (1, 3) else actor2
+            doer = actor1 if entry['quad_class'] in VERBAL_QUADS else actor2
             place = self.gazetteer.country(doer['country']) if doer and doer['country'] else None
+            place_source = 'doer'
         event_date, precision = resolve_event_date(sent, story['published_at'], story.get('dateline_date'),
                                                    anchor=match.token)
         confidence = entry['confidence'] + (ACTOR_BONUS if actor1 else 0.0) + (LEAD_BONUS if role != BODY else 0.0)
@@ -253,6 +261,7 @@ class EventExtractor:
             '_role': role,
             '_dated': bool(find_date_mentions(sent.text)),
             '_mentions': 1,
+            '_place_source': place_source,
             '_actor1_token': actor1_token,
         }
 
@@ -315,20 +324,20 @@ class EventExtractor:
             elif root.head.i == match.token.i and root.dep_ in ('compound', 'amod', 'nmod', 'poss'):
                 attached.append((distance, place))
         if located:
-            return min(located, key=lambda pair: pair[0])[1]
+            return min(located, key=lambda pair: pair[0])[1], 'clause'
         if target_place is not None:  # before 'Israel strikes': a modifier may be the attacker
-            return target_place
-        for options in (attached, with_actor):
+            return target_place, 'target'
+        for options, source in ((attached, 'attached'), (with_actor, 'actor')):
             if options:
-                return min(options, key=lambda pair: pair[0])[1]
+                return min(options, key=lambda pair: pair[0])[1], source
         if context.headline_place is not None and role != TITLE:
-            return context.headline_place
+            return context.headline_place, 'headline'
         dateline = context.agreeing_dateline()
         if dateline is not None:
-            return dateline
+            return dateline, 'dateline'
         if context.main_country:
-            return self.gazetteer.country(context.main_country)
-        return None
+            return self.gazetteer.country(context.main_country), 'main'
+        return None, None
 
     # --- counts ----------------------------------------------------------------------
     def _assign_counts(self, sent, events, rejected=frozenset()):
@@ -371,7 +380,7 @@ def salient_events(mentions):
             events.append(dict(mention))
         else:
             _fold(twin, mention)
-    return [e for e in events if e['_role'] != BODY or _body_event_stands(e)]
+    return [e for e in events if e['confidence'] >= MIN_CONFIDENCE and (e['_role'] != BODY or _body_event_stands(e))]
 
 
 def _body_event_stands(event):
@@ -386,8 +395,9 @@ def same_event(a, b):
         return False
     if a['event_type'] == 'COERCE' and a['mode'] and b['mode'] and a['mode'] != b['mode']:
         return False
-    if a['country'] and b['country'] and a['country'] != b['country']:
-        return False
+    if a['country'] and b['country'] and a['country'] != b['country'] \
+            and a['_place_source'] in STRONG_PLACE_SOURCES and b['_place_source'] in STRONG_PLACE_SOURCES:
+        return False  # a headline placed by default joins the lead's event placed in its sentence
     if a['event_date'] and b['event_date'] and abs((a['event_date'] - b['event_date']).days) > MERGE_DATE_DAYS:
         return False
     return actors_compatible(a['actor1'], b['actor1']) and actors_compatible(a['actor2'], b['actor2'])
@@ -437,8 +447,10 @@ def _fold(kept, mention):
     for category in CATEGORIES:
         if mention[category] is not None and (kept[category] is None or mention[category] > kept[category]):
             kept[category] = mention[category]
-    if kept['country'] is None and mention['country']:
+    weak = kept['_place_source'] not in STRONG_PLACE_SOURCES
+    if mention['country'] and (kept['country'] is None or (weak and mention['_place_source'] in STRONG_PLACE_SOURCES)):
         kept['country'], kept['location'] = mention['country'], mention['location']
+        kept['_place_source'] = mention['_place_source']
     elif mention['location'] and kept['location'] and mention['country'] == kept['country'] \
             and PRECISION_RANK[mention['location']['precision']] > PRECISION_RANK[kept['location']['precision']]:
         kept['location'] = mention['location']
