@@ -16,6 +16,7 @@ from wirewatch.transforms.extract.dates import find_date_mentions, reference_dat
 from wirewatch.transforms.extract.gazetteer import Gazetteer
 from wirewatch.transforms.extract.headlines import sentence_case
 from wirewatch.transforms.extract.lexicon import load_data
+from wirewatch.transforms.extract.sense import CONFIRMED
 from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, grammar
 
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
@@ -37,6 +38,8 @@ MIN_CONFIDENCE = 0.7
 # Places found in the event's own sentence; the others are the story's defaults.
 STRONG_PLACE_SOURCES = frozenset({'clause', 'target', 'attached', 'actor'})
 LEAD_BONUS = 0.05
+# An ambiguous trigger ('struck', 'clash') whose required context word is in the sentence.
+SENSE_BONUS = 0.15
 # A mention dated this many days after the story's reference date is not something that happened.
 FUTURE_TOLERANCE_DAYS = 1
 # Two mentions of one event may carry dates this far apart ('on Saturday' vs the headline's day).
@@ -232,7 +235,8 @@ class EventExtractor:
             place_source = 'doer'
         event_date, precision = resolve_event_date(sent, story['published_at'], story.get('dateline_date'),
                                                    anchor=match.token)
-        confidence = entry['confidence'] + (ACTOR_BONUS if actor1 else 0.0) + (LEAD_BONUS if role != BODY else 0.0)
+        confidence = entry['confidence'] + (ACTOR_BONUS if actor1 else 0.0) + (LEAD_BONUS if role != BODY else 0.0) \
+            + (SENSE_BONUS if match.sense == CONFIRMED else 0.0)
         token_in_sentence = match.token.i - sent.start
         return {
             'event_id': _event_id(story['story_id'], sentence_index, token_in_sentence),

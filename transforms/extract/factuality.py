@@ -81,8 +81,10 @@ def _only_mentioned(token, cues):
         clause = clause.head
     if clause.dep_ == 'relcl' and clause is not token:
         return _only_mentioned(clause, cues)  # 'a man who shot and wounded ...'
-    if token.dep_ == 'acl' and token.tag_ == 'VBN' and not _has_time(token):
-        return 'participle'  # 'French forces deployed in Mali killed ...': a description
+    if token.dep_ == 'acl' and token.tag_ == 'VBN' and token.head.dep_ != 'ROOT' and not _has_time(token):
+        # 'French forces deployed in Mali killed ...': a description ('Suspect arrested',
+        # a headline's passive, hangs from the root and is asserted)
+        return 'participle'
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
     node = token
@@ -93,7 +95,7 @@ def _only_mentioned(token, cues):
         return None
     if dep in ('dobj', 'attr', 'oprd'):
         lemma = head.lemma_.lower()
-        if lemma in cues['light_verbs'] or head.pos_ not in ('VERB', 'AUX'):
+        if lemma in cues['light_verbs'] or lemma in cues['factive_object_verbs'] or head.pos_ not in ('VERB', 'AUX'):
             return None
         return f'object of {lemma}'
     if dep == 'pobj':

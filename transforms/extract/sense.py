@@ -24,6 +24,7 @@ from wirewatch.transforms.extract.clauses import argument_tokens, lemma_set, obj
 from wirewatch.transforms.extract.lexicon import load_data
 
 VIOLENT = 'violent'   # the default sense of a conflict trigger
+CONFIRMED = 'confirmed'  # an ambiguous trigger whose required context is present
 DEFAULT = 'default'
 
 
@@ -60,8 +61,10 @@ def read_sense(match, rules=None):
         recode = rule.get('as')
         return rule['sense'], recode, recode is not None
     required = rules['require'].get(f'{lemma}:{event_type}')
-    if required and 'with' not in match.entry and not (sentence & classes[required]):
-        return 'unknown', None, False
+    if required and 'with' not in match.entry:
+        if not (sentence & classes[required]):
+            return 'unknown', None, False
+        return CONFIRMED, None, True
     return (VIOLENT if match.entry.get('quad_class') == 4 else DEFAULT), None, True
 
 
