@@ -93,7 +93,10 @@ class ActorCoder:
         if sector == UNKNOWN_SECTOR and place_like:
             sector = lex['government_places']  # 'Moscow sent troops', 'the United States said'
         if sector == UNKNOWN_SECTOR and token.ent_type_ == 'NORP':
-            sector = 'CVL'  # 'Russians'
+            # 'Russians' are people; the 'Israeli' of 'Israeli strike' is a state of unknown sector
+            sector = 'CVL' if token.tag_ in ('NNS', 'NNPS') else UNKNOWN_SECTOR
+            if sector == UNKNOWN_SECTOR:
+                return {'name': name, 'sector': sector, 'country': country}
         if sector == UNKNOWN_SECTOR and token.ent_type_ not in ENTITY_ACTOR_LABELS and not named:
             return None  # 'the deployment', 'buildings': not an actor
         all_lemmas = [t.lemma_ for t in span if not t.is_punct and t.dep_ != 'det']

@@ -142,10 +142,35 @@ def _shift(ref, shift):
 
 
 def _nearest(mentions, sentence, anchor):
+    """The date phrase of the anchor's own clause ('condemned on Tuesday a strike that killed
+    four on Monday': Monday for 'killed'), else the one nearest to it."""
     if anchor is None or isinstance(sentence, str):
         return mentions[0]
-    offset = anchor.idx - sentence[0].idx if len(sentence) else 0
-    return min(mentions, key=lambda m: abs(m.start - offset))
+    base = sentence[0].idx if len(sentence) else 0
+    offset = anchor.idx - base
+    own = _own_clause_offsets(anchor, base)
+    in_clause = [m for m in mentions if m.start in own]
+    return min(in_clause or mentions, key=lambda m: abs(m.start - offset))
+
+
+_SUBCLAUSES = ('relcl', 'advcl', 'ccomp', 'acl', 'csubj', 'parataxis')
+
+
+def _own_clause_offsets(anchor, base):
+    """Character offsets (from ``base``) of the words of the anchor's clause, without the
+    clauses embedded in it."""
+    verb = anchor
+    for _ in range(4):
+        if verb.pos_ in ('VERB', 'AUX') or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    excluded = set()
+    for token in verb.subtree:
+        if token.dep_ in _SUBCLAUSES and token.i != verb.i:
+            inner = {t.i for t in token.subtree}
+            if anchor.i not in inner:
+                excluded.update(inner)
+    return {t.idx - base for t in verb.subtree if t.i not in excluded}
 
 
 def _is_future(sentence, mention):

@@ -72,14 +72,16 @@ class ArticleContext:
             counts[self.dateline_place.iso3] += 1  # breaks ties towards the dateline
         self.main_country = counts.most_common(1)[0][0] if counts else None
         self.title_chars = title_chars
-        self.headline_place = None
+        headline_places = []
         for ent in doc.ents:
             if ent.start_char >= title_chars:
                 break
             if ent.label_ in PLACE_LABELS:
-                self.headline_place = gazetteer.resolve(ent.text, self.countries)
-                if self.headline_place:
-                    break
+                place = gazetteer.resolve(ent.text, self.countries)
+                if place is not None:
+                    headline_places.append(place)
+        # The headline's most precise place: 'Ecuador police ... in Guayaquil' -> Guayaquil.
+        self.headline_place = max(headline_places, key=lambda p: PRECISION_RANK[p.precision], default=None)
         self.roles = _sentence_roles(doc, title_chars)
 
     def agreeing_dateline(self):
@@ -228,7 +230,8 @@ class EventExtractor:
         target_place = None
         if entry['quad_class'] == 4 and actor2_token is not None:
             target_place = self._target_place(sent, actor2_token, context)
-        place, place_source = self._place(sent, match, actor_tokens, context, target_place, role)
+        doer_country = actor1['country'] if actor1 and entry['quad_class'] in VERBAL_QUADS else None
+        place, place_source = self._place(sent, match, actor_tokens, context, target_place, role, doer_country)
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
             doer = actor1 if entry['quad_class'] in VERBAL_QUADS else actor2
             place = self.gazetteer.country(doer['country']) if doer and doer['country'] else None
@@ -304,10 +307,10 @@ class EventExtractor:
                     return self.gazetteer.country(iso3)
         return None
 
-    def _place(self, sent, match, actor_tokens, context, target_place=None, role=BODY):
+    def _place(self, sent, match, actor_tokens, context, target_place=None, role=BODY, doer_country=None):
         """In-clause place ('in Kazakhstan' first), else an attacked place ('strikes on
         Iran'), else a place modifying the trigger, else where the doer is ('forces in
-        Mali'), else the headline's place, else the dateline when it agrees with the
+        Mali'), else, for a statement, the country of who made it, else the headline's place, else the dateline when it agrees with the
         story's main country, else the main country."""
         located, attached, with_actor = [], [], []
         for ent in sent.ents:
@@ -334,6 +337,8 @@ class EventExtractor:
         for options, source in ((attached, 'attached'), (with_actor, 'actor')):
             if options:
                 return min(options, key=lambda pair: pair[0])[1], source
+        if doer_country:  # a statement is made where its maker is, not where the story is datelined
+            return self.gazetteer.country(doer_country), 'doer'
         if context.headline_place is not None and role != TITLE:
             return context.headline_place, 'headline'
         dateline = context.agreeing_dateline()
