@@ -15,3 +15,10 @@ def pytest_configure(config):
 @pytest.fixture
 def fixtures_dir():
     return FIXTURES
+
+
+@pytest.fixture(scope='session')
+def extractor():
+    """One EventExtractor (spaCy model and gazetteer loaded once) for the extract tests."""
+    from wirewatch.transforms.extract import EventExtractor
+    return EventExtractor()

@@ -22,3 +22,30 @@ def make_story(sid, title, text='', source='Outlet', url=None, published=None, *
     }
     story.update(extra)
     return schemas.check('Story', story)
+
+
+EXTRACT_PUBLISHED = dt.datetime(2024, 3, 10, 15, 0, tzinfo=UTC)  # a Sunday
+
+
+def extract_story(text, title='', story_id='s1', published=None, **extra):
+    """A Story dict for the extractor: ``title`` and ``text`` as a feed would give them."""
+    story = {'story_id': story_id, 'cluster_id': story_id, 'title': title, 'text': text,
+             'published_at': published or EXTRACT_PUBLISHED, 'dateline_place': None, 'dateline_date': None,
+             'url': f'https://example.test/{story_id}', 'source_name': 'Example', 'language': 'en'}
+    story.update(extra)
+    return story
+
+
+def extract_events(extractor, text, title='', **extra):
+    """The events an extractor codes for one story."""
+    [events] = list(extractor.extract([extract_story(text, title, **extra)]))
+    return events
+
+
+def trigger_reading(text, word):
+    """The trigger match for ``word`` in ``text`` after wirewatch's spaCy components ran."""
+    from wirewatch.transforms.extract.nlp import load_nlp
+    doc = load_nlp()(text)
+    matches = [m for m in doc._.triggers if m.token.text == word or m.text == word]
+    assert matches, (word, [m.text for m in doc._.triggers])
+    return matches[0]

@@ -490,17 +490,19 @@ def caused_by_hazard(trigger, agent):
 
 
 def merge_events(events):
-    """One event per type and actor set within a sentence.
+    """One event per type and doer within a sentence.
 
-    An event whose actor names are a subset of another same-type event's actors is the
-    same event told twice ('killed in clashes with ...'): counts and confidence are
-    folded into the fuller one.
+    An event whose actor names are a subset of another same-type event's actors, or
+    that has the same doer, is the same event told twice ('killed in clashes with ...',
+    'clashed with rebels, killing five'): counts and confidence are folded into the
+    fuller one.
     """
     kept = []
     ordered = sorted(events, key=lambda e: (-len(_actor_names(e)), -e['confidence'], e['_token']))
     for event in ordered:
         names = _actor_names(event)
-        twin = next((k for k in kept if k['event_type'] == event['event_type'] and names <= _actor_names(k)), None)
+        twin = next((k for k in kept if k['event_type'] == event['event_type']
+                     and (names <= _actor_names(k) or _same_doer(k, event))), None)
         if twin is None:
             kept.append(dict(event))
             continue
@@ -509,6 +511,10 @@ def merge_events(events):
                 twin[category] = event[category]
         twin['confidence'] = max(twin['confidence'], event['confidence'])
     return sorted(kept, key=lambda e: e['_token'])
+
+
+def _same_doer(a, b):
+    return a['actor1'] is not None and b['actor1'] is not None and actors_compatible(a['actor1'], b['actor1'])
 
 
 def _actor_names(event):

@@ -100,6 +100,8 @@ def _only_mentioned(token, cues):
         return f'object of {lemma}'
     if dep == 'pobj':
         prep = head.lower_
+        if prep == 'on' and head.head.lemma_.lower() in ('go', 'be', 'stay', 'remain'):
+            return None  # 'went on hunger strike'
         if prep in SETTING_PREPOSITIONS and head.head.pos_ in ('VERB', 'AUX', 'NOUN', 'PROPN') \
                 and (head.head.pos_ in ('VERB', 'AUX') or prep != 'in'):
             return None
@@ -173,6 +175,8 @@ def _as_governor(governor, relation, child, cues):
         return ORDERED, lemma
     if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['order_nouns'] or word in cues['order_nouns']):
         return ORDERED, word
+    if lemma == 'go' and governor.tag_ == 'VBG' and relation == 'xcomp':
+        return FUTURE, 'going to'
     if is_verb and (lemma in cues['future_governors'] or word in _FUTURE_ADJECTIVES) \
             and relation in ('xcomp', 'ccomp', 'advcl', 'prep', 'pobj', 'pcomp'):
         return FUTURE, lemma

@@ -1,0 +1,129 @@
+"""Factuality: each cue of data/factuality.json, read by the wirewatch_factuality component."""
+import json
+import os
+
+import pytest
+
+from factories import extract_events, trigger_reading
+from wirewatch.transforms.extract.factuality import factuality_cues
+
+DATA = os.path.join(os.path.dirname(__file__), '..', 'transforms', 'extract', 'data', 'factuality.json')
+
+# (sentence, trigger word, status, cue word): one case per cue family and more for the common cues.
+CASES = [
+    # asserted
+    ('Soldiers attacked the village on Sunday.', 'attacked', 'ASSERTED', None),
+    ('Police said gunmen attacked the convoy.', 'attacked', 'ASSERTED', None),
+    ('Thousands of people protested in the capital.', 'protested', 'ASSERTED', None),
+    # negation_deps / negation_adverbs / determiners / prepositions / governors
+    ('The protesters did not attack the parliament.', 'attack', 'NEGATED', 'not'),
+    ('Police never arrested the organisers.', 'arrested', 'NEGATED', 'never'),
+    ('There were no clashes in the capital.', 'clashes', 'NEGATED', 'no'),
+    ('Police dispersed the crowd without arrests.', 'arrests', 'NEGATED', 'without'),
+    ('The rebels failed to capture the town and did not attack it.', 'attack', 'NEGATED', 'not'),
+    ('Security forces foiled an attack on the airport.', 'attack', 'NEGATED', 'foil'),
+    ('Guards prevented a riot at the prison.', 'riot', 'NEGATED', 'prevent'),
+    ('Mr Alder cancelled the attack on the port.', 'attack', 'NEGATED', 'cancel'),
+    ('The protest was postponed after the storm.', 'protest', 'NEGATED', 'postpone'),
+    # denial
+    ('The army denied attacking the village.', 'attacking', 'DENIED', 'deny'),
+    ('The ministry dismissed reports of an attack on the pipeline.', 'attack', 'DENIED', 'dismiss'),
+    # claims
+    ('The government accused rebels of attacking the convoy.', 'attacking', 'CLAIMED', 'accuse'),
+    ('Police are investigating an alleged attack on a bus.', 'attack', 'CLAIMED', 'alleged'),
+    ('The group claimed the troops had allegedly killed two farmers.', 'killed', 'CLAIMED', 'allegedly'),
+    # hypothetical modals and questions
+    ('Troops could attack the town.', 'attack', 'HYPOTHETICAL', 'could'),
+    ('The militia might storm the parliament.', 'storm', 'HYPOTHETICAL', 'might'),
+    ('Officials said the strike would hit the port.', 'hit', 'HYPOTHETICAL', 'would'),
+    ('Will the army crack down on the protesters?', 'crack', 'FUTURE', 'will'),
+    ('Did police arrest the organisers?', 'arrest', 'HYPOTHETICAL', '?'),
+    # future
+    ('Farmers will protest in the capital next week.', 'protest', 'FUTURE', 'will'),
+    ('The opposition plans to march on Friday.', 'march', 'FUTURE', 'plan'),
+    ('The union is set to strike over pay.', 'strike', 'FUTURE', 'set'),
+    ('The rebels threatened to attack the city.', 'attack', 'FUTURE', 'threaten'),
+    ('Officials warned of protests over the new tax.', 'protests', 'FUTURE', 'warn'),
+    ('Activists planned a protest outside the embassy.', 'protest', 'FUTURE', 'plan'),
+    ('A planned rally against the tax drew police attention.', 'rally', 'FUTURE', 'planned'),
+    ('The threat of an attack closed the airport.', 'attack', 'FUTURE', 'threat'),
+    ('Protests are planned in three cities.', 'Protests', 'FUTURE', 'plan'),
+    ('A man was hired to kill the journalist.', 'kill', 'FUTURE', 'hire'),
+    ('Mr Kovar is going to meet the envoy.', 'meet', 'FUTURE', 'going to'),
+    ('Ministers to hold talks in Vienna', 'hold', 'FUTURE', 'to'),
+    # conditionals
+    ('If the talks fail, the rebels will attack.', 'attack', 'FUTURE', 'will'),
+    ('The rebels said they would withdraw unless troops attacked them.', 'attacked', 'CONDITIONAL', 'unless'),
+    ('The army will respond if protesters attack police.', 'attack', 'CONDITIONAL', 'if'),
+    # orders and authorisations
+    ('The president authorized the riot police to open fire.', 'open', 'ORDERED', 'authorize'),
+    ('The governor ordered troops to shoot looters.', 'shoot', 'ORDERED', 'order'),
+    ('Mr Vale denounced the order given to the police to shoot to kill.', 'shoot', 'ORDERED', 'order'),
+    ('A Moscow court orders arrest of the blogger', 'arrest', 'ORDERED', 'orders'),
+    ('The minister urged supporters to block the roads.', 'block', 'ORDERED', 'urge'),
+    ('The mayor ordered a curfew in the city.', 'curfew', 'ASSERTED', None),
+    # causal verbs carry the governor's mood
+    ('The dispute could lead to clashes at the border.', 'clashes', 'HYPOTHETICAL', 'could'),
+    # mentioned, not asserted
+    ('Ministers urged people to avoid protests.', 'protests', 'NEGATED', 'avoid'),
+    ('Officials expressed concern about the protests.', 'protests', 'MENTIONED', None),
+    ('Anger over the killing grew in the city.', 'killing', 'MENTIONED', None),
+    ('A man who shot a gang leader was jailed for seven years.', 'shot', 'MENTIONED', None),
+    ('French forces deployed in Mali killed a militant commander.', 'deployed', 'MENTIONED', None),
+    ('Air defence units repelled a missile attack on the capital.', 'attack', 'ASSERTED', None),
+    ('Police used tear gas to quell the protests.', 'protests', 'ASSERTED', None),
+    ('The leaders held talks in Cairo.', 'held', 'ASSERTED', None),
+]
+
+
+@pytest.mark.parametrize('sentence, word, status, cue', CASES)
+def test_factuality_cue(sentence, word, status, cue):
+    match = trigger_reading(sentence, word)
+    assert match.factuality == status, (match.factuality, match.factuality_cue)
+    if cue is not None:
+        assert match.factuality_cue == cue
+
+
+@pytest.mark.parametrize('sentence, absent', [
+    ('The protesters did not attack the parliament.', 'ASSAULT'),
+    ('The president authorized the riot police to open fire.', 'ASSAULT'),
+    ('Farmers will protest in the capital next week.', 'PROTEST'),
+    ('The army denied attacking the village.', 'ASSAULT'),
+    ('The premier could carry out a reshuffle and arrest rivals.', 'COERCE'),
+])
+def test_events_that_did_not_happen_are_not_coded(extractor, sentence, absent):
+    assert absent not in {e['event_type'] for e in extract_events(extractor, sentence)}
+
+
+def test_a_threat_is_a_threaten_by_the_threatener(extractor):
+    events = extract_events(extractor, 'The rebel commander threatened to attack the city.')
+    assert [e['event_type'] for e in events] == ['THREATEN']
+    assert events[0]['actor1']['name'].endswith('commander')
+
+
+def test_a_demand_is_a_request(extractor):
+    events = extract_events(extractor, 'The opposition leader demanded the release of 40 detained students.')
+    assert [e['event_type'] for e in events] == ['REQUEST']
+
+
+def test_every_cue_family_has_a_case():
+    """A cue list added to the data file without a case here fails this test."""
+    with open(DATA, encoding='utf-8') as f:
+        data = json.load(f)
+    assert isinstance(data['version'], int)
+    covered = {
+        'negation_deps', 'negation_determiners', 'negation_prepositions', 'negation_adverbs', 'negation_governors',
+        'denial_governors', 'denial_nouns', 'claim_governors', 'claim_modifiers', 'hypothetical_modals',
+        'future_auxiliaries', 'future_governors', 'future_object_governors', 'future_modifiers', 'future_nouns',
+        'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'causal_verbs',
+        'ordered_is_done', 'factive_object_verbs',
+    }
+    lists = {k for k, v in data.items() if isinstance(v, list)}
+    assert lists == covered, lists ^ covered
+    cues = factuality_cues()
+    statuses = {status for _, _, status, _ in CASES}
+    assert {'ASSERTED', 'NEGATED', 'DENIED', 'CLAIMED', 'HYPOTHETICAL', 'CONDITIONAL', 'FUTURE', 'ORDERED',
+            'MENTIONED'} <= statuses
+    for _, _, _, cue in CASES:
+        if cue and cue not in ('?', 'to', 'going to'):
+            assert any(cue in cues[k] for k in covered if k in cues), cue

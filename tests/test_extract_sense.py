@@ -1,0 +1,83 @@
+"""Word sense: positive and negative fixtures for each ambiguous trigger (data/senses.json)."""
+import json
+import os
+
+import pytest
+
+from factories import extract_events, trigger_reading
+
+DATA = os.path.join(os.path.dirname(__file__), '..', 'transforms', 'extract', 'data', 'senses.json')
+
+
+def types(extractor, text, title=''):
+    return sorted(e['event_type'] for e in extract_events(extractor, text, title))
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # strike: military, labour, hazard, sport, a deal
+    ('Israeli air strikes hit targets in southern Lebanon on Sunday.', ['ASSAULT']),
+    ('The army said its drones struck a rebel base near the border.', ['ASSAULT']),
+    ('Dock workers went on strike over pay at the port on Monday.', []),
+    ('A magnitude 6.1 earthquake struck the coast on Sunday.', []),
+    ('The striker struck twice as the team won the cup final.', []),
+    ('The two companies struck a deal on Monday.', ['AGREE']),
+    ('Prisoners went on a hunger strike on Monday.', ['PROTEST']),
+    # attack: armed, verbal, medical
+    ('Gunmen attacked a police post in the north, killing three officers.', ['ASSAULT']),
+    ('The opposition leader attacked the budget plan in a speech to parliament.', ['ACCUSE']),
+    ('The singer died of a heart attack at his home on Friday.', []),
+    # fire: gunfire, wildfire, a sacking
+    ('Soldiers opened fire on the crowd in the square.', ['ASSAULT']),
+    ('Police fired tear gas at demonstrators in the capital.', ['ASSAULT']),
+    ('A wildfire killed two people in the hills on Saturday.', []),
+    ('The president fired the interior minister on Monday.', ['COERCE']),
+    # clash: armed, sport, verbal
+    ('Troops clashed with rebels near the border, killing five fighters.', ['ASSAULT']),
+    ('The two sides clash in the cup final at the stadium on Saturday.', []),
+    ('The ministers clashed over the budget at the cabinet meeting.', []),
+    # rally: protest, market, campaign
+    ('Thousands of protesters rallied against the new tax in the capital.', ['PROTEST']),
+    ('Stocks rallied as investors cheered the rate cut.', []),
+    ('The candidate held a campaign rally for his supporters in Ohio.', []),
+    # fight: armed, against corruption, a fire
+    ('Government troops fought rebels near the town for a third day.', ['ASSAULT']),
+    ('The new agency will fight corruption in the ports.', []),
+    ('Firefighters fought the blaze through the night.', []),
+    # killed by disease, disaster or accident
+    ('Floods killed 14 people in the north on Sunday.', []),
+    ('Two people were killed when a tram derailed in the city centre.', []),
+    ('Five people died after a blast at a fireworks factory.', []),
+    ('Gunmen killed 12 villagers in an attack on the village.', ['ASSAULT']),
+    ('Five soldiers were killed while defusing an unexploded shell.', []),
+])
+def test_sense_decides_the_event(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected
+
+
+@pytest.mark.parametrize('sentence, word, sense', [
+    ('A magnitude 6.1 earthquake struck the coast.', 'struck', 'hazard'),
+    ('Dock workers went on strike over pay.', 'strike', 'labour'),
+    ('The singer suffered a heart attack.', 'attack', 'medical'),
+    ('Stocks rallied on the rate cut.', 'rallied', 'market'),
+    ('The agency will fight corruption.', 'fight', 'struggle'),
+    ('The two companies struck a deal.', 'struck', 'deal'),
+])
+def test_sense_is_recorded_on_the_trigger(sentence, word, sense):
+    assert trigger_reading(sentence, word).sense == sense
+
+
+def test_sense_rules_refer_to_known_classes_and_entries():
+    with open(DATA, encoding='utf-8') as f:
+        data = json.load(f)
+    classes = set(data['classes'])
+    for key, rules in data['rules'].items():
+        for rule in rules:
+            assert rule['class'] in classes and rule.get('unless', rule['class']) in classes, (key, rule)
+            assert rule['in'] in ('args', 'object', 'sentence'), (key, rule)
+    assert set(data['require'].values()) <= classes
+    from wirewatch.transforms.extract.triggers import TriggerLexicon
+    lexicon = TriggerLexicon.load()
+    for rules in data['rules'].values():
+        for rule in rules:
+            if rule.get('as'):
+                assert lexicon.entry_for(rule['as']) is not None, rule
