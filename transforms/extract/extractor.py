@@ -200,6 +200,7 @@ class EventExtractor:
                 else:
                     candidates.append(event)
                     candidates.extend(self._conjoined_actors(event, context))
+                    candidates.extend(self._conjoined_places(event, context))
             if candidates:
                 self._assign_counts(sent, candidates, rejected)
                 mentions.extend(merge_events(candidates))
@@ -231,6 +232,7 @@ class EventExtractor:
         if entry['quad_class'] == 4 and actor2_token is not None:
             target_place = self._target_place(sent, actor2_token, context)
         doer_country = actor1['country'] if actor1 and entry['quad_class'] in VERBAL_QUADS else None
+        self._last_place_entity = None
         place, place_source = self._place(sent, match, actor_tokens, context, target_place, role, doer_country)
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
             doer = actor1 if entry['quad_class'] in VERBAL_QUADS else actor2
@@ -269,6 +271,7 @@ class EventExtractor:
             '_dated': bool(find_date_mentions(sent.text)),
             '_mentions': 1,
             '_place_source': place_source,
+            '_place_entity': self._last_place_entity,
             '_actor1_token': actor1_token,
         }
 
@@ -286,6 +289,23 @@ class EventExtractor:
             seen.add(actor['country'])
             copy = dict(event, actor1=actor, event_id=_event_id(event['event_id'], 'conj', conj.i))
             copies.append(copy)
+        return copies
+
+    def _conjoined_places(self, event, context):
+        """'Protesters took to the streets in London and Berlin': one event per country
+        named in the event's own place phrase."""
+        entity = event.pop('_place_entity', None)
+        if entity is None:
+            return []
+        copies, seen = [], {event['country']}
+        for conj in entity.root.conjuncts:
+            ent = next((e for e in conj.sent.ents if e.start <= conj.i < e.end and e.label_ in PLACE_LABELS), None)
+            place = self.gazetteer.resolve(ent.text, context.countries) if ent is not None else None
+            if place is None or place.iso3 in seen:
+                continue
+            seen.add(place.iso3)
+            copies.append(dict(event, country=place.iso3, location=place.as_location(),
+                               event_id=_event_id(event['event_id'], 'place', conj.i)))
         return copies
 
     def _actor(self, token, context):
@@ -327,11 +347,13 @@ class EventExtractor:
                     with_actor.append((distance, place))
                 continue
             if is_locative:
-                located.append((distance, place))
+                located.append((distance, place, ent))
             elif root.head.i == match.token.i and root.dep_ in ('compound', 'amod', 'nmod', 'poss'):
                 attached.append((distance, place))
         if located:
-            return min(located, key=lambda pair: pair[0])[1], 'clause'
+            nearest = min(located, key=lambda item: item[0])
+            self._last_place_entity = nearest[2]
+            return nearest[1], 'clause'
         if target_place is not None:  # before 'Israel strikes': a modifier may be the attacker
             return target_place, 'target'
         for options, source in ((attached, 'attached'), (with_actor, 'actor')):
@@ -514,6 +536,8 @@ def merge_events(events):
 
 
 def _same_doer(a, b):
+    if a['country'] and b['country'] and a['country'] != b['country']:
+        return False  # 'protests in London and Berlin': two events
     return a['actor1'] is not None and b['actor1'] is not None and actors_compatible(a['actor1'], b['actor1'])
 
 

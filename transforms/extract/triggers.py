@@ -123,6 +123,8 @@ class TriggerLexicon:
                 continue
             if token.pos_ in NOUN_POS and token.dep_ == 'compound' and not specific:
                 continue  # 'protest leaders' is about leaders
+            if entry.get('no_object') and any(c.dep_ in ('dobj', 'oprd', 'ccomp') for c in token.children):
+                continue  # 'called Democrats freaks for ...' is no call for something
             if entry.get('as_object') and token.dep_ not in ('dobj', 'attr', 'conj'):
                 continue  # 'declared a ceasefire' is one; 'hopes the ceasefire holds' is not
             if specific:
