@@ -42,10 +42,13 @@ def extract_events(extractor, text, title='', **extra):
     return events
 
 
-def trigger_reading(text, word):
+def trigger_reading(text, word, reference_year=EXTRACT_PUBLISHED.year):
     """The trigger match for ``word`` in ``text`` after wirewatch's spaCy components ran."""
     from wirewatch.transforms.extract.nlp import load_nlp
-    doc = load_nlp()(text)
+    nlp = load_nlp()
+    doc = nlp.make_doc(text)
+    doc.user_data['reference_year'] = reference_year
+    doc = nlp(doc)
     matches = [m for m in doc._.triggers if m.token.text == word or m.text == word]
     assert matches, (word, [m.text for m in doc._.triggers])
     return matches[0]

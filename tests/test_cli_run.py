@@ -43,7 +43,7 @@ def test_manifest_accounts_for_every_item(run_output):
     assert m['dead_letters_by_reason'] == {'read:EMPTY_FEED': 1, 'normalise:NO_TEXT': 1}
     assert m['events'] == len(_records(out, 'events'))
     assert m['summaries'] == len(_records(out, 'summaries'))
-    assert 'BLR' in stdout and 'outputs in' in stdout
+    assert 'ECU' in stdout and 'outputs in' in stdout
 
 
 def test_every_output_record_validates_against_its_schema(run_output):
@@ -64,46 +64,46 @@ def test_syndicated_copy_is_clustered_not_dropped(run_output):
     rep = next(s for s in stories if s['duplicate_of'] is None)
     copy = next(s for s in stories if s['duplicate_of'] is not None)
     assert copy['duplicate_of'] == rep['story_id'] == copy['cluster_id'] == rep['cluster_id']
-    assert rep['title'] == 'Belarus leader fires police chiefs as crackdown deepens'
-    assert rep['dateline_place'] == 'Minsk'
-    assert rep['authors'] == ['Anna Kovalenko', 'Piotr Nowak']
+    assert rep['title'] == "Deadly clashes as Ecuador police clear miners' blockade"
+    assert rep['dateline_place'] == 'Quito'
+    assert rep['authors'] == ['Lucia Ferreyra', 'Daniel Moss']
     assert 'Source link' not in rep['text'] and 'utm_source' not in rep['canonical_url']
 
 
-def test_seed_kind_of_facts_become_events(run_output):
+def test_unrest_story_facts_become_events(run_output):
     out, _ = run_output
     events = _records(out, 'events')
     assert {e['story_id'] for e in events} == {e['cluster_id'] for e in events}  # representatives only
     by_type = {}
     for e in events:
         by_type.setdefault(e['event_type'], []).append(e)
-    assert any(e['country'] == 'BLR' for e in by_type.get('PROTEST', []))
-    assert any(e['killed'] == 212 and e['country'] == 'BLR' for e in by_type.get('ASSAULT', []))
-    assert any(e['arrested'] == 3870 and e['country'] == 'BLR' for e in by_type.get('COERCE', []))
-    troops = by_type.get('MOBILIZE', []) + by_type.get('AID', [])
-    assert any('RUS' in ((e['actor1'] or {}).get('country'), (e['actor2'] or {}).get('country'))
-               for e in troops)
+    assert any(e['country'] == 'ECU' for e in by_type.get('PROTEST', []))
+    assert any(e['killed'] == 14 and e['country'] == 'ECU' for e in by_type.get('ASSAULT', []))
+    assert any(e['arrested'] == 260 and e['country'] == 'ECU' for e in by_type.get('COERCE', []))
+    # the foreign actor: Colombia sending medical supplies
+    assert any((e['actor1'] or {}).get('country') == 'COL' for e in by_type.get('AID', []))
 
 
 def test_country_summary_reconciles_tolls_across_copies(run_output):
     out, _ = run_output
-    summaries = [s for s in _records(out, 'summaries') if s['country'] == 'BLR']
+    summaries = [s for s in _records(out, 'summaries') if s['country'] == 'ECU']
     assert len(summaries) == 1
-    blr = summaries[0]
-    assert (blr['killed'], blr['arrested']) == (212, 3870)
-    assert (blr['stories'], blr['articles'], blr['sources']) == (1, 2, 2)
-    assert blr['country_name'] == 'Belarus'
-    assert blr['pane'] == 'ON_TIME' and blr['is_final'] is True
-    assert blr['alert_level'] == 'CRISIS'
-    assert blr['headlines'][0]['sources'] == 2
+    ecu = summaries[0]
+    assert (ecu['killed'], ecu['arrested']) == (14, 260)
+    assert (ecu['stories'], ecu['articles'], ecu['sources']) == (1, 2, 2)
+    assert ecu['country_name'] == 'Ecuador'
+    assert ecu['pane'] == 'ON_TIME' and ecu['is_final'] is True
+    # 14 killed raises the level to at least WARNING; CRISIS needs 100 killed or a high intensity
+    assert ecu['alert_level'] in ('WARNING', 'CRISIS')
+    assert ecu['headlines'][0]['sources'] == 2
 
 
 def test_read_command_filters_and_formats(run_output, capsys):
     from wirewatch.pipeline.cli import main
     out, _ = run_output
-    assert main(['read', str(out / 'summaries'), '--where', 'country=BLR']) == 0
+    assert main(['read', str(out / 'summaries'), '--where', 'country=ECU']) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 1 and json.loads(lines[0])['killed'] == 212
+    assert len(lines) == 1 and json.loads(lines[0])['killed'] == 14
     assert main(['read', str(out / 'deadletter'), '--format', 'csv']) == 0
     csv_out = capsys.readouterr().out
     assert csv_out.splitlines()[0].startswith('stage,error,detail')
@@ -126,5 +126,6 @@ def test_report_writes_self_contained_html(run_output, tmp_path):
     page = tmp_path / 'report.html'
     assert main(['report', str(out), '--html', str(page)]) == 0
     text = page.read_text()
-    assert 'Belarus (BLR)' in text and '<svg' in text and 'CRISIS' in text
+    ecu = next(s for s in _records(out, 'summaries') if s['country'] == 'ECU')
+    assert 'Ecuador (ECU)' in text and '<svg' in text and ecu['alert_level'] in text
     assert '<script' not in text and 'http-equiv' not in text

@@ -199,8 +199,9 @@ def test_feed_source_name_suffix_is_removed():
 
 
 @pytest.mark.parametrize('raw,source,title', [
-    ('Chiefs fired as toll rises | The Daily Herald', 'The Daily Herald (sample)', 'Chiefs fired as toll rises'),
-    ('President sacks chiefs - Sample Wire', 'Sample Wire Desk', 'President sacks chiefs'),
+    ('Deadly fuel protests in the capital | The Daily Herald', 'The Daily Herald (sample)',
+     'Deadly fuel protests in the capital'),
+    ('Fuel price protests turn deadly - Sample Wire', 'Sample Wire Desk', 'Fuel price protests turn deadly'),
     # a one-word or unrelated suffix is part of the headline
     ('Markets fall - analysis', 'Sample Wire Desk', 'Markets fall - analysis'),
     ('Storm hits coast - Daily Mail', 'Daily Herald', 'Storm hits coast - Daily Mail'),

@@ -332,7 +332,8 @@ class EventExtractor:
         Iran'), else a place modifying the trigger, else where the doer is ('forces in
         Mali'), else, for a statement, the country of who made it, else the headline's place, else the dateline when it agrees with the
         story's main country, else the main country."""
-        located, attached, with_actor = [], [], []
+        located, attached, with_actor, elsewhere = [], [], [], []
+        spine = _clause_spine(match.token)
         for ent in sent.ents:
             if ent.label_ not in PLACE_LABELS:
                 continue
@@ -346,8 +347,10 @@ class EventExtractor:
                 if is_locative:  # 'forces deployed in Mali killed ...': where the doer is
                     with_actor.append((distance, place))
                 continue
-            if is_locative:
+            if is_locative and _attaches_to(root.head, spine, self._locative):
                 located.append((distance, place, ent))
+            elif is_locative:  # 'a rally over the war in Gaza': a place of another phrase
+                elsewhere.append((distance, place))
             elif root.head.i == match.token.i and root.dep_ in ('compound', 'amod', 'nmod', 'poss'):
                 attached.append((distance, place))
         if located:
@@ -359,6 +362,8 @@ class EventExtractor:
         for options, source in ((attached, 'attached'), (with_actor, 'actor')):
             if options:
                 return min(options, key=lambda pair: pair[0])[1], source
+        if elsewhere and not doer_country:
+            return min(elsewhere, key=lambda pair: pair[0])[1], 'sentence'
         if doer_country:  # a statement is made where its maker is, not where the story is datelined
             return self.gazetteer.country(doer_country), 'doer'
         if context.headline_place is not None and role != TITLE:
@@ -394,6 +399,32 @@ class EventExtractor:
         if mention.category in self._exclusive:
             return None
         return by_distance[0] if by_distance else None
+
+
+def _clause_spine(trigger):
+    """The trigger, the verb that governs it and their direct arguments: where a place
+    phrase must hang to say where this event happened."""
+    spine = {trigger.i}
+    node = trigger
+    for _ in range(3):
+        if node.pos_ in ('VERB', 'AUX') or node.head.i == node.i:
+            break
+        node = node.head
+        spine.add(node.i)
+    for verb in (trigger, node):
+        spine.update(c.i for c in verb.children if c.dep_ in ('dobj', 'nsubj', 'nsubjpass', 'attr', 'npadvmod'))
+    return spine
+
+
+def _attaches_to(prep, spine, locative, depth=0):
+    """True when a locative preposition hangs from the spine, directly or through another
+    place phrase ('killed 12 at a mosque in Peshawar')."""
+    head = prep.head
+    if head.i in spine:
+        return True
+    if depth < 3 and head.dep_ == 'pobj' and head.head.lower_ in locative:
+        return _attaches_to(head.head, spine, locative, depth + 1)
+    return False
 
 
 def salient_events(mentions):
@@ -536,7 +567,7 @@ def merge_events(events):
 
 
 def _same_doer(a, b):
-    if a['country'] and b['country'] and a['country'] != b['country']:
+    if a.get('country') and b.get('country') and a['country'] != b['country']:
         return False  # 'protests in London and Berlin': two events
     return a['actor1'] is not None and b['actor1'] is not None and actors_compatible(a['actor1'], b['actor1'])
 

@@ -63,6 +63,9 @@ def read_time(token, reference_year=None, cues=None):
         year = _old_year(node, reference_year) if reference_year else None
         if year:
             return BACKGROUND, year
+    if token.dep_ in ('relcl', 'advcl', 'acl') and reference_year and _YEAR.match(token.head.text) \
+            and int(token.head.text[:4]) < reference_year:
+        return BACKGROUND, token.head.text  # 'in 2021, when five people were killed'
     clause = _clause_text(token)
     for pattern in cues['recap_patterns']:
         found = pattern.search(clause)

@@ -1,0 +1,80 @@
+"""Salience: the title and lead state the story's events, mentions of one event merge,
+later sentences add only distinct current events, actors keep their roles."""
+import datetime as dt
+
+from factories import extract_events
+from wirewatch.transforms.extract.extractor import actors_compatible, same_event
+
+
+def test_title_and_lead_mentions_merge_into_one_event(extractor):
+    events = extract_events(
+        extractor,
+        'Rebels killed 11 soldiers in an ambush near the town of Kidal on Friday, the army said.',
+        title='Rebels kill 11 soldiers in northern Mali ambush')
+    assaults = [e for e in events if e['event_type'] == 'ASSAULT']
+    assert len(assaults) == 1
+    [ambush] = assaults
+    assert ambush['killed'] == 11 and ambush['country'] == 'MLI'
+    assert ambush['event_date'] == dt.date(2024, 3, 8)  # the lead's 'on Friday' beats the headline's default
+
+
+def test_later_sentence_adds_only_a_distinct_event(extractor):
+    text = ('Police arrested 25 protesters in Nairobi on Saturday.\n\n'
+            'Officers said the protesters were arrested for blocking a highway.\n\n'
+            'Separately, gunmen attacked a police post in Garissa, killing two officers.')
+    events = extract_events(extractor, text, title='Kenyan police arrest 25 protesters')
+    kinds = sorted((e['event_type'], e['country']) for e in events)
+    assert kinds.count(('COERCE', 'KEN')) == 1  # three mentions of one arrest
+    assert ('ASSAULT', 'KEN') in kinds          # distinct, current, with a doer and a toll
+
+
+def test_body_mention_without_evidence_is_not_an_event(extractor):
+    text = 'Lawmakers met on Monday to discuss the budget.\n\nThere has been violence in the region.'
+    types = {e['event_type'] for e in extract_events(extractor, text, title='Lawmakers discuss budget')}
+    assert 'ASSAULT' not in types
+
+
+def test_typical_wire_lead_gives_one_to_three_events(extractor):
+    text = ('Security forces fired tear gas at thousands of demonstrators in Conakry on Thursday, '
+            'and police said 42 people were detained.')
+    events = extract_events(extractor, text, title='Guinea police fire tear gas at protesters, dozens held')
+    assert 1 <= len(events) <= 3
+    assert {'ASSAULT', 'COERCE'} <= {e['event_type'] for e in events}
+
+
+def test_conjoined_doers_give_one_event_each(extractor):
+    events = extract_events(extractor, 'The United States and Israel launched strikes on Iran on Saturday.')
+    doers = sorted(e['actor1']['country'] for e in events if e['event_type'] == 'ASSAULT')
+    assert doers == ['ISR', 'USA']
+    assert all(e['country'] == 'IRN' for e in events)
+
+
+def test_demonym_of_the_attack_is_the_doer_and_target_is_the_place(extractor):
+    [strike] = extract_events(extractor, '', title='Israeli strike kills four in southern Lebanon')
+    assert strike['actor1']['country'] == 'ISR' and strike['country'] == 'LBN'
+
+
+def test_domestic_actor_takes_the_country_of_its_place(extractor):
+    text = 'Police in New York arrested 12 people after a rally over the war in Gaza.'
+    [arrest] = [e for e in extract_events(extractor, text) if e['event_type'] == 'COERCE']
+    assert arrest['actor1']['country'] == 'USA' and arrest['country'] == 'USA'
+
+
+def test_actor_compatibility():
+    people = {'name': '6,044 people', 'sector': 'CVL', 'country': 'KAZ'}
+    thousands = {'name': 'Thousands of people', 'sector': 'CVL', 'country': 'KAZ'}
+    minister = {'name': 'Karim Adler', 'sector': 'GOV', 'country': 'KAZ'}
+    state = {'name': 'the United States', 'sector': 'GOV', 'country': 'USA'}
+    secretary = {'name': 'Secretary of State Lee', 'sector': 'GOV', 'country': 'USA'}
+    assert actors_compatible(people, thousands) and actors_compatible(state, secretary)
+    assert not actors_compatible(people, minister) and actors_compatible(None, minister)
+
+
+def test_same_event_needs_type_place_and_date():
+    base = {'event_type': 'ASSAULT', 'mode': None, 'country': 'MLI', 'event_date': dt.date(2024, 3, 8),
+            'actor1': None, 'actor2': None, '_place_source': 'clause'}
+    assert same_event(base, dict(base, event_date=dt.date(2024, 3, 9)))
+    assert not same_event(base, dict(base, event_date=dt.date(2024, 3, 1)))
+    assert not same_event(base, dict(base, country='NER'))
+    assert same_event(base, dict(base, country='NER', _place_source='main'))  # a default place yields
+    assert not same_event(dict(base, event_type='COERCE', mode='arrest'), dict(base, event_type='COERCE', mode='dismiss'))

@@ -1,0 +1,53 @@
+"""Time status: background and historical mentions are not current events (data/temporal.json)."""
+import datetime as dt
+
+import pytest
+
+from factories import extract_events, trigger_reading
+
+
+@pytest.mark.parametrize('sentence, word, cue', [
+    ('Since the war began, rebels have attacked dozens of villages.', 'attacked', 'since'),
+    ('No group has spoken for the protesters since the start of the protests.', 'protests', 'since'),
+    ('Survivors gathered on the anniversary of the bombing.', 'bombing', 'anniversary'),
+    ('A man was jailed for the attack on the mosque.', 'attack', 'jail'),
+    ('Police arrested two men in 2019 over the riot.', 'arrested', '2019'),
+    ('The 2011 bombing destroyed the government offices.', 'bombing', '2011'),
+    ('Crowds stormed the parliament building years ago.', 'stormed', 'years ago'),
+    ('Rebels attacked the town last year.', 'attacked', 'last year'),
+    ('He had previously been arrested for sedition.', 'arrested', 'previously'),
+    ('Attacks on clinics have been reported since the outbreak began.', 'Attacks', 'since'),
+])
+def test_background_cue(sentence, word, cue):
+    match = trigger_reading(sentence, word)
+    assert (match.time_status, match.time_cue) == ('BACKGROUND', cue)
+
+
+@pytest.mark.parametrize('sentence, word', [
+    ('Rebels attacked the town on Sunday.', 'attacked'),
+    ('Police arrested 40 protesters in the capital.', 'arrested'),
+    ('Thousands of people have since been arrested.', 'arrested'),  # a running count of this crisis
+])
+def test_current_events(sentence, word):
+    assert trigger_reading(sentence, word).time_status == 'CURRENT'
+
+
+def test_year_test_uses_the_story_year(extractor):
+    # published 2024: a 2024 attack is current, a 2023 one is background
+    assert extract_events(extractor, 'Rebels attacked the town in March 2024.')
+    assert not extract_events(extractor, 'Rebels attacked the town in October 2023.')
+
+
+def test_recap_dated_weeks_before_the_story_is_not_coded(extractor):
+    """published 2024-03-10: 'on January 5' resolves to two months earlier."""
+    assert not extract_events(extractor, 'Gunmen attacked a bus on January 5, killing three.')
+    [event] = extract_events(extractor, 'Gunmen attacked a bus on March 8, killing three.')
+    assert event['event_date'] == dt.date(2024, 3, 8) and event['killed'] == 3
+
+
+def test_background_keeps_the_current_event_in_the_same_story(extractor):
+    text = ('Police detained 30 people in Dakar on Saturday after clashes with students. '
+            'The city last saw such clashes in 2021, when five people were killed.')
+    events = extract_events(extractor, text)
+    assert [(e['event_type'], e['killed']) for e in events if e['event_type'] == 'COERCE'] == [('COERCE', None)]
+    assert not any(e['killed'] == 5 for e in events)
