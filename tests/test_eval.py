@@ -1,0 +1,118 @@
+"""wirewatch eval: scoring, label files and the corpus look-up, on fixtures written here."""
+import json
+import os
+
+from wirewatch.eval import leads as leads_mod
+from wirewatch.eval.plover import read_gsr, score_gsr
+from wirewatch.eval.scoring import match_events, score
+
+FEED = '''<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Eval Wire</title><link>https://evalwire.example/</link>
+<item><title>Police detain 30 students in Lima</title>
+<link>https://evalwire.example/a?x=1&amp;amp;ref=rss</link>
+<pubDate>Sun, 10 Mar 2024 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;* Teaser bullet&lt;/p&gt;&lt;p&gt;LIMA, March 10 - Police detained 30 students in Lima on Sunday.&lt;/p&gt;&lt;p&gt;A second paragraph.&lt;/p&gt;</description></item>
+<item><title>Stocks rally on rate hopes</title><link>https://evalwire.example/b</link>
+<pubDate>Sun, 10 Mar 2024 11:00:00 GMT</pubDate><description>Shares rose.</description></item>
+</channel></rss>'''
+
+
+def event(event_type, country, quad=4):
+    return {'event_type': event_type, 'country': country, 'quad_class': quad}
+
+
+def test_match_is_one_to_one_and_strict_place_is_optional():
+    gold = [{'type': 'ASSAULT', 'country': 'IRN'}, {'type': 'ASSAULT', 'country': 'IRN'}]
+    predicted = [event('ASSAULT', 'ISR'), event('ASSAULT', 'IRN'), event('ASSAULT', 'IRN'), event('ASSAULT', 'IRN')]
+    assert match_events(predicted, gold) == ({0, 1}, {0, 1})
+    assert match_events(predicted, gold, strict_place=True) == ({1, 2}, {0, 1})
+
+
+def test_score_precision_recall_and_false_conflict_rate():
+    results = [
+        ({'category': 'conflict', 'events': [{'type': 'ASSAULT', 'country': 'MLI'}]}, [event('ASSAULT', 'MLI')]),
+        ({'category': 'protest', 'events': [{'type': 'PROTEST', 'country': 'FRA'}]}, []),
+        ({'category': 'disaster', 'events': []}, [event('ASSAULT', 'BGD')]),
+        ({'category': 'accident', 'events': []}, [event('ACCUSE', 'USA', quad=3)]),
+    ]
+    figures = score(results)
+    assert (figures['tp'], figures['fp'], figures['fn']) == (1, 2, 1)
+    assert figures['precision'] == 1 / 3 and figures['recall'] == 0.5
+    assert figures['disaster_accident_false_conflict_rate'] == 0.5
+    assert figures['per_type']['ASSAULT']['precision'] == 0.5
+    assert figures['events_per_lead'] == 0.75
+
+
+def test_labels_point_into_the_corpus_and_the_lead_is_title_and_first_paragraph(tmp_path):
+    corpus = tmp_path / 'corpus'
+    (corpus / 'feeds').mkdir(parents=True)
+    (corpus / 'feeds' / 'wire.xml').write_text(FEED, encoding='utf-8')
+    label_file = tmp_path / 'dev-x.jsonl'
+    labels = [{'file': 'feeds/wire.xml', 'link': 'https://evalwire.example/a?x=1&amp;ref=rss', 'category': 'crime',
+               'events': [{'type': 'COERCE', 'country': 'PER'}]},
+              {'file': 'feeds/wire.xml', 'link': 'https://evalwire.example/b', 'category': 'market', 'events': []}]
+    label_file.write_text('\n'.join(json.dumps(x) for x in labels), encoding='utf-8')
+    leads = leads_mod.load_leads(leads_mod.read_labels([str(label_file)]), str(corpus))
+    assert [lead.category for lead in leads] == ['crime', 'market']
+    assert leads[0].story['title'] == 'Police detain 30 students in Lima'
+    assert leads[0].story['text'] == 'Police detained 30 students in Lima on Sunday.'
+
+
+def test_missing_items_are_reported(tmp_path):
+    corpus = tmp_path / 'corpus'
+    (corpus / 'feeds').mkdir(parents=True)
+    (corpus / 'feeds' / 'wire.xml').write_text(FEED, encoding='utf-8')
+    label = {'file': 'feeds/wire.xml', 'link': 'https://evalwire.example/gone', 'category': 'other', 'events': [],
+             '_origin': 'x:1'}
+    try:
+        leads_mod.load_leads([label], str(corpus))
+    except LookupError as error:
+        assert 'x:1' in str(error)
+    else:
+        raise AssertionError('a missing item must fail the evaluation')
+
+
+def test_bundled_label_files_are_pointers_only():
+    """Every label names a corpus file and link, and carries no corpus text."""
+    allowed = {'file', 'link', 'category', 'events', 'labeller'}
+    files = leads_mod.label_files('all')
+    assert any('dev-' in f for f in files) and any('test-' in f for f in files)
+    total = 0
+    for label in leads_mod.read_labels(files):
+        total += 1
+        assert set(label) - {'_origin'} == allowed, label['_origin']
+        assert label['file'].startswith('feeds/') and label['link'].startswith('http')
+        for e in label['events']:
+            assert set(e) <= {'type', 'country', 'actor1_country', 'actor2_country'}
+    assert total >= 120
+
+
+def test_gsr_reader_renames_old_plover_types_and_scores(tmp_path):
+    gsr = tmp_path / 'gsr.txt'
+    gsr.write_text(json.dumps([
+        {'id': 'd', 'event': 'DOCUMENT', 'text': 'doc'},
+        {'id': '1', 'event': 'FIGHT', 'date': '2001-02-03', 'text': 'Troops shelled the town.'},
+        {'id': '2', 'event': 'DEMAND', 'date': '2001-02-03', 'text': 'Strikers demanded higher pay.'},
+        {'id': '3', 'event': 'INVESTIGATE', 'date': '2001-02-03', 'text': 'Police investigated.'},
+    ]), encoding='utf-8')
+    records = read_gsr(str(gsr))
+    assert [(r[0], r[2]) for r in records] == [('1', 'ASSAULT'), ('2', 'REQUEST')]
+    figures = score_gsr([('ASSAULT', [{'event_type': 'ASSAULT', 'confidence': 0.9}]), ('REQUEST', [])])
+    assert figures['top_type_accuracy'] == 0.5 and figures['top_type_accuracy_when_coded'] == 1.0
+    assert figures['per_type']['REQUEST']['recall'] == 0.0
+
+
+def test_eval_command_on_fixture_labels(tmp_path, capsys):
+    from wirewatch.pipeline.cli import main
+    corpus = tmp_path / 'corpus'
+    (corpus / 'feeds').mkdir(parents=True)
+    (corpus / 'feeds' / 'wire.xml').write_text(FEED, encoding='utf-8')
+    label_file = tmp_path / 'dev-x.jsonl'
+    label_file.write_text(json.dumps({'file': 'feeds/wire.xml', 'link': 'https://evalwire.example/a?x=1&amp;ref=rss',
+                                      'category': 'crime', 'events': [{'type': 'COERCE', 'country': 'PER'}]}),
+                          encoding='utf-8')
+    out = tmp_path / 'figures.json'
+    assert main(['eval', 'events', '--corpus', str(corpus), '--labels', str(label_file), '--json', str(out)]) == 0
+    figures = json.loads(out.read_text())
+    assert figures['type']['tp'] == 1 and figures['type']['fp'] == 0
+    assert 'precision 100.0 %' in capsys.readouterr().out
