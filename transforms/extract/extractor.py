@@ -107,7 +107,8 @@ def _sentence_roles(doc, title_chars):
         if not stripped:
             roles.append(BODY)  # a paragraph break on its own
             continue
-        if lead_paragraph is None and stripped.startswith(_BULLETS):
+        # a teaser bullet paragraph, even when the parser splits the '*' off
+        if lead_paragraph is None and text[paragraph + 2 if paragraph >= 0 else 0:].lstrip().startswith(_BULLETS):
             roles.append(TEASER)
             continue
         if lead_paragraph is None:
