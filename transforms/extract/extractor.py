@@ -205,6 +205,8 @@ class EventExtractor:
             if candidates:
                 self._assign_counts(sent, candidates, rejected)
                 mentions.extend(merge_events(candidates))
+        background = {m.entry['lemma'] for m in matches if m.time_status != 'CURRENT'}
+        mentions = [m for m in mentions if not _echoes_background(m, background)]
         return [_public(e) for e in salient_events(mentions)]
 
     def _is_current(self, event, reference):
@@ -271,6 +273,7 @@ class EventExtractor:
             '_role': role,
             '_dated': bool(find_date_mentions(sent.text)),
             '_mentions': 1,
+            '_lemma': entry['lemma'],
             '_place_source': place_source,
             '_place_entity': self._last_place_entity,
             '_actor1_token': actor1_token,
@@ -402,6 +405,14 @@ class EventExtractor:
         return by_distance[0] if by_distance else None
 
 
+def _echoes_background(mention, background_lemmas):
+    """A headline's bare mention ('Tiananmen massacre vigil') of what the text tells as
+    background ('to commemorate the 1989 massacre'): no doer, no target, no toll."""
+    if mention['_role'] != TITLE or mention['_lemma'] not in background_lemmas:
+        return False
+    return not (mention['actor1'] or mention['actor2'] or any(mention[c] is not None for c in CATEGORIES))
+
+
 def _clause_spine(trigger):
     """The trigger, the verb that governs it and their direct arguments: where a place
     phrase must hang to say where this event happened."""
@@ -483,7 +494,9 @@ def actors_compatible(a, b):
         return True
     if a['country'] is None or a['country'] != b['country']:
         return False
-    return a['sector'] == b['sector'] != 'UNK' or {a['sector'], b['sector']} <= STATE_SECTORS
+    if 'UNK' in (a['sector'], b['sector']):
+        return True  # 'Israel' and 'the Israeli (operation)': a demonym stands for its state
+    return a['sector'] == b['sector'] or {a['sector'], b['sector']} <= STATE_SECTORS
 
 
 def _more_specific(a, b):
