@@ -193,7 +193,8 @@ class EventExtractor:
                 continue
             candidates, rejected = [], set()
             for match in sentence_matches:
-                event = None if match.rejection else self._code(story, sent, sentence_index, match, context, role)
+                rejected_here = match.rejection or (role == TITLE and _in_topic_tag(match.token, sent))
+                event = None if rejected_here else self._code(story, sent, sentence_index, match, context, role)
                 if event is not None and not self._is_current(event, reference):
                     event = None
                 if event is None:
@@ -403,6 +404,15 @@ class EventExtractor:
         if mention.category in self._exclusive:
             return None
         return by_distance[0] if by_distance else None
+
+
+def _in_topic_tag(token, sent):
+    """'George Floyd unrest: soldiers sent home ...': a headline's topic tag before a colon
+    (no verb in it) names a running story, not this story's event."""
+    colon = next((t for t in sent if t.text == ':'), None)
+    if colon is None or token.i > colon.i:
+        return False
+    return not any(t.pos_ in ('VERB', 'AUX') for t in sent if t.i < colon.i)
 
 
 def _echoes_background(mention, background_lemmas):

@@ -85,6 +85,8 @@ def _only_mentioned(token, cues):
         # 'French forces deployed in Mali killed ...': a description ('Suspect arrested',
         # a headline's passive, hangs from the root and is asserted)
         return 'participle'
+    if token.dep_ == 'amod' and token.tag_ in ('VBN', 'JJ'):
+        return 'modifier'  # 'the jailed leader', 'a detained journalist': a description
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
     node = token

@@ -146,7 +146,7 @@ def _dependents(token):
             yield child
         if child.dep_ == 'dobj':  # 'accused the president of treason'
             yield from (g for p in child.children if p.dep_ == 'prep' for g in p.children if g.dep_ == 'pobj')
-        if child.dep_ in ('prep', 'agent'):
+        if child.dep_ in ('prep', 'agent', 'prt'):  # 'breaks off relations': a particle's object too
             yield child
             for grandchild in child.children:
                 if grandchild.dep_ == 'pobj':
