@@ -46,6 +46,11 @@ FUTURE_TOLERANCE_DAYS = 1
 MERGE_DATE_DAYS = 2
 # Verbal cooperation and verbal conflict (PLOVER quad classes 1 and 3).
 VERBAL_QUADS = (1, 3)
+# Acts a state does at home when no place is said: 'France bans Israeli officials'.
+STATE_ACTS = ('COERCE', 'SANCTION')
+# Events that go somewhere: 'sends troops to the West Bank' happens at the destination.
+MOVEMENT_TYPES = ('MOBILIZE',)
+DESTINATION = frozenset({'to', 'into'})
 # A state acts through its government, army and police: 'Moscow sent troops' and 'the
 # deployment of Russian troops' are one MOBILIZE.
 STATE_SECTORS = frozenset({'GOV', 'MIL', 'COP'})
@@ -233,9 +238,10 @@ class EventExtractor:
         actor_tokens = {t.i for tok in (actor1_token, actor2_token) if tok is not None
                         for t in tok.subtree}
         target_place = None
-        if entry['quad_class'] == 4 and actor2_token is not None:
+        if entry['event_type'] == 'ASSAULT' and actor2_token is not None:
             target_place = self._target_place(sent, actor2_token, context)
-        doer_country = actor1['country'] if actor1 and entry['quad_class'] in VERBAL_QUADS else None
+        doer_country = actor1['country'] if actor1 and (entry['quad_class'] in VERBAL_QUADS
+                                                        or entry['event_type'] in STATE_ACTS) else None
         self._last_place_entity = None
         place, place_source = self._place(sent, match, actor_tokens, context, target_place, role, doer_country)
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
@@ -345,14 +351,15 @@ class EventExtractor:
             place = self.gazetteer.resolve(ent.text, context.countries)
             if place is None:
                 continue
-            root = ent.root
+            root = _phrase_head(ent.root)  # 'at Gaza seaport cafe': Gaza names the cafe's place
             distance = abs(root.i - match.token.i)
-            is_locative = root.dep_ == 'pobj' and root.head.lower_ in self._locative
+            locative = self._locative | DESTINATION if match.entry['event_type'] in MOVEMENT_TYPES else self._locative
+            is_locative = root.dep_ == 'pobj' and root.head.lower_ in locative
             if any(t.i in actor_tokens for t in ent):
                 if is_locative:  # 'forces deployed in Mali killed ...': where the doer is
                     with_actor.append((distance, place))
                 continue
-            if is_locative and _attaches_to(root.head, spine, self._locative):
+            if is_locative and _attaches_to(root.head, spine, locative):
                 located.append((distance, place, ent))
             elif is_locative:  # 'a rally over the war in Gaza': a place of another phrase
                 elsewhere.append((distance, place))
@@ -421,6 +428,17 @@ def _echoes_background(mention, background_lemmas):
     if mention['_role'] != TITLE or mention['_lemma'] not in background_lemmas:
         return False
     return not (mention['actor1'] or mention['actor2'] or any(mention[c] is not None for c in CATEGORIES))
+
+
+def _phrase_head(token):
+    """The noun a place name modifies ('Gaza' in 'at Gaza seaport cafe' -> 'cafe')."""
+    node = token
+    for _ in range(3):
+        if node.dep_ in ('compound', 'amod', 'nmod', 'poss') and node.head.i != node.i:
+            node = node.head
+        else:
+            break
+    return node
 
 
 def _clause_spine(trigger):
