@@ -87,7 +87,8 @@ class ArticleContext:
                     headline_places.append(place)
         # The headline's most precise place: 'Ecuador police ... in Guayaquil' -> Guayaquil.
         self.headline_place = max(headline_places, key=lambda p: PRECISION_RANK[p.precision], default=None)
-        self.roles = _sentence_roles(doc, title_chars)
+        self.sentences = list(doc.sents)
+        self.roles = _sentence_roles(doc.text, self.sentences, title_chars)
 
     def agreeing_dateline(self):
         """The dateline place when it lies in the story's main country (a reaction datelined
@@ -98,22 +99,23 @@ class ArticleContext:
         return None
 
 
-def _sentence_roles(doc, title_chars):
+def _sentence_roles(text, sentences, title_chars):
     """Role of each sentence (by index): title, teaser (bullets before the lead), lead
     (the first paragraph of text), body."""
     roles, lead_paragraph = [], None
-    text = doc.text
-    for sent in doc.sents:
-        if sent.start_char < title_chars:
+    for sent in sentences:
+        start = sent.start_char
+        if start < title_chars:
             roles.append(TITLE)
             continue
-        paragraph = text.rfind('\n\n', 0, sent.start_char + 1)
-        stripped = sent.text.lstrip()
+        paragraph = text.rfind('\n\n', 0, start + 1)
+        stripped = text[start:sent.end_char].lstrip()
         if not stripped:
             roles.append(BODY)  # a paragraph break on its own
             continue
         # a teaser bullet paragraph, even when the parser splits the '*' off
-        if lead_paragraph is None and text[paragraph + 2 if paragraph >= 0 else 0:].lstrip().startswith(_BULLETS):
+        opening = paragraph + 2 if paragraph >= 0 else 0
+        if lead_paragraph is None and text[opening:opening + 8].lstrip().startswith(_BULLETS):
             roles.append(TEASER)
             continue
         if lead_paragraph is None:
@@ -191,7 +193,7 @@ class EventExtractor:
         for match in matches:
             by_sentence[match.token.sent.start].append(match)
         mentions = []
-        for sentence_index, sent in enumerate(doc.sents):
+        for sentence_index, sent in enumerate(context.sentences):
             role = context.roles[sentence_index] if sentence_index < len(context.roles) else BODY
             sentence_matches = by_sentence.get(sent.start, ())
             if role == TEASER or not sentence_matches:
