@@ -80,7 +80,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--corpus', default=DEFAULT_CORPUS)
     parser.add_argument('--feed', default=DEFAULT_FEED, help='feed file relative to the corpus')
-    parser.add_argument('--limit', type=int, default=200)
+    parser.add_argument('--limit', type=int, default=500)
     parser.add_argument('--baseline', default=DEFAULT_BASELINE)
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument('--json')
