@@ -27,7 +27,7 @@ STATUSES = (ASSERTED, NEGATED, DENIED, CLAIMED, HYPOTHETICAL, CONDITIONAL, FUTUR
 # Where an event noun stands asserted: subject of a verb ('protests erupted'), object of a
 # light verb ('held talks'), a setting ('killed in clashes', 'after strikes on Iran'), or a
 # headline's head noun. Elsewhere it is only mentioned.
-SETTING_PREPOSITIONS = frozenset({'in', 'during', 'amid', 'after', 'following', 'with', 'by', 'at', 'despite'})
+SETTING_PREPOSITIONS = frozenset({'in', 'during', 'with', 'by', 'at'})
 # A verb's own adjectival governor that makes it future: 'is set/due/poised/likely to attack'.
 _FUTURE_ADJECTIVES = ('set', 'due', 'poised', 'ready', 'about', 'likely', 'expected', 'scheduled')
 
@@ -55,7 +55,7 @@ def read_factuality(token, cues=None):
         if relation == 'nsubj':  # 'hopes the ceasefire can hold': climb on, the verb is no cue
             previous = governor
             continue
-        found = _as_governor(governor, relation, previous, cues)
+        found = _as_governor(governor, relation, previous, cues, token)
         if found is None and _inherits_mood(governor, relation, cues):
             found = _own_clause(governor, cues)
         if found:
@@ -81,7 +81,8 @@ def _only_mentioned(token, cues):
         clause = clause.head
     if clause.dep_ == 'relcl' and clause is not token:
         return _only_mentioned(clause, cues)  # 'a man who shot and wounded ...'
-    if token.dep_ == 'acl' and token.tag_ == 'VBN' and token.head.dep_ != 'ROOT' and not _has_time(token):
+    if token.dep_ == 'acl' and token.tag_ == 'VBN' and token.head.dep_ != 'ROOT' and not _has_time(token) \
+            and _has_finite_verb(token.sent):
         # 'French forces deployed in Mali killed ...': a description ('Suspect arrested',
         # a headline's passive, hangs from the root and is asserted)
         return 'participle'
@@ -109,6 +110,12 @@ def _only_mentioned(token, cues):
             return None
         return f'{prep} phrase'
     return None
+
+
+def _has_finite_verb(sent):
+    """False for headline-style sentences ('Drug suspect arrested for dangerous driving'),
+    whose participles are the news, not descriptions."""
+    return any(t.tag_ in ('VBD', 'VBZ', 'VBP', 'MD') for t in sent)
 
 
 def _has_time(token):
@@ -158,9 +165,14 @@ def _own_clause(node, cues, is_trigger=False):
     return None
 
 
-def _as_governor(governor, relation, child, cues):
+def _as_governor(governor, relation, child, cues, trigger=None):
     """Cues carried by the word that embeds the trigger ('plans to', 'denied', 'order to')."""
+    if relation == 'advcl' and not any(c.dep_ == 'aux' and c.lower_ == 'to' for c in child.children):
+        return None  # 'threatened to leave, accusing it of bias': a side clause, not the threat's content
     lemma = governor.lemma_.lower()
+    if trigger is not None and trigger.lemma_.lower() in cues['ordered_is_done'] \
+            and (lemma in cues['order_governors'] or lemma in cues['order_nouns']):
+        return None  # ordering a curfew imposes it
     word = governor.lower_
     is_verb = governor.pos_ in ('VERB', 'AUX', 'ADJ')
     if relation == 'prep' and governor.pos_ in ('NOUN', 'PROPN', 'VERB') and child.lower_ not in ('of', 'for', 'to', 'against', 'on'):
@@ -172,8 +184,6 @@ def _as_governor(governor, relation, child, cues):
     if is_verb and lemma in cues['claim_governors'] and relation in ('xcomp', 'ccomp', 'prep', 'pcomp', 'pobj', 'dobj', 'advcl'):
         return CLAIMED, lemma
     if is_verb and lemma in cues['order_governors'] and relation in ('xcomp', 'dobj', 'advcl', 'prep', 'pobj', 'pcomp', 'oprd'):
-        if relation == 'dobj' and child.lemma_.lower() in cues['ordered_is_done']:
-            return None  # ordering a curfew imposes it
         return ORDERED, lemma
     if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['order_nouns'] or word in cues['order_nouns']):
         return ORDERED, word
