@@ -69,6 +69,11 @@ def events_of(extractor, text, **extra):
     ('The junta released 20 political prisoners.', 'RETREAT', '0841'),
     ('Both sides agreed a ceasefire on Sunday.', 'RETREAT', '0871'),
     ('Moldovan Prime Minister Andrei Cobzaru sacked two ministers.', 'COERCE', '172'),
+    ('The premier ruled out early elections on Monday.', 'REJECT', '120'),
+    ('The foreign ministry welcomed the ceasefire deal.', 'SUPPORT', '051'),
+    ('The opposition party sought the release of its leader.', 'REQUEST', '100'),
+    ('Burkina Faso broke off diplomatic relations with France.', 'SANCTION', '161'),
+    ('National Guard troops arrived in the city on Sunday.', 'MOBILIZE', '154'),
     ('Air strikes hit the town overnight.', 'ASSAULT', '195'),
     ('Israel launched strikes on Iran.', 'ASSAULT', '190'),
 ])

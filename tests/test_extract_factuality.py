@@ -73,6 +73,8 @@ CASES = [
     ('Air defence units repelled a missile attack on the capital.', 'attack', 'ASSERTED', None),
     ('Police used tear gas to quell the protests.', 'protests', 'ASSERTED', None),
     ('The leaders held talks in Cairo.', 'held', 'ASSERTED', None),
+    ('Airlines cancelled flights after the army attacked the port.', 'attacked', 'MENTIONED', None),
+    ('Bolsonaro threatened to quit the body, accusing it of bias.', 'accusing', 'ASSERTED', None),
 ]
 
 

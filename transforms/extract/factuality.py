@@ -28,6 +28,8 @@ STATUSES = (ASSERTED, NEGATED, DENIED, CLAIMED, HYPOTHETICAL, CONDITIONAL, FUTUR
 # light verb ('held talks'), a setting ('killed in clashes', 'after strikes on Iran'), or a
 # headline's head noun. Elsewhere it is only mentioned.
 SETTING_PREPOSITIONS = frozenset({'in', 'during', 'with', 'by', 'at'})
+# Subordinate clauses that tell what came before or after the news, not the news.
+SEQUENCE_MARKS = frozenset({'after', 'before', 'until'})
 # A verb's own adjectival governor that makes it future: 'is set/due/poised/likely to attack'.
 _FUTURE_ADJECTIVES = ('set', 'due', 'poised', 'ready', 'about', 'likely', 'expected', 'scheduled')
 
@@ -86,6 +88,8 @@ def _only_mentioned(token, cues):
         # 'French forces deployed in Mali killed ...': a description ('Suspect arrested',
         # a headline's passive, hangs from the root and is asserted)
         return 'participle'
+    if clause.dep_ == 'advcl' and any(c.dep_ == 'mark' and c.lower_ in SEQUENCE_MARKS for c in clause.children):
+        return 'context clause'  # '... after the premier ruled out a deal': what came before the news
     if token.dep_ == 'amod' and token.tag_ in ('VBN', 'JJ'):
         return 'modifier'  # 'the jailed leader', 'a detained journalist': a description
     if token.pos_ not in ('NOUN', 'PROPN'):
