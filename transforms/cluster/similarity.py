@@ -137,7 +137,7 @@ def _raw_words(text):
 @functools.lru_cache(maxsize=1)
 def lexicon():
     """The headline lexicon (built once per process, ~1 s with the gazetteer)."""
-    from wirewatch.transforms.extract.gazetteer import Gazetteer
+    from wirewatch.gazetteer import Gazetteer
     with open(DATA_PATH, encoding='utf-8') as f:
         data = json.load(f)
     phrases, acronyms = {}, {}

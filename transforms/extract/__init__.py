@@ -18,6 +18,6 @@ coded, for audit.
 from wirewatch.transforms.extract.beam_transform import ExtractEvents, ExtractEventsFn
 from wirewatch.transforms.extract.dates import resolve_event_date
 from wirewatch.transforms.extract.extractor import EventExtractor
-from wirewatch.transforms.extract.gazetteer import Gazetteer
+from wirewatch.gazetteer import Gazetteer
 
 __all__ = ['ExtractEvents', 'ExtractEventsFn', 'EventExtractor', 'Gazetteer', 'resolve_event_date']

