@@ -14,7 +14,8 @@ def nlp():
     ('164', 164), ('6,044', 6044), ('at least 12', 12), ('more than 300', 300), ('some 300', 300),
     ('two dozen', 24), ('a dozen', 12), ('twenty-five', 25), ('one hundred and twenty', 120),
     ('1.5 million', 1500000), ('three', 3),
-    ('thousands', None), ('dozens', None), ('hundreds', None), ('about', None), ('', None),
+    ('thousands', 1000), ('dozens', 12), ('hundreds', 100), ('about', None), ('', None),
+    ('two to three', 2), ('10-15', 10), ('no one', 0), ('several', None),
 ])
 def test_parse_number(text, value):
     assert parse_number(text) == value
@@ -41,7 +42,6 @@ def test_counts_tied_to_human_nouns(nlp, sentence, expected):
 
 
 @pytest.mark.parametrize('sentence', [
-    'Thousands of people have since been arrested.',
     'Supermarket chain Magnum said 15 of its 68 stores had been looted.',
     'Police seized 40 rifles and 3 trucks.',
     'The 2 men met in 2021 to discuss trade.',

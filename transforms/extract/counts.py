@@ -14,7 +14,7 @@ from wirewatch.transforms.extract.lexicon import load_data
 CATEGORIES = ('killed', 'injured', 'arrested', 'crowd_size')
 MAX_AVRO_INT = 2 ** 31 - 1
 _NOT_COUNT_ENTITIES = frozenset({'DATE', 'TIME', 'MONEY', 'PERCENT', 'ORDINAL', 'QUANTITY'})
-_WORD = re.compile(r'\d[\d,]*(?:\.\d+)?|[a-z]+')
+_WORD = re.compile(r'\d[\d,]*(?:\.\d+)?|[a-z]+|-')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,6 +38,10 @@ def _lexicon():
         'units': data['units'],
         'scales': data['scales'],
         'vague': frozenset(data['vague']),
+        'vague_values': data['vague_values'],
+        'zero': frozenset(data['zero_words']),
+        'bodies': frozenset(data['body_nouns']),
+        'range': frozenset(data['range_words']),
     }
 
 
@@ -48,10 +52,21 @@ def parse_number(text):
     a vague word next to a figure is a qualifier ('some 300' -> 300).
     """
     lex = _lexicon()
-    words = _WORD.findall((text or '').lower().replace('-', ' '))
+    lowered = (text or '').lower()
+    words = _WORD.findall(lowered.replace('-', ' - '))
+    if words and words[0] in lex['zero']:
+        return 0  # 'no one was killed'
+    ranged = _range_floor(words, lex)
+    if ranged is not None:
+        return ranged  # 'two to three militants', '10-15 people': the lower bound
+    words = [w for w in words if w != '-']
     has_figure = any(w[0].isdigit() or w in lex['units'] for w in words if w not in ('a', 'an'))
+    if not has_figure:
+        floors = [lex['vague_values'][w] for w in words if w in lex['vague_values']]
+        if floors:
+            return min(floors)  # 'dozens' is 12, 'hundreds' is 100
     if not has_figure and any(w in lex['vague'] for w in words):
-        return None  # 'thousands of people'; but 'some 300' is 300
+        return None  # 'several people'; but 'some 300' is 300
     total, current, seen = 0, None, False
     for i, word in enumerate(words):
         following = words[i + 1] if i + 1 < len(words) else None
@@ -72,6 +87,16 @@ def parse_number(text):
     if not seen:
         return None
     return min(int(round(total + (current or 0))), MAX_AVRO_INT)
+
+
+def _range_floor(words, lex):
+    """The lower bound of 'two to three', '10 - 15', 'two or three', else None."""
+    for i, word in enumerate(words):
+        if word in lex['range'] and 0 < i < len(words) - 1:
+            left, right = parse_number(' '.join(words[:i])), parse_number(' '.join(words[i + 1:]))
+            if left is not None and right is not None and left < right:
+                return left
+    return None
 
 
 def find_counts(sent, is_demonym=lambda token: False):
@@ -95,6 +120,8 @@ def find_counts(sent, is_demonym=lambda token: False):
         if found is None:
             continue
         category, cue = found
+        if _ambiguous_cue(cue, category, lex) or _superseded(token):
+            continue
         key = (category, cue.i)
         totals[key] = min(totals.get(key, 0) + value, MAX_AVRO_INT)
     return [CountMention(category, value, cue) for (category, cue), value in totals.items()]
@@ -124,14 +151,40 @@ def _is_bare_number(token, lex):
     return not of_objects
 
 
+def _ambiguous_cue(cue, category, lex):
+    """'killed and wounded 15 people': one figure under two kinds of harm gives no toll."""
+    for other in list(cue.conjuncts):
+        other_category = _cue_category(other, lex)
+        if other_category and other_category != category:
+            own = [c for c in other.children if c.dep_ in ('dobj', 'nsubjpass')]
+            if not own:
+                return True
+    return False
+
+
+def _superseded(token):
+    """'the toll rose to 45 from 30': the earlier figure is not a toll."""
+    return token.dep_ == 'pobj' and token.head.lower_ == 'from' \
+        and any(c.dep_ == 'prep' and c.lower_ == 'to' for c in token.head.head.children)
+
+
 def _number_of(noun, lex):
     for child in noun.children:
         if child.dep_ == 'nummod':
             return None if looks_like_year(child) else parse_number(_phrase(child))
+        if child.dep_ == 'det' and child.lower_ in lex['zero']:
+            return 0  # 'no civilians were killed'
+        if child.dep_ == 'det' and child.lower_ in ('a', 'an') and noun.tag_ in ('NN', 'NNP'):
+            return 1  # 'a man was shot dead'
+    head = noun.head
+    if noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.lemma_.lower() in lex['bodies']:
+        return _number_of(head.head, lex) if not any(c.dep_ == 'nummod' for c in noun.children) else \
+            parse_number(_phrase(next(c for c in noun.children if c.dep_ == 'nummod')))
     head = noun.head
     if noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.i != noun.i:
         quantity = head.head
-        if quantity.like_num or quantity.lower_ in lex['units'] or quantity.lower_ in lex['vague']:
+        if quantity.like_num or quantity.lower_ in lex['units'] or quantity.lower_ in lex['vague'] \
+                or quantity.lower_ in lex['vague_values']:
             return parse_number(' '.join(t.text for t in quantity.subtree if t.i < head.i))
     return None
 
@@ -154,6 +207,8 @@ def _cue_of(token, lex):
     node = token
     while node.dep_ == 'conj' and node.head.i != node.i:
         node = node.head
+    if node.dep_ == 'pobj' and node.head.lower_ == 'of' and node.head.head.lemma_.lower() in lex['bodies']:
+        return 'killed', node.head.head  # 'the bodies of two civilians were found'
     candidates = [c for c in node.children if c.dep_ in ('amod', 'acl', 'relcl', 'oprd')]
     head = node.head
     if node.dep_ == 'pobj' and head.dep_ in ('prep', 'agent'):
@@ -163,11 +218,18 @@ def _cue_of(token, lex):
             head = head.head
     if head.i != node.i:
         candidates.append(head)
-        candidates.extend(c for c in head.children if c.dep_ in ('acomp', 'oprd', 'attr', 'xcomp', 'ccomp') and c.i != node.i)
+        candidates.extend(c for c in head.children if c.dep_ in ('acomp', 'oprd', 'attr', 'xcomp', 'ccomp', 'advmod')
+                          and c.i != node.i)
+    found = []
     for candidate in candidates:
+        if any(p.dep_ == 'prep' and p.lower_ == 'to' and any(o.lower_ == 'death' for o in p.children)
+               for p in candidate.children):
+            return 'killed', candidate  # 'stabbed to death', 'beaten to death'
         category = _cue_category(candidate, lex)
         if category:
-            return category, candidate
+            found.append((category, candidate))
+    if found:  # 'shot dead': the death, not the shooting
+        return next((f for f in found if f[0] == 'killed'), found[0])
     # 'the death toll rose to 45'
     for ancestor in list(token.ancestors)[:3]:
         if any(c.dep_ in ('nsubj', 'nsubjpass') and c.lemma_.lower() == 'toll' for c in ancestor.children):

@@ -109,6 +109,8 @@ def _only_mentioned(token, cues):
         prep = head.lower_
         if prep == 'on' and head.head.lemma_.lower() in ('go', 'be', 'stay', 'remain'):
             return None  # 'went on hunger strike'
+        if prep == 'from' and head.head.lemma_.lower() in ('toll', 'death', 'casualty', 'fatality'):
+            return None  # 'the death toll from the bombing'
         if prep in SETTING_PREPOSITIONS and head.head.pos_ in ('VERB', 'AUX', 'NOUN', 'PROPN') \
                 and (head.head.pos_ in ('VERB', 'AUX') or prep != 'in'):
             return None

@@ -1,0 +1,43 @@
+"""Toll rules (ACLED-style, conservative), one fixture per rule, through the extractor."""
+import pytest
+
+from factories import extract_events
+
+
+def tolls(extractor, text):
+    return [(e['event_type'], e['killed'], e['injured'], e['arrested']) for e in extract_events(extractor, text)
+            if e['killed'] is not None or e['injured'] is not None or e['arrested'] is not None]
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # a number or a number word; 'a man' / 'a woman' / 'a child' is 1
+    ('Gunmen shot dead a man in the market on Sunday.', [('ASSAULT', 1, None, None)]),
+    ('A child was killed when soldiers opened fire on the village.', [('ASSAULT', 1, None, None)]),
+    ('A woman was stabbed to death by a mob in the town.', [('ASSAULT', 1, None, None)]),
+    ('Three people were shot dead by police during the protest.', [('ASSAULT', 3, None, None)]),
+    # a range takes its lower bound; 'at least N' is N
+    ('Two to three militants were killed in the army raid on their camp.', [('ASSAULT', 2, None, None)]),
+    ('At least 12 people were killed in the attack.', [('ASSAULT', 12, None, None)]),
+    # 'dozens' is 12, 'hundreds' is 100
+    ('Dozens of protesters were arrested by police.', [('COERCE', None, None, 12)]),
+    ('Hundreds of people were detained after the rally.', [('COERCE', None, None, 100)]),
+    # 'killed and wounded' with a single number gives no death toll
+    ('Gunmen killed and wounded 15 people in the attack.', []),
+    # 'no one was killed' is 0 (null means not reported)
+    ('No one was killed in the attack on the convoy.', [('ASSAULT', 0, None, None)]),
+    # 'the toll rose to 45 from 30' is 45
+    ('The death toll from the bombing rose to 45 from 30.', [('ASSAULT', 45, None, None)]),
+    # killed, injured and arrested are each kept apart
+    ('Militants killed 4 soldiers and wounded 7 in the ambush.', [('ASSAULT', 4, 7, None)]),
+    ('Police arrested 20 protesters and 5 were injured in the clashes.',
+     [('COERCE', None, None, 20), ('ASSAULT', None, 5, None)]),
+])
+def test_toll_rule(extractor, sentence, expected):
+    assert sorted(tolls(extractor, sentence), key=str) == sorted(expected, key=str)
+
+
+def test_bodies_found_count_as_killed():
+    from wirewatch.transforms.extract.counts import find_counts
+    from wirewatch.transforms.extract.nlp import load_nlp
+    doc = load_nlp()('The bodies of two civilians were found near the village.')
+    assert [(m.category, m.value) for m in find_counts(doc)] == [('killed', 2)]
