@@ -19,13 +19,44 @@ def cmd_eval(argv):
     ev.add_argument('--labels', nargs='*', help='label files (default: the split\'s files in eval/labels)')
     ev.add_argument('--errors', action='store_true', help='print each lead with a false or missed event')
     ev.add_argument('--json', help='write the figures to this file')
+    ac = sub.add_parser('acled', help="places, types and tolls against ACLED's coded notes (labels/acled-dev)")
+    ac.add_argument('--corpus', default=DEFAULT_CORPUS)
+    ac.add_argument('--limit', type=int, default=500, help='rows per file (default 500: a stable sample)')
+    ac.add_argument('--json')
     pl = sub.add_parser('plover', help='coded events against the PLOVER gold-standard sentences')
     pl.add_argument('--corpus', default=DEFAULT_CORPUS)
     pl.add_argument('--json')
     args = parser.parse_args(argv)
     if args.what == 'events':
         return eval_events(args)
+    if args.what == 'acled':
+        return eval_acled(args)
     return eval_plover(args)
+
+
+def eval_acled(args):
+    from wirewatch.eval.acled import code_rows, read_rows, score_rows
+    from wirewatch.transforms.extract import EventExtractor
+    rows = read_rows(args.corpus, args.limit)
+    extractor = EventExtractor()
+    figures = score_rows(rows, code_rows(extractor, rows), extractor.gazetteer)
+    print(format_acled(figures))
+    _write_json(args.json, figures)
+    return 0
+
+
+def format_acled(figures):
+    n = figures['counts']
+    return '\n'.join([
+        f"ACLED notes (labels/acled-dev, evaluation only): {n['rows']} rows, {n['with_event']} with a coded event",
+        f"  country            {_pct(figures['country'])} % of rows (the top event's country, else the note's main country)",
+        f"  admin1             {_pct(figures['admin1'])} % of {n['admin1_given']} events that give one "
+        f"({_pct(figures['admin1_coverage'])} % of events give one)",
+        f"  within 50 km       {_pct(figures['within_50km'])} % of {n['located']} events with coordinates",
+        f"  event type         {_pct(figures['event_type'])} % of {n['typed']} protest and violence rows coded with ACLED's type",
+        f"  deaths exact       {_pct(figures['deaths_exact'])} % of {n['deaths_stated']} rows with deaths "
+        f"({_pct(figures['deaths_exact_when_coded'])} % of the {n['deaths_coded']} where a toll was coded)",
+    ])
 
 
 def eval_events(args):

@@ -283,10 +283,10 @@ class Gazetteer:
         in_context = [r for r in rows if r[3] in context]
         if in_context:
             row = in_context[0]
-        elif len({r[3] for r in rows}) == 1:
+        elif len({r[3] for r in rows}) == 1 and not context:
             row = rows[0]
         else:
-            return None  # a town name several countries share, none of them mentioned
+            return None  # a town name several countries share, or one far from the places the article names
         name, lat, lon, iso3, admin1 = row
         return Place(name, iso3, CITY, f'place:{iso3}:{name}', admin1=admin1, lat=lat, lon=lon)
 

@@ -116,3 +116,27 @@ def test_eval_command_on_fixture_labels(tmp_path, capsys):
     figures = json.loads(out.read_text())
     assert figures['type']['tp'] == 1 and figures['type']['fp'] == 0
     assert 'precision 100.0 %' in capsys.readouterr().out
+
+
+def test_acled_scoring_on_invented_rows():
+    """Scoring only: the rows are written here (ACLED data is never part of the project)."""
+    from wirewatch.eval.acled import acled_type, km, score_rows
+    from wirewatch.gazetteer import Gazetteer
+    rows = [
+        {'country': 'Kenya', 'admin1': 'Nairobi', 'latitude': '-1.28', 'longitude': '36.82',
+         'event_type': 'Riots/Protests', 'fatalities': '0'},
+        {'country': 'Somalia', 'admin1': 'Bay', 'latitude': '3.11', 'longitude': '43.64',
+         'event_type': 'Remote violence', 'fatalities': '2'},
+        {'country': 'Mali', 'admin1': 'Kidal', 'latitude': '18.4', 'longitude': '1.4',
+         'event_type': 'Strategic development', 'fatalities': '0'},
+    ]
+    protest = {'event_type': 'PROTEST', 'confidence': 0.9, 'country': 'KEN', 'killed': None,
+               'location': {'admin1': 'Nairobi', 'lat': -1.29, 'lon': 36.82}}
+    shelling = {'event_type': 'ASSAULT', 'confidence': 0.9, 'country': 'SOM', 'killed': 3,
+                'location': {'admin1': 'Gedo', 'lat': 3.5, 'lon': 42.0}}
+    figures = score_rows(rows, [([protest], None), ([shelling], None), ([], 'MLI')], Gazetteer.load())
+    assert figures['country'] == 1.0
+    assert figures['admin1'] == 0.5 and figures['within_50km'] == 0.5
+    assert figures['event_type'] == 1.0 and figures['deaths_exact'] == 0.0
+    assert acled_type('Battle-No change of territory') == 'ASSAULT' and acled_type('Strategic development') is None
+    assert 340 < km(48.85, 2.35, 51.51, -0.13) < 350  # Paris to London

@@ -365,6 +365,8 @@ class EventExtractor:
                 located.append((distance, place, ent))
             elif is_locative:  # 'a rally over the war in Gaza': a place of another phrase
                 elsewhere.append((distance, place))
+            elif place.precision != 'COUNTRY':  # 'blocked the road between Sbikha and Kairouan'
+                elsewhere.append((distance + len(sent), place))
             elif root.head.i == match.token.i and root.dep_ in ('compound', 'amod', 'nmod', 'poss'):
                 attached.append((distance, place))
         if located:

