@@ -73,7 +73,7 @@ def km(lat1, lon1, lat2, lon2):
 def score_rows(rows, coded, gazetteer):
     """Figures over rows and [(events, main country)] in the same order."""
     from wirewatch.gazetteer import fold
-    n = {k: 0 for k in ('rows', 'country_right', 'with_event', 'admin1_given', 'admin1_right', 'located',
+    n = {k: 0 for k in ('rows', 'country_right', 'country_given', 'with_event', 'admin1_given', 'admin1_right', 'located',
                         'near', 'typed', 'type_right', 'deaths_stated', 'deaths_exact', 'deaths_coded')}
     for row, (events, main_country) in zip(rows, coded):
         n['rows'] += 1
@@ -82,6 +82,7 @@ def score_rows(rows, coded, gazetteer):
         top = max(events, key=lambda e: e['confidence']) if events else None
         predicted = top['country'] if top else main_country
         n['country_right'] += predicted is not None and predicted == truth
+        n['country_given'] += predicted is not None
         if top is not None:
             n['with_event'] += 1
             location = top['location'] or {}
@@ -112,6 +113,7 @@ def score_rows(rows, coded, gazetteer):
     def share(a, b):
         return n[a] / n[b] if n[b] else None
     return {'counts': n, 'country': share('country_right', 'rows'),
+            'country_when_given': share('country_right', 'country_given'),
             'admin1': share('admin1_right', 'admin1_given'), 'admin1_coverage': share('admin1_given', 'with_event'),
             'within_50km': share('near', 'located'), 'located_share': share('located', 'with_event'),
             'event_type': share('type_right', 'typed'), 'deaths_exact': share('deaths_exact', 'deaths_stated'),

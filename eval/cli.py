@@ -49,7 +49,8 @@ def format_acled(figures):
     n = figures['counts']
     return '\n'.join([
         f"ACLED notes (labels/acled-dev, evaluation only): {n['rows']} rows, {n['with_event']} with a coded event",
-        f"  country            {_pct(figures['country'])} % of rows (the top event's country, else the note's main country)",
+        f"  country            {_pct(figures['country'])} % of rows (the top event's country, else the note's main country); "
+        f"{_pct(figures['country_when_given'])} % of the {n['country_given']} rows given a country",
         f"  admin1             {_pct(figures['admin1'])} % of {n['admin1_given']} events that give one "
         f"({_pct(figures['admin1_coverage'])} % of events give one)",
         f"  within 50 km       {_pct(figures['within_50km'])} % of {n['located']} events with coordinates",
