@@ -54,6 +54,8 @@ DESTINATION = frozenset({'to', 'into'})
 # A state acts through its government, army and police: 'Moscow sent troops' and 'the
 # deployment of Russian troops' are one MOBILIZE.
 STATE_SECTORS = frozenset({'GOV', 'MIL', 'COP'})
+# ... and people are people: 'four protesters' and 'four students' can be the same group.
+PEOPLE_SECTORS = frozenset({'CVL', 'EDU', 'LAB', 'OPP', 'JRN', 'MED', 'REL', 'BUS'})
 PRECISION_RANK = {'COUNTRY': 0, 'ADMIN1': 1, 'CITY': 2}
 _BULLETS = ('*', '•', '-', '–', '·')
 
@@ -530,7 +532,8 @@ def actors_compatible(a, b):
         return True  # 'Israel' and 'the Israeli (operation)': a demonym stands for its state
     if 'UNK' in (a['sector'], b['sector']):
         return False
-    return a['sector'] == b['sector'] or {a['sector'], b['sector']} <= STATE_SECTORS
+    return a['sector'] == b['sector'] or {a['sector'], b['sector']} <= STATE_SECTORS \
+        or {a['sector'], b['sector']} <= PEOPLE_SECTORS
 
 
 def _more_specific(a, b):
