@@ -41,3 +41,10 @@ def test_bodies_found_count_as_killed():
     from wirewatch.transforms.extract.nlp import load_nlp
     doc = load_nlp()('The bodies of two civilians were found near the village.')
     assert [(m.category, m.value) for m in find_counts(doc)] == [('killed', 2)]
+
+
+def test_the_speaker_is_no_toll(extractor):
+    """'a hospital official said' is one speaker, not one more dead."""
+    events = extract_events(extractor, 'At least 9 people were killed when protesters clashed with police near '
+                                       'the market, a hospital official said.')
+    assert [e['killed'] for e in events if e['killed'] is not None] == [9]

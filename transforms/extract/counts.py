@@ -218,7 +218,8 @@ def _cue_of(token, lex):
             head = head.head
     if head.i != node.i:
         candidates.append(head)
-        candidates.extend(c for c in head.children if c.dep_ in ('acomp', 'oprd', 'attr', 'xcomp', 'ccomp', 'advmod')
+        # not ccomp: in 'a hospital official said 9 people were killed' the official is no toll
+        candidates.extend(c for c in head.children if c.dep_ in ('acomp', 'oprd', 'attr', 'xcomp', 'advmod')
                           and c.i != node.i)
     found = []
     for candidate in candidates:
