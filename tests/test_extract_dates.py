@@ -61,3 +61,22 @@ def test_find_date_mentions_ignores_the_verb_may():
 def test_published_at_must_be_a_datetime():
     with pytest.raises(TypeError):
         resolve_event_date('on Monday', '2022-01-09')
+
+
+@pytest.mark.parametrize('phrase, expected, precision', [
+    ('on Tuesday night', dt.date(2024, 3, 12), 'DAY'),
+    ('overnight', dt.date(2024, 3, 12), 'DAY'),
+    ('early on Sunday', dt.date(2024, 3, 10), 'DAY'),
+    ('late on Monday', dt.date(2024, 3, 11), 'DAY'),
+    ('last week', dt.date(2024, 3, 6), 'WEEK'),
+    ('on March 5', dt.date(2024, 3, 5), 'DAY'),
+    ('yesterday', dt.date(2024, 3, 12), 'DAY'),
+    ('two days ago', dt.date(2024, 3, 11), 'DAY'),
+    ('last month', dt.date(2024, 2, 1), 'MONTH'),
+])
+def test_date_phrases_from_a_wednesday_story(phrase, expected, precision):
+    from wirewatch.transforms.extract.nlp import load_nlp
+    doc = load_nlp()(f'Rebels attacked the town {phrase}.')
+    anchor = next(t for t in doc if t.lemma_ == 'attack')
+    published = dt.datetime(2024, 3, 13, 15, 0, tzinfo=dt.timezone.utc)  # a Wednesday
+    assert resolve_event_date(doc[:], published, None, anchor=anchor) == (expected, precision)
