@@ -171,13 +171,14 @@ class Gazetteer:
         cells = {}
         with gzip.open(SMALL_PLACES_FILE, 'rt', encoding='utf-8') as f:
             for line in f:
-                name, lat, lon, iso2, admin1 = line.rstrip('\n').split('\t')
+                name, lat, lon, iso2, admin1, kind = line.rstrip('\n').split('\t')
                 iso3 = self._iso2_to_iso3.get(iso2)
                 if iso3 is None:
                     continue
-                row = (name, float(lat), float(lon), iso3, admin1 or None)
+                row = (name, float(lat), float(lon), iso3, admin1 or None, kind)
                 self._small_by_name.setdefault(fold(name), []).append(row)
-                cells.setdefault((iso3, int(row[1]), int(row[2])), []).append(row)
+                if kind == 'P':
+                    cells.setdefault((iso3, int(row[1]), int(row[2])), []).append(row)
         return cells
 
     @classmethod
@@ -280,6 +281,7 @@ class Gazetteer:
         rows = self._small_by_name.get(key)
         if not rows:
             return None
+        rows = sorted(rows, key=lambda r: r[5] != 'P')  # a town before a district of that name
         in_context = [r for r in rows if r[3] in context]
         if in_context:
             row = in_context[0]
@@ -287,7 +289,9 @@ class Gazetteer:
             row = rows[0]
         else:
             return None  # a town name several countries share, or one far from the places the article names
-        name, lat, lon, iso3, admin1 = row
+        name, lat, lon, iso3, admin1, kind = row
+        if kind == 'D':  # a district: known to its admin1, not to a point
+            return Place(name, iso3, ADMIN1, f'district:{iso3}:{name}', admin1=admin1)
         return Place(name, iso3, CITY, f'place:{iso3}:{name}', admin1=admin1, lat=lat, lon=lon)
 
     def _best_city(self, key, context):
