@@ -78,3 +78,13 @@ def test_same_event_needs_type_place_and_date():
     assert not same_event(base, dict(base, country='NER'))
     assert same_event(base, dict(base, country='NER', _place_source='main'))  # a default place yields
     assert not same_event(dict(base, event_type='COERCE', mode='arrest'), dict(base, event_type='COERCE', mode='dismiss'))
+
+
+def test_a_named_armed_group_gives_the_country_when_no_place_is_named(extractor):
+    [attack] = [e for e in extract_events(extractor, 'Al Shabaab fighters attacked an army base, killing four soldiers.')
+                if e['event_type'] == 'ASSAULT']
+    assert attack['country'] == 'SOM' and attack['killed'] == 4
+    # a named place still wins over the group's usual country
+    [attack] = [e for e in extract_events(extractor, 'Boko Haram fighters attacked a village in northern Cameroon.')
+                if e['event_type'] == 'ASSAULT']
+    assert attack['country'] == 'CMR'

@@ -34,6 +34,12 @@ def _lexicon():
     }
 
 
+def named_country(text):
+    """ISO-3 of a named actor with a stable country ('Boko Haram' -> NGA), else None."""
+    hit = _lexicon()['named'].get(text.lower().removeprefix('the '))
+    return hit[1] if hit else None
+
+
 def sector_for_words(lemmas, head_is_name=True):
     """The sector of a phrase given its lemmas ('riot police' -> COP), else UNK.
 

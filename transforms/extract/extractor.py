@@ -10,7 +10,7 @@ import collections
 import datetime
 import hashlib
 
-from wirewatch.transforms.extract.actors import ActorCoder
+from wirewatch.transforms.extract.actors import ActorCoder, named_country
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import find_date_mentions, reference_date, resolve_event_date
 from wirewatch.gazetteer import Gazetteer
@@ -65,11 +65,15 @@ class ArticleContext:
     the headline's place, and which sentences are title, lead, teaser or body."""
 
     def __init__(self, doc, story, gazetteer, title_chars=0):
-        counts = collections.Counter()
+        counts, named = collections.Counter(), collections.Counter()
         for ent in doc.ents:
             iso3 = _entity_country(ent, gazetteer)
             if iso3:
                 counts[iso3] += 1
+            elif named_country(ent.text):
+                named[named_country(ent.text)] += 1
+        if not counts:  # no place or demonym at all: 'Al Shabaab fighters attacked a base' is Somalia
+            counts = named
         self.countries = tuple(counts)
         self.dateline_place = None
         dateline = (story.get('dateline_place') or '').split('/')[0].strip()
