@@ -48,3 +48,14 @@ def test_the_speaker_is_no_toll(extractor):
     events = extract_events(extractor, 'At least 9 people were killed when protesters clashed with police near '
                                        'the market, a hospital official said.')
     assert [e['killed'] for e in events if e['killed'] is not None] == [9]
+
+
+@pytest.mark.parametrize('sentence, scope', [
+    ('Gunmen killed 12 people in an attack on the market on Sunday.', 'INCIDENT'),
+    ('The death toll from the bombing rose to 45 on Monday.', 'CUMULATIVE'),
+    ('Police have arrested 300 protesters so far this month.', 'CUMULATIVE'),
+    ('Soldiers opened fire on the crowd in the square.', None),
+])
+def test_toll_scope(extractor, sentence, scope):
+    [event] = extract_events(extractor, sentence)
+    assert event['toll_scope'] == scope

@@ -9,6 +9,7 @@ one event across the story are merged, title and lead first (:func:`salient_even
 import collections
 import datetime
 import hashlib
+import re
 
 from wirewatch.transforms.extract.actors import ActorCoder, named_country
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
@@ -56,6 +57,7 @@ DESTINATION = frozenset({'to', 'into'})
 STATE_SECTORS = frozenset({'GOV', 'MIL', 'COP'})
 # ... and people are people: 'four protesters' and 'four students' can be the same group.
 PEOPLE_SECTORS = frozenset({'CVL', 'EDU', 'LAB', 'OPP', 'JRN', 'MED', 'REL', 'BUS'})
+TOLL_CATEGORIES = ('killed', 'injured', 'arrested')
 PRECISION_RANK = {'COUNTRY': 0, 'ADMIN1': 1, 'CITY': 2}
 _BULLETS = ('*', '•', '-', '–', '·')
 
@@ -161,6 +163,7 @@ class EventExtractor:
         self._exclusive = counts['exclusive_event_types']
         self._locative = frozenset(load_data('grammar')['locative_prepositions'])
         self._max_age_days = load_data('temporal')['max_age_days']
+        self._cumulative = [re.compile(r'\b' + re.escape(c) + r'\b') for c in counts['cumulative_cues']]
 
     def extract(self, stories):
         """One list of Event dicts per story, in input order (stories parsed in batches)."""
@@ -218,6 +221,10 @@ class EventExtractor:
                     candidates.extend(self._conjoined_places(event, context))
             if candidates:
                 self._assign_counts(sent, candidates, rejected)
+                scope = toll_scope(sent.text, self._cumulative)
+                for event in candidates:
+                    if any(event[c] is not None for c in TOLL_CATEGORIES):
+                        event['toll_scope'] = scope
                 mentions.extend(merge_events(candidates))
         background = {m.entry['lemma'] for m in matches if m.time_status != 'CURRENT'}
         mentions = [m for m in mentions if not _echoes_background(m, background)]
@@ -276,7 +283,7 @@ class EventExtractor:
             'location': place.as_location() if place else None,
             'event_date': event_date,
             'date_precision': precision,
-            'killed': None, 'injured': None, 'arrested': None, 'crowd_size': None,
+            'killed': None, 'injured': None, 'arrested': None, 'crowd_size': None, 'toll_scope': None,
             'sentence': sent.text.strip()[:MAX_SENTENCE_CHARS],
             'trigger': match.text,
             'confidence': confidence,
@@ -423,6 +430,13 @@ class EventExtractor:
         return by_distance[0] if by_distance else None
 
 
+def toll_scope(sentence_text, cues):
+    """CUMULATIVE when the sentence gives a running total ('the toll rose to 45', 'so far'),
+    else INCIDENT."""
+    lowered = sentence_text.lower()
+    return 'CUMULATIVE' if any(c.search(lowered) for c in cues) else 'INCIDENT'
+
+
 def _in_topic_tag(token, sent):
     """'George Floyd unrest: soldiers sent home ...': a headline's topic tag before a colon
     (no verb in it) names a running story, not this story's event."""
@@ -564,6 +578,8 @@ def _fold(kept, mention):
     for category in CATEGORIES:
         if mention[category] is not None and (kept[category] is None or mention[category] > kept[category]):
             kept[category] = mention[category]
+            if category in TOLL_CATEGORIES:
+                kept['toll_scope'] = mention['toll_scope']
     weak = kept['_place_source'] not in STRONG_PLACE_SOURCES
     if mention['country'] and (kept['country'] is None or (weak and mention['_place_source'] in STRONG_PLACE_SOURCES)):
         kept['country'], kept['location'] = mention['country'], mention['location']
@@ -615,8 +631,9 @@ def merge_events(events):
             kept.append(dict(event))
             continue
         for category in CATEGORIES:
-            if twin[category] is None:
+            if twin[category] is None and event[category] is not None:
                 twin[category] = event[category]
+                twin['toll_scope'] = twin.get('toll_scope') or event.get('toll_scope')
         twin['confidence'] = max(twin['confidence'], event['confidence'])
     return sorted(kept, key=lambda e: e['_token'])
 
