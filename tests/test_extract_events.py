@@ -74,6 +74,7 @@ def events_of(extractor, text, **extra):
     ('The opposition party sought the release of its leader.', 'REQUEST', '100'),
     ('Burkina Faso broke off diplomatic relations with France.', 'SANCTION', '161'),
     ('National Guard troops arrived in the city on Sunday.', 'MOBILIZE', '154'),
+    ('The foreign ministry called the new visa rules discriminatory.', 'ACCUSE', '111'),
     ('Air strikes hit the town overnight.', 'ASSAULT', '195'),
     ('Israel launched strikes on Iran.', 'ASSAULT', '190'),
 ])
