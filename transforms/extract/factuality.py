@@ -102,8 +102,9 @@ def _only_mentioned(token, cues):
         return None
     if dep in ('dobj', 'attr', 'oprd'):
         lemma = head.lemma_.lower()
-        if lemma in cues['light_verbs'] or lemma in cues['factive_object_verbs'] or head.pos_ not in ('VERB', 'AUX'):
-            return None
+        if lemma in cues['light_verbs'] or lemma in cues['factive_object_verbs'] or lemma in cues['causal_verbs'] \
+                or head.pos_ not in ('VERB', 'AUX'):
+            return None  # 'held talks', 'condemned the attack', 'ignites protests'
         return f'object of {lemma}'
     if dep == 'pobj':
         prep = head.lower_
@@ -162,7 +163,8 @@ def _own_clause(node, cues, is_trigger=False):
             return FUTURE, word
         if child.dep_ == 'aux' and word == 'going' and any(g.lower_ == 'to' for g in node.children):
             return FUTURE, 'going to'
-        if child.dep_ in ('compound', 'nmod') and (child.lemma_.lower() in cues['order_nouns'] or word in cues['order_nouns']):
+        if child.dep_ in ('compound', 'nmod') and (child.lemma_.lower() in cues['order_nouns'] or word in cues['order_nouns']) \
+                and node.lemma_.lower() not in cues['ordered_is_done']:
             return ORDERED, word  # 'Moscow court orders arrest of ...', 'shoot-to-kill order'
         if child.dep_ == 'aux' and word == 'to' and (node.dep_ == 'ROOT' or (node.dep_ == 'acl' and node.head.pos_ == 'PROPN')):
             return FUTURE, 'to'  # headline 'Rubio to host conference'
