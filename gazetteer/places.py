@@ -14,6 +14,7 @@ is shared by several countries, none of them mentioned, is not guessed.
 """
 import dataclasses
 import functools
+import gc
 import gzip
 import os
 import re
@@ -26,6 +27,7 @@ from wirewatch.gazetteer.data_files import DATA_DIR, load_data
 
 SMALL_PLACES_FILE = os.path.join(DATA_DIR, 'places1000.tsv.gz')
 # 'Kandahar province', 'Hodan district': the kind of place, said after its name.
+RESOLVE_CACHE_SIZE = 200_000
 ADMIN1_KINDS = ('province', 'governorate', 'state', 'region', 'oblast', 'prefecture', 'department', 'county')
 PLACE_KIND_SUFFIXES = ('province', 'district', 'governorate', 'state', 'region', 'county', 'oblast',
                        'prefecture', 'department', 'municipality', 'division', 'locality', 'village', 'town',
@@ -137,6 +139,7 @@ class Gazetteer:
         self._small_by_name = {}      # folded name -> [(name, lat, lon, iso3, admin1)]
         self._cells = self._load_small_places()
         self._named_admin1 = {}       # city key -> Place with its admin1 name (filled on use)
+        self._resolved = {}           # (text, context) -> Place or None: names recur across stories
         self._city_by_key = {p.key: p for ps in self._cities_by_name.values() for p in ps}
         for alias, target in load_data('place_aliases')['aliases'].items():
             key = fold(target)
@@ -226,6 +229,16 @@ class Gazetteer:
         """
         if not text:
             return None
+        cache_key = (text, tuple(sorted(set(context_countries or ()))))
+        if cache_key in self._resolved:
+            return self._resolved[cache_key]
+        if len(self._resolved) > RESOLVE_CACHE_SIZE:
+            self._resolved.clear()
+        found = self._resolve_text(text, context_countries)
+        self._resolved[cache_key] = found
+        return found
+
+    def _resolve_text(self, text, context_countries):
         stripped = text.strip()
         if stripped in self._exact:
             return self._countries.get(self._exact[stripped])
@@ -362,4 +375,9 @@ def _nearest_admin1(cells, place):
 
 @functools.lru_cache(maxsize=1)
 def _shared_gazetteer():
-    return Gazetteer()
+    gazetteer = Gazetteer()
+    # The index is built once and never changes: keep its ~200k containers out of the
+    # cyclic garbage collector's scans, which would otherwise slow every later batch.
+    gc.collect()
+    gc.freeze()
+    return gazetteer

@@ -72,8 +72,10 @@ class ArticleContext:
             iso3 = _entity_country(ent, gazetteer)
             if iso3:
                 counts[iso3] += 1
-            elif named_country(ent.text):
-                named[named_country(ent.text)] += 1
+            else:
+                group_country = named_country(ent.text)
+                if group_country:
+                    named[group_country] += 1
         if not counts:  # no place or demonym at all: 'Al Shabaab fighters attacked a base' is Somalia
             counts = named
         self.countries = tuple(counts)
