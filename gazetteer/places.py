@@ -14,7 +14,6 @@ is shared by several countries, none of them mentioned, is not guessed.
 """
 import dataclasses
 import functools
-import gc
 import gzip
 import os
 import re
@@ -375,9 +374,4 @@ def _nearest_admin1(cells, place):
 
 @functools.lru_cache(maxsize=1)
 def _shared_gazetteer():
-    gazetteer = Gazetteer()
-    # The index is built once and never changes: keep its ~200k containers out of the
-    # cyclic garbage collector's scans, which would otherwise slow every later batch.
-    gc.collect()
-    gc.freeze()
-    return gazetteer
+    return Gazetteer()

@@ -23,6 +23,7 @@ WITH_DEPS = ('dobj', 'nsubjpass', 'attr', 'compound', 'amod', 'prt', 'oprd', 'da
              'npadvmod', 'acomp', 'advmod', 'nsubj', 'pobj')
 VERB_POS = ('VERB',)
 NOUN_POS = ('NOUN', 'PROPN')
+TRIGGER_POS = frozenset(VERB_POS + NOUN_POS)
 
 
 @dataclasses.dataclass
@@ -110,7 +111,7 @@ class TriggerLexicon:
         return [found[i] for i in sorted(found) if i not in consumed]
 
     def _match(self, token, specific):
-        if token.pos_ not in VERB_POS + NOUN_POS:
+        if token.pos_ not in TRIGGER_POS:
             return None
         options = self.by_lemma.get(token.lemma_.lower()) or self.by_lemma.get(token.lower_)
         for entry in options or ():
