@@ -88,3 +88,11 @@ def test_a_named_armed_group_gives_the_country_when_no_place_is_named(extractor)
     [attack] = [e for e in extract_events(extractor, 'Boko Haram fighters attacked a village in northern Cameroon.')
                 if e['event_type'] == 'ASSAULT']
     assert attack['country'] == 'CMR'
+
+
+def test_only_the_leading_paragraphs_are_parsed():
+    from wirewatch.transforms.extract.extractor import _leading_paragraphs
+    text = '\n\n'.join(f'Paragraph {i} ' + 'x' * 990 for i in range(10))
+    kept = _leading_paragraphs(text, 5000)
+    assert kept.count('Paragraph') == 5 and kept.endswith('x')  # paragraph 4 crosses the limit and stays whole
+    assert _leading_paragraphs('short text', 5000) == 'short text'

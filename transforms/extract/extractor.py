@@ -22,6 +22,8 @@ from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments
 
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
 MAX_TEXT_CHARS = 100_000
+# Paragraphs starting after this many characters of text are not parsed (see _leading_paragraphs).
+PARSED_TEXT_CHARS = 5_000
 MAX_SENTENCE_CHARS = 2_000
 ACTOR_BONUS = 0.05
 COUNT_BONUS = 0.05
@@ -179,6 +181,7 @@ class EventExtractor:
         sentence boundary after the title and the story's year for the time component."""
         title, text = _story_parts(story)
         title = sentence_case(title)
+        text = _leading_paragraphs(text, PARSED_TEXT_CHARS)
         joined = f'{title}\n\n{text}' if title and text else (title or text)
         doc = self.nlp.make_doc(joined[:MAX_TEXT_CHARS])
         title_chars = len(title) if title and text else 0
@@ -659,6 +662,14 @@ def _public(event):
 def _event_id(story_id, sentence_index, token_index):
     """Deterministic id: the same story, sentence and trigger give the same id on every run."""
     return hashlib.sha1(f'{story_id}|{sentence_index}|{token_index}'.encode('utf-8')).hexdigest()[:32]
+
+
+def _leading_paragraphs(text, limit):
+    """The paragraphs of ``text`` that start within its first ``limit`` characters: a wire
+    story puts its facts first, and what comes after (reaction, background, boxes) adds
+    no event that salience would keep, only parsing time."""
+    end = text.find('\n\n', limit) if len(text) > limit else -1
+    return text[:end] if end != -1 else text
 
 
 def _story_parts(story):
