@@ -7,8 +7,9 @@ Each ACLED row's ``notes`` (a reporter's summary of one event) is coded as a sto
 published on the event's date. Scores, per row:
 - country: the most confident event's country, else the note's main country
   (the article-level fallback), against ACLED's country (ISO-3 via the gazetteer);
-- admin1: the same event's admin1 name against ACLED's admin1 (accents and case
-  folded; only rows where wirewatch gives an admin1);
+- admin1: the same event's admin1 name against ACLED's admin1 (accents, case,
+  bracketed codes and kind words such as 'Region' set aside; only rows where wirewatch
+  gives an admin1);
 - location within 50 km: the event's coordinates against ACLED's;
 - event type: ACLED's type mapped to PLOVER (Riots/Protests -> PROTEST; battles,
   remote violence and violence against civilians -> ASSAULT; strategic developments
@@ -21,6 +22,7 @@ import datetime
 import hashlib
 import math
 import os
+import re
 
 ACLED_DIR = os.path.join('labels', 'acled-dev')
 FILES = ('acled_africa_2016-07_sample.csv', 'acled_asia_2015.csv')
@@ -64,6 +66,18 @@ def row_story(row, index):
             'language': 'en'}
 
 
+_ADMIN_WORDS = re.compile(r'\((.*?)\)|\b(region|province|state|governorate|division|district|county|'
+                          r'prefecture|department|oblast|territory|qalasy|city)\b')
+
+
+def same_admin1(ours, theirs):
+    """Admin1 names agree once case, accents, bracketed codes and kind words are set
+    aside ('Eastern Visayas (Region VIII)' = 'Eastern Visayas', 'Almaty Qalasy' = 'Almaty')."""
+    from wirewatch.gazetteer import fold
+    a, b = (' '.join(_ADMIN_WORDS.sub(' ', fold(x)).split()) for x in (ours, theirs or ''))
+    return bool(a) and bool(b) and (a == b or a in b or b in a)
+
+
 def km(lat1, lon1, lat2, lon2):
     p = math.pi / 180
     a = 0.5 - math.cos((lat2 - lat1) * p) / 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * (1 - math.cos((lon2 - lon1) * p)) / 2
@@ -88,7 +102,7 @@ def score_rows(rows, coded, gazetteer):
             location = top['location'] or {}
             if location.get('admin1'):
                 n['admin1_given'] += 1
-                n['admin1_right'] += fold(location['admin1']) == fold(row.get('admin1', ''))
+                n['admin1_right'] += same_admin1(location['admin1'], row.get('admin1', ''))
             if location.get('lat') is not None:
                 n['located'] += 1
                 try:

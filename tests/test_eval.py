@@ -140,3 +140,10 @@ def test_acled_scoring_on_invented_rows():
     assert figures['event_type'] == 1.0 and figures['deaths_exact'] == 0.0
     assert acled_type('Battle-No change of territory') == 'ASSAULT' and acled_type('Strategic development') is None
     assert 340 < km(48.85, 2.35, 51.51, -0.13) < 350  # Paris to London
+
+
+def test_admin1_names_compare_without_kind_words_and_codes():
+    from wirewatch.eval.acled import same_admin1
+    assert same_admin1('Eastern Visayas (Region VIII)', 'Eastern Visayas')
+    assert same_admin1('Almaty Qalasy', 'Almaty') and same_admin1('Banaadir', 'banaadir')
+    assert not same_admin1('Oromiya', 'Amhara') and not same_admin1('Lagos', '')
