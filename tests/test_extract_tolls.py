@@ -15,6 +15,11 @@ def tolls(extractor, text):
     ('A child was killed when soldiers opened fire on the village.', [('ASSAULT', 1, None, None)]),
     ('A woman was stabbed to death by a mob in the town.', [('ASSAULT', 1, None, None)]),
     ('Three people were shot dead by police during the protest.', [('ASSAULT', 3, None, None)]),
+    ('A party leader was hacked to death by unidentified assailants on Saturday.', [('ASSAULT', 1, None, None)]),
+    ('Six militants were gunned down in a shootout with the police.', [('ASSAULT', 6, None, None)]),
+    ('Two men were killed by villagers on Wednesday.', [('ASSAULT', 2, None, None)]),
+    ('Six people were killed and scores injured when gunmen fired on a bus.', [('ASSAULT', 6, None, None)]),
+    ('Five dead, two injured after a blast at a fireworks factory.', []),
     # a range takes its lower bound; 'at least N' is N
     ('Two to three militants were killed in the army raid on their camp.', [('ASSAULT', 2, None, None)]),
     ('At least 12 people were killed in the attack.', [('ASSAULT', 12, None, None)]),

@@ -156,7 +156,9 @@ def _ambiguous_cue(cue, category, lex):
     for other in list(cue.conjuncts):
         other_category = _cue_category(other, lex)
         if other_category and other_category != category:
-            own = [c for c in other.children if c.dep_ in ('dobj', 'nsubjpass')]
+            # its own victims: an object, or the subject of a passive ('... and scores injured')
+            deps = ('dobj', 'nsubjpass', 'nsubj', 'npadvmod') if other.tag_ == 'VBN' else ('dobj', 'nsubjpass')
+            own = [c for c in other.children if c.dep_ in deps]
             if not own:
                 return True
     return False
