@@ -180,8 +180,7 @@ def _number_of(noun, lex):
             return 1  # 'a man was shot dead'
     head = noun.head
     if noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.lemma_.lower() in lex['bodies']:
-        return _number_of(head.head, lex) if not any(c.dep_ == 'nummod' for c in noun.children) else \
-            parse_number(_phrase(next(c for c in noun.children if c.dep_ == 'nummod')))
+        return _number_of(head.head, lex)  # 'two bodies of civilians' (a nummod of the noun returned above)
     head = noun.head
     if noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.i != noun.i:
         quantity = head.head

@@ -262,8 +262,8 @@ class EventExtractor:
             target_place = self._target_place(sent, actor2_token, context)
         doer_country = actor1['country'] if actor1 and (entry['quad_class'] in VERBAL_QUADS
                                                         or entry['event_type'] in STATE_ACTS) else None
-        self._last_place_entity = None
-        place, place_source = self._place(sent, match, actor_tokens, context, target_place, role, doer_country)
+        place, place_source, place_entity = self._place(sent, match, actor_tokens, context, target_place, role,
+                                                        doer_country)
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
             doer = actor1 if entry['quad_class'] in VERBAL_QUADS else actor2
             place = self.gazetteer.country(doer['country']) if doer and doer['country'] else None
@@ -302,7 +302,7 @@ class EventExtractor:
             '_mentions': 1,
             '_lemma': entry['lemma'],
             '_place_source': place_source,
-            '_place_entity': self._last_place_entity,
+            '_place_entity': place_entity,
             '_actor1_token': actor1_token,
         }
 
@@ -387,27 +387,26 @@ class EventExtractor:
                 elsewhere.append((distance + len(sent), place))
             elif root.head.i == match.token.i and root.dep_ in ('compound', 'amod', 'nmod', 'poss'):
                 attached.append((distance, place))
-        if located:
-            nearest = min(located, key=lambda item: item[0])
-            self._last_place_entity = nearest[2]
-            return nearest[1], 'clause'
+        if located:  # the entity too: 'in London and Berlin' gives one event per conjoined place
+            _, place, entity = min(located, key=lambda item: item[0])
+            return place, 'clause', entity
         if target_place is not None:  # before 'Israel strikes': a modifier may be the attacker
-            return target_place, 'target'
+            return target_place, 'target', None
         for options, source in ((attached, 'attached'), (with_actor, 'actor')):
             if options:
-                return min(options, key=lambda pair: pair[0])[1], source
+                return min(options, key=lambda pair: pair[0])[1], source, None
         if elsewhere and not doer_country:
-            return min(elsewhere, key=lambda pair: pair[0])[1], 'sentence'
+            return min(elsewhere, key=lambda pair: pair[0])[1], 'sentence', None
         if doer_country:  # a statement is made where its maker is, not where the story is datelined
-            return self.gazetteer.country(doer_country), 'doer'
+            return self.gazetteer.country(doer_country), 'doer', None
         if context.headline_place is not None and role != TITLE:
-            return context.headline_place, 'headline'
+            return context.headline_place, 'headline', None
         dateline = context.agreeing_dateline()
         if dateline is not None:
-            return dateline, 'dateline'
+            return dateline, 'dateline', None
         if context.main_country:
-            return self.gazetteer.country(context.main_country), 'main'
-        return None, None
+            return self.gazetteer.country(context.main_country), 'main', None
+        return None, None, None
 
     # --- counts ----------------------------------------------------------------------
     def _assign_counts(self, sent, events, rejected=frozenset()):

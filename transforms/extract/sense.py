@@ -22,6 +22,7 @@ from spacy.language import Language
 
 from wirewatch.transforms.extract.clauses import argument_tokens, lemma_set, object_tokens
 from wirewatch.transforms.extract.lexicon import load_data
+from wirewatch.transforms.extract.triggers import TriggerLexicon
 
 VIOLENT = 'violent'   # the default sense of a conflict trigger
 CONFIRMED = 'confirmed'  # an ambiguous trigger whose required context is present
@@ -82,7 +83,6 @@ class SenseComponent:
         self.rules = sense_rules()
 
     def __call__(self, doc):
-        from wirewatch.transforms.extract.triggers import TriggerLexicon
         lexicon = TriggerLexicon.load()
         for match in doc._.triggers or ():
             sense, recode, keep = read_sense(match, self.rules)

@@ -13,6 +13,7 @@ import functools
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wirewatch.transforms.extract.actors import resolve_reflexive
 from wirewatch.transforms.extract.lexicon import load_data
 
 if not Doc.has_extension('triggers'):
@@ -209,7 +210,6 @@ def find_arguments(match, lexicon):
     else:
         actor1, actor2 = _verb_arguments(match.token)
     skip = {t.i for t in match.tokens}
-    from wirewatch.transforms.extract.actors import resolve_reflexive
     actor1 = resolve_reflexive(actor1) if actor1 is not None else None
     actor2 = resolve_reflexive(actor2) if actor2 is not None else None
     actor1 = _through_event_noun(actor1, lexicon, skip)
