@@ -142,7 +142,6 @@ def code_rows(extractor, rows):
     made = (extractor.make_doc(s) for s in stories)
     for doc, (story, title_chars) in extractor.nlp.pipe(((d, (s, t)) for d, s, t in made), as_tuples=True,
                                                         batch_size=extractor.batch_size):
-        events = extractor.events_from_doc(story, doc, title_chars)
         context = ArticleContext(doc, story, extractor.gazetteer, title_chars)
-        out.append((events, context.main_country))
+        out.append((extractor.events_from_doc(story, doc, title_chars, context), context.main_country))
     return out

@@ -195,10 +195,11 @@ class EventExtractor:
         doc.user_data['reference_year'] = published.year
         return doc, story, title_chars
 
-    def events_from_doc(self, story, doc, title_chars=0):
-        """Events of one parsed story (``title_chars``: length of the title at the doc's start)."""
+    def events_from_doc(self, story, doc, title_chars=0, context=None):
+        """Events of one parsed story (``title_chars``: length of the title at the doc's start;
+        ``context``: its :class:`ArticleContext` when the caller already built it)."""
         story = dict(story, published_at=as_utc_datetime(story['published_at']))
-        context = ArticleContext(doc, story, self.gazetteer, title_chars)
+        context = context or ArticleContext(doc, story, self.gazetteer, title_chars)
         reference = reference_date(story['published_at'], story.get('dateline_date'))
         matches = doc._.triggers
         if matches is None:  # an nlp without wirewatch's components: find triggers here

@@ -81,13 +81,13 @@ class SenseComponent:
     def __init__(self, name='wirewatch_sense'):
         self.name = name
         self.rules = sense_rules()
+        self.lexicon = TriggerLexicon.load()
 
     def __call__(self, doc):
-        lexicon = TriggerLexicon.load()
         for match in doc._.triggers or ():
             sense, recode, keep = read_sense(match, self.rules)
             match.sense = sense
-            entry = lexicon.entry_for(recode) if recode else None
+            entry = self.lexicon.entry_for(recode) if recode else None
             if entry is not None:
                 match.entry = entry
             match.sense_keeps = keep and (recode is None or entry is not None)
