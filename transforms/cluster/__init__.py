@@ -19,6 +19,7 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 
 from wirewatch.transforms.cluster.exact import item_identity, split_first_seen, url_identity
 from wirewatch.transforms.cluster.index import BandIndex, Vote, cluster_event_time, decide_cluster
+from wirewatch.transforms.cluster.resolve import MAX_ROUNDS, Head, head_of, lift
 from wirewatch.transforms.cluster.similarity import (ALL_BANDS, DEFAULT_THRESHOLD, band_keys,
                                                      fingerprint, for_index)
 
@@ -224,6 +225,144 @@ class _DecideStatefulFn(beam.DoFn):
         yield out
 
 
+# ---------------------------------------------------------------- chains to representatives
+
+def _seconds(ts):
+    return ts.micros / 1e6
+
+
+class _SplitClaimsFn(beam.DoFn):
+    """A decided story's head marker under its own id; a copy also as a member under its claim.
+
+    Outputs: main ``members`` ((claim, (story, seconds))), ``heads`` ((id, Head)) and
+    ``final`` (representatives, which no chain can move).
+    """
+
+    def __init__(self, timestamped_input):
+        self.timestamped_input = timestamped_input
+
+    def process(self, element, ts=beam.DoFn.TimestampParam):
+        story, seconds = element if not self.timestamped_input else (element, _seconds(ts))
+        yield beam.pvalue.TaggedOutput('heads', (story['story_id'], head_of(story, seconds)))
+        if story.get('duplicate_of'):
+            yield story['cluster_id'], (story, seconds)
+        else:
+            yield beam.pvalue.TaggedOutput('final', (story, seconds))
+
+
+class _LiftFromGroupFn(beam.DoFn):
+    """Bounded path: one claimed cluster's head and its members; lifted members go round again."""
+
+    def __init__(self):
+        self.lifted = Metrics.counter(self.__class__, 'cluster_chain_links_lifted')
+
+    def process(self, keyed):
+        _, grouped = keyed
+        heads = list(grouped['head'])
+        head = heads[0] if heads else None
+        for story, seconds in grouped['member']:
+            out = lift(story, seconds, head)
+            if out[0] is story:
+                yield beam.pvalue.TaggedOutput('final', out)
+            else:
+                self.lifted.inc()
+                yield out
+
+
+@beam.typehints.with_input_types(typing.Tuple[str, typing.Any])
+class _LiftStatefulFn(beam.DoFn):
+    """Unbounded path: members wait at their claimed cluster's key for its head marker.
+
+    The head is kept for a TTL of event time (later copies may still claim it);
+    members whose head never comes are released unchanged when the key expires.
+    """
+    HEAD = ReadModifyWriteStateSpec('head', PickleCoder())
+    PENDING = BagStateSpec('pending', PickleCoder())
+    UNTIL = ReadModifyWriteStateSpec('until', PickleCoder())
+    EXPIRY = TimerSpec('expiry', TimeDomain.WATERMARK)
+
+    def __init__(self, ttl_seconds):
+        self.ttl = ttl_seconds
+        self.lifted = Metrics.counter(self.__class__, 'cluster_chain_links_lifted')
+
+    def _emit(self, story, seconds, head):
+        out = lift(story, seconds, head)
+        if out[0] is story:
+            return beam.pvalue.TaggedOutput('final', out)
+        self.lifted.inc()
+        return out
+
+    def process(self, keyed, ts=beam.DoFn.TimestampParam, head_state=beam.DoFn.StateParam(HEAD),
+                pending=beam.DoFn.StateParam(PENDING), until=beam.DoFn.StateParam(UNTIL),
+                expiry=beam.DoFn.TimerParam(EXPIRY)):
+        _, value = keyed
+        if isinstance(value, Head):
+            head_state.write(value)
+            for story, seconds in pending.read():
+                yield self._emit(story, seconds, value)
+            pending.clear()
+        else:
+            head = head_state.read()
+            if head is None:
+                pending.add(value)
+            else:
+                yield self._emit(*value, head)
+        deadline = max(until.read() or 0.0, _seconds(ts) + self.ttl)
+        until.write(deadline)
+        expiry.set(Timestamp(deadline))
+
+    @on_timer(EXPIRY)
+    def expire(self, head_state=beam.DoFn.StateParam(HEAD), pending=beam.DoFn.StateParam(PENDING),
+               until=beam.DoFn.StateParam(UNTIL)):
+        for story, seconds in pending.read():
+            yield beam.pvalue.TaggedOutput('final', (story, seconds))
+        pending.clear()
+        head_state.clear()
+        until.clear()
+
+
+def _restamp(element):
+    story, seconds = element
+    return beam.window.TimestampedValue(story, seconds)
+
+
+class ResolveChains(beam.PTransform):
+    """Every copy's ``cluster_id`` names a representative (see ``resolve``), in rounds."""
+
+    def __init__(self, streaming=False, ttl_seconds=DEFAULT_TTL_SECONDS, rounds=MAX_ROUNDS):
+        super().__init__()
+        self.streaming = streaming
+        self.ttl = ttl_seconds
+        self.rounds = rounds
+
+    def expand(self, decided):
+        settled = []        # (story, seconds) no later round can move
+        settled_heads = []  # their head markers: the same in every later round
+        pending = decided
+        for r in range(1, self.rounds + 1):
+            split = pending | f'SplitClaims{r}' >> beam.ParDo(
+                _SplitClaimsFn(timestamped_input=(r == 1))).with_outputs('heads', 'final',
+                                                                          main='members')
+            heads = (settled_heads + [split.heads]) | f'Heads{r}' >> beam.Flatten()
+            if self.streaming:
+                lifted = ((heads, split.members)
+                          | f'JoinClaims{r}' >> beam.Flatten()
+                          | f'Lift{r}' >> beam.ParDo(_LiftStatefulFn(self.ttl)).with_outputs(
+                              'final', main='lifted'))
+            else:
+                lifted = ({'head': heads, 'member': split.members}
+                          | f'GroupClaims{r}' >> beam.CoGroupByKey()
+                          | f'Lift{r}' >> beam.ParDo(_LiftFromGroupFn()).with_outputs(
+                              'final', main='lifted'))
+            for name, done in (('Split', split.final), ('Lift', lifted.final)):
+                settled.append(done)
+                settled_heads.append(done | f'HeadOf{name}{r}' >> beam.Map(
+                    lambda e: (e[0]['story_id'], head_of(*e))))
+            pending = lifted.lifted
+        return ((settled + [pending]) | 'AllResolved' >> beam.Flatten()
+                | 'AtClusterTime' >> beam.Map(_restamp))
+
+
 class ClusterNearDuplicates(beam.PTransform):
     """Give each story a ``cluster_id``; near-duplicates also get ``duplicate_of``."""
 
@@ -269,7 +408,9 @@ class Cluster(beam.PTransform):
             item_identity, self.streaming, self.ttl)
         by_url, dup_url = by_item | 'DropSameUrl' >> DropExactDuplicates(
             url_identity, self.streaming, self.ttl)
-        clustered = by_url | 'ClusterNearDuplicates' >> ClusterNearDuplicates(
-            self.streaming, self.ttl, self.threshold)
+        clustered = (by_url
+                     | 'ClusterNearDuplicates' >> ClusterNearDuplicates(
+                         self.streaming, self.ttl, self.threshold)
+                     | 'ResolveChains' >> ResolveChains(self.streaming, self.ttl))
         duplicates = (dup_item, dup_url) | 'AllExactDuplicates' >> beam.Flatten()
         return clustered, duplicates
