@@ -3,8 +3,9 @@ import datetime as dt
 
 from wirewatch import schemas
 from wirewatch.transforms.summarise.core import (Contribution, alert_level, apply_baselines,
-                                                 cluster_contributions, reconcile_toll,
-                                                 summarise_country)
+                                                 cluster_contributions, event_weight,
+                                                 incident_key, public, reconcile_toll,
+                                                 summarise_country, toll_reports)
 
 UTC = dt.timezone.utc
 DAY = dt.datetime(2022, 1, 9, tzinfo=UTC)
@@ -26,14 +27,99 @@ def story(sid, source, dup=None):
             'url': f'http://{source}/{sid}', 'published_at': DAY}
 
 
-def test_one_figure_reported_by_many_stories_counts_once():
-    assert reconcile_toll([('COUNTRY', 164), ('COUNTRY', 164), ('COUNTRY', 160)]) == 164
-    # two different cities add up; the same figure in two places counts once
-    assert reconcile_toll([('Almaty', 100), ('Aktobe', 20)]) == 120
-    assert reconcile_toll([('Almaty', 164), ('Aktobe', 164)]) == 164
-    # a national figure larger than the local sum replaces it
-    assert reconcile_toll([('Almaty', 100), ('Aktobe', 20), ('COUNTRY', 164)]) == 164
-    assert reconcile_toll([]) is None
+D0 = DAY.date()
+
+
+def inc(place, figure, day=D0, etype='ASSAULT'):
+    return ('INCIDENT', etype, place, day), figure
+
+
+def total(place, figure, etype='ASSAULT'):
+    return ('CUMULATIVE', etype, place), figure
+
+
+def test_one_incident_reported_by_many_stories_counts_once():
+    c = Contribution
+    a = c('a', 3, frozenset({'X'}), 't', 'u', (event('e1', 'ASSAULT', place='Almaty', precision='CITY',
+                                                      killed=12, event_date=D0),))
+    b = c('b', 1, frozenset({'Y'}), 't', 'u', (event('e2', 'ASSAULT', place='Almaty', precision='CITY',
+                                                      killed=10, event_date=D0),))
+    reports = toll_reports([a, b], 'killed', D0)
+    assert reports == {('INCIDENT', 'ASSAULT', 'Almaty', D0): 12}  # the larger figure of one incident
+    assert reconcile_toll(reports) == 12
+
+
+def test_distinct_incidents_add_up_even_with_equal_figures():
+    day2 = D0 + dt.timedelta(days=1)
+    assert reconcile_toll(dict([inc('Almaty', 2), inc('Aktobe', 2)])) == 4       # two places
+    assert reconcile_toll(dict([inc('COUNTRY', 2), inc('COUNTRY', 2, day2)])) == 4  # two days
+    assert reconcile_toll(dict([inc('Almaty', 2), inc('Almaty', 2, etype='PROTEST')])) == 4
+
+
+def test_a_country_wide_figure_larger_than_the_places_is_the_days_total():
+    assert reconcile_toll(dict([inc('Almaty', 100), inc('Aktobe', 20), inc('COUNTRY', 164)])) == 164
+    assert reconcile_toll(dict([inc('Almaty', 100), inc('Aktobe', 20), inc('COUNTRY', 50)])) == 120
+    assert reconcile_toll({}) is None
+
+
+def test_running_totals_and_incidents_describe_the_same_dead():
+    assert reconcile_toll(dict([total('COUNTRY', 164), inc('Almaty', 8)])) == 164
+
+
+def test_restated_figures_count_only_their_increase():
+    counted = {('CUMULATIVE', 'ASSAULT', 'COUNTRY'): 164, ('INCIDENT', 'ASSAULT', 'Almaty', D0): 8}
+    assert reconcile_toll(dict([total('COUNTRY', 164)]), counted) == 0        # restated: nothing new
+    assert reconcile_toll(dict([total('COUNTRY', 170)]), counted) == 6        # the toll rose
+    assert reconcile_toll(dict([inc('Almaty', 8)]), counted) == 0             # yesterday's attack again
+    assert reconcile_toll(dict([inc('Almaty', 8, D0 + dt.timedelta(days=1))]), counted) == 8  # a new one
+
+
+def test_incident_key_uses_scope_place_and_day():
+    ev = event('e', 'ASSAULT', place='Almaty', precision='CITY', killed=3)
+    assert incident_key(ev, D0) == ('INCIDENT', 'ASSAULT', 'Almaty', D0)
+    assert incident_key(dict(ev, event_date=D0 - dt.timedelta(days=1)), D0)[3] == D0 - dt.timedelta(days=1)
+    assert incident_key(dict(ev, toll_scope='CUMULATIVE'), D0) == ('CUMULATIVE', 'ASSAULT', 'Almaty')
+    assert incident_key(dict(ev, location=None), D0)[2] == 'COUNTRY'
+
+
+def test_event_weight_is_confidence_discounted_by_age():
+    ev = event('e', 'PROTEST', confidence=0.8, event_date=D0)
+    assert event_weight(ev, DAY) == 0.8
+    assert event_weight(dict(ev, event_date=D0 - dt.timedelta(days=3)), DAY) == 0.4
+    assert event_weight(dict(ev, event_date=D0 - dt.timedelta(days=10)), DAY) == 0.2
+    assert event_weight(dict(ev, confidence=None, event_date=None), DAY) == 1.0
+
+
+def _summary_over(day, *events):
+    start = DAY + dt.timedelta(days=day)
+    contribs = [Contribution(f'c{day}{i}', 1, frozenset({'X'}), 't', 'u', (ev,))
+                for i, ev in enumerate(events)]
+    return summarise_country('KAZ', 'Kazakhstan', contribs, start, start + dt.timedelta(days=1))
+
+
+def test_a_running_total_restated_the_next_day_counts_once_across_windows():
+    """The worked example of the README: 164 killed since the protests began, restated
+    the next day, then 170; and a new incident of 2 killed on day 2."""
+    day1 = _summary_over(0, event('e1', 'ASSAULT', killed=164, toll_scope='CUMULATIVE'))
+    day2 = _summary_over(1, event('e2', 'ASSAULT', killed=164, toll_scope='CUMULATIVE'),
+                         event('e3', 'ASSAULT', place='Almaty', precision='CITY', killed=2,
+                               toll_scope='INCIDENT', event_date=D0 + dt.timedelta(days=1)))
+    day3 = _summary_over(2, event('e4', 'ASSAULT', killed=170, toll_scope='CUMULATIVE'))
+    graded = apply_baselines([day3, day1, day2])
+    # day 3: the total rose by 6, of which the 2 of day 2 were already counted
+    assert [s['killed'] for s in graded] == [164, 2, 4]
+    assert sum(s['killed'] for s in graded) == 170
+    assert not any(k.startswith('_') for s in graded for k in s)
+    for s in graded:
+        schemas.check('CountrySummary', s)
+    # the restatement adds no intensity from its figure: day 2 weighs less than day 1
+    assert graded[1]['intensity'] < graded[0]['intensity']
+
+
+def test_intensity_is_weighted_by_confidence():
+    sure = _summary_over(0, event('e1', 'PROTEST', confidence=1.0))
+    unsure = _summary_over(0, event('e1', 'PROTEST', confidence=0.7))
+    assert unsure['intensity'] < sure['intensity']
 
 
 def test_cluster_contributions_count_articles_and_outlets():
@@ -54,7 +140,7 @@ def test_summary_is_valid_and_counts_a_re_emitted_cluster_once():
                          (event('e4', 'ASSAULT', killed=164), event('e5', 'PROTEST')))
     s = summarise_country('KAZ', 'Kazakhstan', [early, late, other], DAY,
                           DAY + dt.timedelta(days=1))
-    schemas.check('CountrySummary', s)
+    schemas.check('CountrySummary', public(s))
     assert (s['stories'], s['articles'], s['sources']) == (2, 6, 2)
     assert s['events_by_type'] == {'ASSAULT': 2, 'COERCE': 1, 'PROTEST': 1}
     assert (s['killed'], s['arrested'], s['injured']) == (164, 6044, None)

@@ -242,7 +242,7 @@ def test_copy_published_in_the_next_window_counts_in_no_window():
 def test_stream_grades_each_window_against_earlier_windows():
     days = [D0 + dt.timedelta(days=n) for n in range(4)]
     records = []
-    for n, day in enumerate(days[:3]):  # three calm days: one protest each (intensity 4)
+    for n, day in enumerate(days[:3]):  # three calm days: one protest each (4 x confidence 0.9)
         records += item(f'calm{n}', day + dt.timedelta(hours=12), 'PROTEST')
     for n in range(3):                  # then three protests in a day
         records += item(f'busy{n}', days[3] + dt.timedelta(hours=6 + n), 'PROTEST',
@@ -254,7 +254,7 @@ def test_stream_grades_each_window_against_earlier_windows():
     summaries = run_stream(script)
     finals = {s['window_start']: s for s in summaries if s['is_final']}
     assert sorted(finals) == days
-    assert [finals[d]['intensity'] for d in days[:3]] == [4.0, 4.0, 4.0]
+    assert [finals[d]["intensity"] for d in days[:3]] == [3.6, 3.6, 3.6]
     # three protests (intensity ~15) against three days of 4: a WARNING
     assert [finals[d]['alert_level'] for d in days] == ['NONE', 'NONE', 'NONE', 'WARNING']
     assert alert_level(finals[days[3]]['intensity'], None) == 'WATCH'  # absolute scale
@@ -278,3 +278,17 @@ def test_grade_against_history_uses_earlier_windows_and_counts_quiet_days():
     # two quiet days since the calm ones enter the baseline as zeros: mean 2.4, so 5 is WATCH
     assert grade_against_history(summary(5, 5.0), calm, DAY)['alert_level'] == 'WATCH'
     assert grade_against_history(summary(3, 5.0), calm, DAY)['alert_level'] == 'NONE'
+
+
+def test_stream_counts_a_running_total_restated_the_next_day_once():
+    """'164 killed since the protests began' on day 0, restated on day 1, 170 on day 2:
+    the stream's closing summaries say 164, 0 and 6 (keyed state per country)."""
+    days = [D0 + dt.timedelta(days=n, hours=10) for n in range(3)]
+    script = Script(D0)
+    for n, (day, killed) in enumerate(zip(days, (164, 164, 170))):
+        script.watermark_to(day).add(*item(f'toll{n}', day, 'ASSAULT', killed=killed,
+                                           toll_scope='CUMULATIVE'))
+    script.watermark_to(days[2] + dt.timedelta(days=1, seconds=LATENESS + 1))
+    finals = sorted((s for s in run_stream(script) if s['is_final']),
+                    key=lambda s: s['window_start'])
+    assert [s['killed'] for s in finals] == [164, 0, 6]

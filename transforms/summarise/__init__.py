@@ -176,12 +176,13 @@ class _GradeAllWindowsFn(beam.DoFn):
 
 
 def grade_against_history(summary, history, window_seconds=DAY_SECONDS, ring=BASELINE_RING):
-    """``summary`` with its alert level graded against ``history`` ({window_start:
-    intensity} of the same country), using only windows that started before it."""
-    earlier = sorted((start, value) for start, value in history.items()
-                     if start < summary['window_start'])[-ring:]
+    """``summary`` graded against ``history`` ({window_start: intensity, or (intensity,
+    toll reports)} of the same country), using only windows that started before it:
+    tolls net of what those windows counted, alert level against their intensities."""
+    earlier = sorted((start, value if isinstance(value, tuple) else (value, None))
+                     for start, value in history.items() if start < summary['window_start'])
     past = [{'window_start': start, 'intensity': value, 'killed': None, 'pane': 'ON_TIME',
-             'is_final': True} for start, value in earlier]
+             'is_final': True, '_tolls': tolls} for start, (value, tolls) in earlier]
     return apply_baselines(past + [summary], window_seconds, ring)[-1]
 
 
@@ -212,9 +213,10 @@ class _GradeAndCloseWindowsFn(beam.DoFn):
         """Event time (s) after which the window takes no more data (1 ms past the lateness)."""
         return summary['window_end'].timestamp() + self.lateness_seconds + 0.001
 
-    def _remember(self, history, summary):
+    def _remember(self, history, summary, graded):
+        """History keeps each window's graded intensity and its incident figures."""
         history = dict(history or {})
-        history[summary['window_start']] = summary['intensity']
+        history[summary['window_start']] = (graded['intensity'], summary.get('_tolls'))
         return dict(sorted(history.items())[-self.history_size:])
 
     def process(self, keyed, open_windows=beam.DoFn.StateParam(OPEN),
@@ -223,10 +225,11 @@ class _GradeAndCloseWindowsFn(beam.DoFn):
         start = summary['window_start']
         windows = open_windows.read() or {}
         past = history.read() or {}
+        graded = grade_against_history(summary, past, self.window_seconds, BASELINE_RING)
         # panes accumulate: a pane overtaken in transit never replaces a later one
         if start not in windows or pane_rank(summary) >= pane_rank(windows[start]):
             if summary['pane'] != 'EARLY':  # the watermark has passed the window end
-                past = self._remember(past, summary)
+                past = self._remember(past, summary, graded)
                 history.write(past)
             if summary['is_final']:
                 windows.pop(start, None)
@@ -235,7 +238,7 @@ class _GradeAndCloseWindowsFn(beam.DoFn):
             open_windows.write(windows)
             if windows:
                 close.set(min(self._expiry(s) for s in windows.values()))
-        yield grade_against_history(summary, past, self.window_seconds, BASELINE_RING)
+        yield graded
 
     @on_timer(CLOSE)
     def close_expired_windows(self, fired_at=beam.DoFn.TimestampParam,
@@ -247,9 +250,10 @@ class _GradeAndCloseWindowsFn(beam.DoFn):
         for start in sorted(windows):
             if self._expiry(windows[start]) <= float(fired_at):
                 final = closing_summary(windows.pop(start))
-                past = self._remember(past, final)
+                graded = grade_against_history(final, past, self.window_seconds, BASELINE_RING)
+                past = self._remember(past, final, graded)
                 self.closed.inc()
-                yield grade_against_history(final, past, self.window_seconds, BASELINE_RING)
+                yield graded
         history.write(past)
         open_windows.write(windows)
         if windows:

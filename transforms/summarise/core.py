@@ -73,50 +73,137 @@ def merge_contributions(contributions):
     return [best[k] for k in sorted(best)]
 
 
+TOLL_FIELDS = ('killed', 'injured', 'arrested')
+NATIONAL = 'COUNTRY'
+
+
 def _location_key(event):
     loc = event.get('location') or {}
     if loc.get('precision') in ('CITY', 'ADMIN1'):
-        return loc.get('name') or 'COUNTRY'
-    return 'COUNTRY'
+        return loc.get('name') or NATIONAL
+    return NATIONAL
 
 
-def reconcile_toll(reports):
-    """One figure for a country from many reports of it.
+def _day(value):
+    return value.date() if hasattr(value, 'date') else value
 
-    ``reports`` are (location_key, figure) pairs, one per cluster that reported
-    a figure (copies of a story are already one cluster). The same figure
-    reported by several stories counts once. Figures are read as running
-    totals: per place the largest counts; sub-national places add up (each
-    distinct figure once); a country-wide figure caps nothing but replaces the
-    sum when it is larger. Returns None when nothing was reported.
+
+def incident_key(event, window_day):
+    """What one toll figure is a figure *of*.
+
+    An incident is a type of event at a place on a day: ('INCIDENT', type, place,
+    day). A running total ("the toll rose to 164", "so far") is keyed without the
+    day, ('CUMULATIVE', type, place), so that a total restated on later days is
+    the same total. Places are the event's city or admin1, else the country.
     """
-    reports = [(k, int(v)) for k, v in reports if v is not None]
-    if not reports:
-        return None
-    per_place = collections.defaultdict(int)
-    for key, value in reports:
-        per_place[key] = max(per_place[key], value)
-    national = per_place.pop('COUNTRY', 0)
-    local = sum(set(per_place.values()))
-    return max(national, local)
+    place = _location_key(event)
+    if event.get('toll_scope') == 'CUMULATIVE':
+        return ('CUMULATIVE', event['event_type'], place)
+    return ('INCIDENT', event['event_type'], place, _day(event.get('event_date')) or window_day)
 
 
-def event_toll_reports(contributions, field):
-    """(location_key, figure) per cluster and place: within a cluster a place counts its largest figure."""
-    reports = []
+def toll_reports(contributions, field, window_day):
+    """{incident key: figure} for one window: the largest figure any story gave each incident
+    (one figure carried by fifty outlets is one cluster; two stories of one incident are one key)."""
+    reports = {}
     for c in contributions:
-        per_place = {}
         for ev in c.events:
             if ev.get(field) is not None:
-                key = _location_key(ev)
-                per_place[key] = max(per_place.get(key, 0), ev[field])
-        reports.extend(per_place.items())
+                key = incident_key(ev, window_day)
+                reports[key] = max(reports.get(key, 0), int(ev[field]))
     return reports
 
 
-def intensity_score(events_by_type, killed, injured, arrested, articles):
-    """A severity score: weighted event counts, log-damped tolls, log-damped coverage."""
-    score = sum(EVENT_WEIGHTS.get(t, 1.0) * n for t, n in events_by_type.items())
+def _country_figure(figures):
+    """{(place, day-or-None): figure} to one figure: on each day the places add up, unless
+    a country-wide figure is larger (then it is the total that includes them)."""
+    per_day = collections.defaultdict(lambda: [0, 0])  # day -> [national, sum of places]
+    for (place, day), value in figures.items():
+        if place == NATIONAL:
+            per_day[day][0] = max(per_day[day][0], value)
+        else:
+            per_day[day][1] += value
+    return sum(max(national, local) for national, local in per_day.values())
+
+
+def reconcile_toll(reports, counted=None):
+    """One figure for a country's window from its incident reports (see ``incident_key``).
+
+    - Distinct incidents add up, even when their figures are equal.
+    - On one day, incidents in different places add up; a country-wide figure
+      larger than their sum replaces it (it is the day's total).
+    - Running totals: the places' totals add up unless a country-wide total is larger.
+    - ``counted``: figures already counted in earlier windows, per key (see
+      ``counted_figures``). Only the increase over them counts, so a figure restated
+      the next day adds nothing, and a running total's increase does not count
+      again the incidents already counted since its last statement.
+    - Incidents and running totals describe the same dead: the larger wins.
+
+    Returns None when nothing was reported, 0 when only old figures were restated.
+    """
+    if not reports:
+        return None
+    counted = counted or {}
+    incidents, totals = {}, {}
+    for key, value in reports.items():
+        new = max(0, int(value) - counted.get(key, 0))
+        if key[0] == 'CUMULATIVE':
+            if key in counted:  # incidents counted since its last statement are in its increase
+                new = max(0, new - counted.get(('SINCE',) + key[1:], 0))
+            totals[(key[2], None)] = totals.get((key[2], None), 0) + new
+        else:
+            place_day = (key[2], key[3])
+            incidents[place_day] = incidents.get(place_day, 0) + new
+    return max(_country_figure(incidents), _country_figure(totals))
+
+
+def _covers(total_key, incident):
+    """Does a running total (type, place) include this incident? Same type, and a
+    country-wide total includes every place."""
+    return total_key[1] == incident[1] and total_key[2] in (NATIONAL, incident[2])
+
+
+def counted_figures(earlier_reports):
+    """What earlier windows counted, from their reports in window order ({field: {key: figure}}
+    each): per key the largest figure; per running total also ('SINCE', type, place), the
+    incident deaths counted beyond it since its last statement (its next increase includes them)."""
+    counted = {f: {} for f in TOLL_FIELDS}
+    for reports in earlier_reports:
+        for field, figures in (reports or {}).items():
+            mine = counted.setdefault(field, {})
+            rises = {k: max(0, v - mine.get(k, 0)) for k, v in figures.items() if k[0] == 'INCIDENT'}
+            for total in [k for k in mine if k[0] == 'CUMULATIVE'] + [
+                    k for k in figures if k[0] == 'CUMULATIVE' and k not in mine]:
+                since = ('SINCE',) + total[1:]
+                covered = sum(v for k, v in rises.items() if _covers(total, k))
+                if total in figures:  # restated: its own increase counted, or the incidents
+                    increase = figures[total] - mine.get(total, 0) - mine.get(since, 0)
+                    mine[since] = max(0, covered - max(0, increase))
+                else:
+                    mine[since] = mine.get(since, 0) + covered
+            for key, value in figures.items():
+                mine[key] = max(mine.get(key, 0), value)
+    return counted
+
+
+def event_weight(event, window_start):
+    """How much one event adds to a window's intensity: its confidence, discounted when the
+    event itself is older than the window (a late report of a week-old clash weighs half)."""
+    weight = float(event.get('confidence') if event.get('confidence') is not None else 1.0)
+    when = _day(event.get('event_date'))
+    if when is not None and window_start is not None:
+        age = (_day(window_start) - when).days
+        if age > 7:
+            weight *= 0.25
+        elif age > 1:
+            weight *= 0.5
+    return weight
+
+
+def intensity_score(event_score, killed, injured, arrested, articles):
+    """A severity score: confidence-weighted event counts (``event_score``), log-damped
+    tolls, log-damped coverage."""
+    score = event_score
     score += 8.0 * math.log1p(killed or 0) + 3.0 * math.log1p(injured or 0)
     score += 2.0 * math.log1p(arrested or 0)
     score *= 1.0 + 0.25 * math.log1p(max(articles - 1, 0))
@@ -195,11 +282,13 @@ def summarise_country(country, country_name, contributions, window_start, window
     sources = set()
     articles = 0
     crowd = []
+    event_score = 0.0
     for c in contributions:
         articles += c.articles
         sources |= set(c.sources)
         for ev in c.events:
             events_by_type[ev['event_type']] += 1
+            event_score += EVENT_WEIGHTS.get(ev['event_type'], 1.0) * event_weight(ev, window_start)
             for role in ('actor1', 'actor2'):
                 actor = ev.get(role)
                 if actor and actor.get('name'):
@@ -209,10 +298,11 @@ def summarise_country(country, country_name, contributions, window_start, window
                 places[loc['name']] += c.articles
             if ev.get('crowd_size') is not None:
                 crowd.append(ev['crowd_size'])
-    killed = reconcile_toll(event_toll_reports(contributions, 'killed'))
-    injured = reconcile_toll(event_toll_reports(contributions, 'injured'))
-    arrested = reconcile_toll(event_toll_reports(contributions, 'arrested'))
-    intensity = intensity_score(events_by_type, killed, injured, arrested, articles)
+    window_day = _day(window_start)
+    reports = {f: toll_reports(contributions, f, window_day) for f in TOLL_FIELDS}
+    tolls = {f: reconcile_toll(reports[f]) for f in TOLL_FIELDS}
+    killed, injured, arrested = (tolls[f] for f in TOLL_FIELDS)
+    intensity = intensity_score(event_score, killed, injured, arrested, articles)
     headlines = sorted(contributions, key=lambda c: (-len(c.sources), -c.articles, c.cluster_id))
     return {
         'country': country,
@@ -236,17 +326,41 @@ def summarise_country(country, country_name, contributions, window_start, window
         'headlines': [{'title': c.title or '', 'url': c.url, 'sources': len(c.sources)}
                       for c in headlines[:TOP_N]],
         'crowd_size': max(crowd) if crowd else None,
+        # carried to the grading step, which nets tolls of earlier windows, then dropped
+        '_tolls': reports,
+        '_event_score': event_score,
     }
 
 
+def public(summary):
+    """The CountrySummary record without the fields carried between steps."""
+    return {k: v for k, v in summary.items() if not k.startswith('_')}
+
+
+def net_of_earlier(summary, counted):
+    """``summary`` with its tolls net of figures already counted in earlier windows
+    (``counted``: {field: {incident key: figure}}) and its intensity recomputed."""
+    if '_tolls' not in summary or '_event_score' not in summary:
+        return dict(summary)  # already graded, or a past window known only by its figures
+    out = dict(summary)
+    for field in TOLL_FIELDS:
+        out[field] = reconcile_toll(summary['_tolls'].get(field), counted.get(field))
+    out['intensity'] = intensity_score(summary['_event_score'], out['killed'], out['injured'],
+                                       out['arrested'], summary['articles'])
+    return out
+
+
 def apply_baselines(summaries, window_seconds=86400, ring=28):
-    """Re-grade alert levels of one country's summaries in window order against its
-    previous ``ring`` final windows (the bounded baseline kept per country).
+    """Grade one country's summaries in window order: tolls net of what earlier windows
+    already counted (a running total restated the next day adds only its increase), then
+    the alert level against the previous ``ring`` final windows (the bounded baseline kept
+    per country). Returns public records.
 
     Windows with no summary between two that have one were quiet: they enter the
     baseline as intensity 0, so a country's first bad day after a calm month stands out.
     """
     history = collections.deque(maxlen=ring)
+    tolls_by_window = {}
     last_final_start = None
     out = []
     for s in sorted(summaries, key=lambda s: (s['window_start'], s['pane'] != 'EARLY')):
@@ -255,10 +369,14 @@ def apply_baselines(summaries, window_seconds=86400, ring=28):
             history.extend([0.0] * max(0, min(gap, ring)))
             if gap >= 0:
                 last_final_start = None
-        graded = dict(s)
-        graded['alert_level'] = alert_level(s['intensity'], s['killed'], list(history))
-        out.append(graded)
+        counted = counted_figures(t for start, t in tolls_by_window.items()
+                                  if start < s['window_start'])
+        graded = net_of_earlier(s, counted)
+        graded['alert_level'] = alert_level(graded['intensity'], graded['killed'], list(history))
+        out.append(public(graded))
         if s['is_final']:
-            history.append(s['intensity'])
+            history.append(graded['intensity'])
             last_final_start = s['window_start']
+            if s.get('_tolls') is not None:
+                tolls_by_window[s['window_start']] = s['_tolls']
     return out
