@@ -151,18 +151,27 @@ def test_summary_is_valid_and_counts_a_re_emitted_cluster_once():
 def test_alert_level_against_own_baseline():
     calm = [5.0, 6.0, 4.0, 5.0]
     assert alert_level(5.5, 0, calm) == 'NONE'
-    assert alert_level(30.0, 0, calm) == 'CRISIS'
+    assert alert_level(90.0, 0, calm) == 'CRISIS'
     noisy = [40.0, 60.0, 50.0, 45.0]
     assert alert_level(55.0, 0, noisy) == 'NONE'      # a usual day for this country
     assert alert_level(55.0, 0, ()) == 'WARNING'      # without history: absolute scale
+    # a crisis entering the baseline does not hide the next crisis day (median, not mean)
+    assert alert_level(400.0, 0, calm + [300.0, 350.0]) == 'CRISIS'
+
+
+def test_one_event_in_a_quiet_country_is_no_crisis():
+    assert alert_level(9.9, None, [0.0] * 10) == 'NONE'       # absolute floors cap the ratio
+    assert alert_level(15.0, None, [0.0] * 10) == 'WATCH'
+    assert alert_level(9.9, 1, [0.0] * 10) == 'WATCH'         # one killed is at least a WATCH
+    assert alert_level(9.9, 120, [0.0] * 10) == 'CRISIS'
 
 
 def test_baselines_count_quiet_days_as_zero():
     def summ(day, intensity):
         return {'window_start': DAY + dt.timedelta(days=day), 'pane': 'ON_TIME', 'is_final': True,
                 'intensity': intensity, 'killed': None, 'alert_level': 'X'}
-    graded = apply_baselines([summ(0, 4.0), summ(5, 20.0)])
-    # days 1-4 were quiet: the baseline is [4, 0, 0, 0, 0], so 20 stands out
+    graded = apply_baselines([summ(0, 4.0), summ(5, 90.0)])
+    # days 1-4 were quiet: the baseline is [4, 0, 0, 0, 0], so 90 stands out
     assert graded[0]['alert_level'] == 'NONE'
     assert graded[1]['alert_level'] == 'CRISIS'
 

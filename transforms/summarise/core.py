@@ -9,6 +9,7 @@ re-emitted by an early and then an on-time pane is counted once.
 import collections
 import dataclasses
 import math
+import statistics
 
 EVENT_WEIGHTS = {
     # CAMEO quad class 4 (material conflict) weighs most; verbal cooperation least.
@@ -210,42 +211,44 @@ def intensity_score(event_score, killed, injured, arrested, articles):
     return round(score, 3)
 
 
+ABSOLUTE_FLOORS = (10.0, 30.0, 80.0)  # intensity a window needs for WATCH, WARNING, CRISIS
+RELATIVE_STEPS = ((1.5, 1.0), (2.5, 2.0), (4.0, 3.0))  # (ratio to median, robust deviations)
+
+
+def _absolute_level(intensity):
+    return sum(intensity >= floor for floor in ABSOLUTE_FLOORS)
+
+
+def _relative_level(intensity, baseline):
+    """How far a window stands above the country's usual day: the median of its earlier
+    windows (robust to the crisis days themselves entering the baseline) and a robust
+    spread (scaled median absolute deviation, at least a quarter of the median)."""
+    median = statistics.median(baseline)
+    mad = statistics.median(abs(b - median) for b in baseline) * 1.4826
+    spread = max(mad, 0.25 * median, 1.0)
+    ratio = intensity / max(median, 1.0)
+    excess = (intensity - median) / spread
+    return sum(ratio >= r and excess >= e for r, e in RELATIVE_STEPS)
+
+
 def alert_level(intensity, killed, baseline=()):
     """NONE/WATCH/WARNING/CRISIS for a window.
 
-    With at least BASELINE_MIN_WINDOWS past windows of the same country, the
-    level measures the window against that country's own history (ratio to the
-    mean past intensity, plus standard deviations above it). Without a baseline
-    absolute thresholds apply. Mass-casualty tolls raise the level regardless.
+    Two tests, and the lower level wins:
+    - absolute: the window's intensity reaches 10 (WATCH), 30 (WARNING) or 80
+      (CRISIS), so that one event in a quiet country is never a crisis;
+    - relative, with at least BASELINE_MIN_WINDOWS earlier windows of the same
+      country: 1.5, 2.5 or 4 times its median window and 1, 2 or 3 robust
+      deviations above it, so that a usual day of a busy country is no alert.
+    Without a baseline only the absolute test applies. Tolls raise the level
+    regardless: 1 killed WATCH, 10 WARNING, 100 CRISIS.
     """
     baseline = [b for b in baseline if b is not None]
+    level = _absolute_level(intensity)
     if len(baseline) >= BASELINE_MIN_WINDOWS:
-        mean = sum(baseline) / len(baseline)
-        sd = math.sqrt(sum((b - mean) ** 2 for b in baseline) / len(baseline))
-        excess = (intensity - mean) / max(sd, 1.0)
-        ratio = intensity / max(mean, 1.0)
-        level = 0
-        if ratio >= 1.5 and excess >= 1.0:
-            level = 1
-        if ratio >= 2.5 and excess >= 2.0:
-            level = 2
-        if ratio >= 4.0 and excess >= 3.0:
-            level = 3
-    else:
-        level = 0
-        if intensity >= 10:
-            level = 1
-        if intensity >= 30:
-            level = 2
-        if intensity >= 80:
-            level = 3
+        level = min(level, _relative_level(intensity, baseline))
     killed = killed or 0
-    if killed >= 100:
-        level = max(level, 3)
-    elif killed >= 10:
-        level = max(level, 2)
-    elif killed >= 1:
-        level = max(level, 1)
+    level = max(level, (killed >= 1) + (killed >= 10) + (killed >= 100))
     return ALERT_LEVELS[level]
 
 
