@@ -39,6 +39,7 @@ def _lexicon():
         'scales': data['scales'],
         'vague': frozenset(data['vague']),
         'vague_values': data['vague_values'],
+        'fatal_modifiers': frozenset(data['fatal_modifiers']),
         'zero': frozenset(data['zero_words']),
         'bodies': frozenset(data['body_nouns']),
         'range': frozenset(data['range_words']),
@@ -227,6 +228,8 @@ def _cue_of(token, lex):
         if any(p.dep_ == 'prep' and p.lower_ == 'to' and any(o.lower_ == 'death' for o in p.children)
                for p in candidate.children):
             return 'killed', candidate  # 'stabbed to death', 'beaten to death'
+        if any(c.dep_ == 'advmod' and c.lower_ in lex['fatal_modifiers'] for c in candidate.children):
+            return 'killed', candidate  # 'fatally shot', 'mortally wounded'
         category = _cue_category(candidate, lex)
         if category:
             found.append((category, candidate))

@@ -601,18 +601,24 @@ def _fold(kept, mention):
 
 
 def caused_by_hazard(trigger, agent):
-    """True when a killing is done by a pandemic, a disaster or an accident, not by people:
-    "a pandemic that has killed 100,000", "floods killed 12", "100,000 killed in the pandemic"."""
+    """True when a killing or attack is done by a pandemic, a disaster, an accident or an
+    animal, not by people: "a pandemic that has killed 100,000", "floods killed 12",
+    "100,000 killed in the pandemic", "lion attack leaves zookeeper injured"."""
     causes = grammar()["non_violent_causes"]
     candidates = [agent] if agent is not None else []
+    # 'lion attack', 'shark attack': the noun's modifier is the doer
+    candidates.extend(c for c in trigger.children if c.dep_ in ('compound', 'nmod') and c.i < trigger.i)
+    candidates.extend(c for c in trigger.children if c.dep_ == 'nsubj')  # 'a shark attack killed'
     if trigger.dep_ == 'relcl':
         candidates.append(trigger.head)
+    if trigger.dep_ in ('xcomp', 'oprd', 'acomp', 'ccomp', 'advcl'):  # 'lion attack leaves keeper injured'
+        candidates.extend(c for c in trigger.head.children if c.dep_ == 'nsubj')
     for child in trigger.children:
         if child.dep_ in ('prep', 'agent') and child.lower_ in ('in', 'by', 'from', 'during'):
             candidates.extend(c for c in child.children if c.dep_ == 'pobj')
     for token in candidates:
         words = {token.lemma_.lower(), token.lower_}
-        words.update(c.lower_ for c in token.children if c.dep_ == 'compound')
+        words.update(c.lower_ for c in token.children if c.dep_ in ('compound', 'nmod'))
         if words & causes:
             return True
     return False

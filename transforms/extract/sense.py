@@ -35,7 +35,13 @@ def sense_rules():
     classes = {name: frozenset(words) for name, words in data['classes'].items()}
     group_of = {lemma: name for name, lemmas in data.get('groups', {}).items() for lemma in lemmas}
     return {'classes': classes, 'rules': data['rules'], 'require': data['require'], 'version': data['version'],
-            'group_of': group_of}
+            'group_of': group_of, 'noun_only': frozenset(data.get('noun_only', ()))}
+
+
+def _context(tokens, noun_only):
+    """Lemmas and words of ``tokens``; a verb of ``noun_only`` ('stormed a village',
+    'flooded the streets') is not the noun it shares a lemma with."""
+    return lemma_set(t for t in tokens if not (t.pos_ in ('VERB', 'AUX') and t.lemma_.lower() in noun_only))
 
 
 def read_sense(match, rules=None):
@@ -47,9 +53,10 @@ def read_sense(match, rules=None):
     token = match.token
     lemma = match.entry['lemma']
     event_type = match.entry['event_type']
-    args = lemma_set(argument_tokens(token)) - lemma_set(match.tokens)
-    objects = lemma_set(object_tokens(token)) - lemma_set(match.tokens)
-    sentence = lemma_set(token.sent) - lemma_set(match.tokens)
+    own = lemma_set(match.tokens)
+    args = _context(argument_tokens(token), rules['noun_only']) - own
+    objects = _context(object_tokens(token), rules['noun_only']) - own
+    sentence = _context(token.sent, rules['noun_only']) - own
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
