@@ -259,10 +259,13 @@ class CountryTimeline:
     def latest(self):
         return self.windows[-1]
 
-    def peak_toll(self, field):
-        """The highest one-window figure (None when no window reported one)."""
+    def toll_total(self, field):
+        """The country's figure over all its windows (None when no window reported one).
+
+        Window figures are already net of what earlier windows counted (a running total
+        restated the next day adds only its increase), so they add up."""
         figures = [p.toll(field) for p in self.windows if p.toll(field) is not None]
-        return max(figures, default=None)
+        return sum(figures) if figures else None
 
     def total(self, field):
         return sum(p.summary[field] for p in self.windows)
@@ -808,13 +811,15 @@ def render_overview(timelines, window_seconds):
             f'<td>{t.total("events")}</td>',
         ]
         for field in TOLLS:
-            v = t.peak_toll(field)
+            v = t.toll_total(field)
             cells.append(f'<td data-sort="{-1 if v is None else v}">{_num(v)}</td>')
         cells.append(f'<td>{t.total("articles")}</td>')
         out.append(f'<tr id="row-{_esc(t.country)}">' + ''.join(cells) + '</tr>')
     out.append('</tbody></table>')
-    out.append('<p class="note">* Tolls: the highest figure of any one window; each window\'s '
-               'figures are in the country\'s table below. – means not reported.</p>')
+    out.append('<p class="note">* Tolls: the sum of the windows\' figures, each net of what '
+               'earlier windows already counted (a running total restated the next day adds only '
+               'its increase); each window\'s figures are in the country\'s table below. '
+               '– means not reported.</p>')
     return '\n'.join(out)
 
 

@@ -480,3 +480,20 @@ def test_browser_sorts_the_overview_by_a_clicked_column(chromium, tmp_path):
     assert attrs['data-by-name'] == 'row-QCA,row-QOS,row-QVA'
     assert attrs['data-by-peak'] == 'row-QVA,row-QCA,row-QOS'
     assert attrs['data-hint'] == 'false'
+
+
+def test_overview_tolls_add_up_the_windows_net_figures():
+    """Window figures are net of earlier windows (summarise nets restatements), so the
+    overview adds them: 164, then 0 for the restatement, then 6."""
+    from wirewatch.pipeline.report import CountryTimeline
+
+    class W:
+        def __init__(self, killed):
+            self.killed = killed
+
+        def toll(self, field):
+            return self.killed if field == 'killed' else None
+
+    timeline = CountryTimeline('KAZ', 'Kazakhstan', [W(164), W(0), W(6)], [])
+    assert timeline.toll_total('killed') == 170
+    assert timeline.toll_total('injured') is None
