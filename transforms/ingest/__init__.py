@@ -2,6 +2,12 @@
 
 ``ReadFeedFiles`` is the batch source: paths, directories and globs in, ``(items,
 dead_letters)`` out. The parsing itself lives in :mod:`wirewatch.transforms.ingest.feeds`.
+
+Its items are a backfill's (``backfill`` true): a stored file's time (its mtime, often the day
+it was copied) says nothing about when an item appeared. A capture time can be given for all
+files (``capture_time``) or read from each file's name (``capture_time_from_filename``,
+``20200524T094919Z_2e54f80c.xml``); the name's time wins where both are given, the
+operator's applies to files whose names carry none.
 """
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -30,16 +36,25 @@ class ExpandInputFn(beam.DoFn):
 class ReadFeedFileFn(beam.DoFn):
     """One feed file -> FeedItem dicts (main output) and DeadLetter dicts (tagged)."""
 
-    def __init__(self, max_feed_bytes=feeds.DEFAULT_MAX_FEED_BYTES):
+    def __init__(self, max_feed_bytes=feeds.DEFAULT_MAX_FEED_BYTES, capture_time=None,
+                 capture_time_from_filename=False):
         self.max_feed_bytes = max_feed_bytes
+        self.capture_time = capture_time
+        self.capture_time_from_filename = capture_time_from_filename
         self.feeds_read = Metrics.counter(self.__class__, 'feeds_read')
         self.items_read = Metrics.counter(self.__class__, 'items_read')
         self.feeds_dead_lettered = Metrics.counter(self.__class__, 'feeds_dead_lettered')
+        self.names_without_time = Metrics.counter(self.__class__, 'file_names_without_capture_time')
 
     def process(self, path):
         self.feeds_read.inc()
         dead_lettered = False
-        for kind, record in feeds.read_feed_file(path, max_feed_bytes=self.max_feed_bytes):
+        named = feeds.capture_time_from_filename(path) if self.capture_time_from_filename else None
+        if self.capture_time_from_filename and named is None:
+            self.names_without_time.inc()
+        captured_at = named or self.capture_time  # the file's own time first, else the operator's
+        for kind, record in feeds.read_feed_file(path, max_feed_bytes=self.max_feed_bytes,
+                                                 captured_at=captured_at, backfill=True):
             if kind == 'item':
                 self.items_read.inc()
                 yield record
@@ -51,12 +66,18 @@ class ReadFeedFileFn(beam.DoFn):
 
 
 class ReadFeedFiles(beam.PTransform):
-    """Feed files (RSS/Atom, plain or gzip; paths, directories, globs) -> (items, dead_letters)."""
+    """Feed files (RSS/Atom, plain or gzip; paths, directories, globs) -> (items, dead_letters).
 
-    def __init__(self, paths, max_feed_bytes=feeds.DEFAULT_MAX_FEED_BYTES, label=None):
+    ``capture_time`` (an aware datetime) and ``capture_time_from_filename`` date undated items
+    when their feed gives no date of its own (see the module docstring)."""
+
+    def __init__(self, paths, max_feed_bytes=feeds.DEFAULT_MAX_FEED_BYTES, label=None, capture_time=None,
+                 capture_time_from_filename=False):
         super().__init__(label)
         self.paths = [str(p) for p in ([paths] if isinstance(paths, str) else paths)]
         self.max_feed_bytes = max_feed_bytes
+        self.capture_time = capture_time
+        self.capture_time_from_filename = bool(capture_time_from_filename)
 
     def expand(self, pbegin):
         files = (pbegin
@@ -65,7 +86,8 @@ class ReadFeedFiles(beam.PTransform):
         parsed = (files.files
                   | 'DistinctFiles' >> beam.Distinct()
                   | 'SpreadFiles' >> beam.Reshuffle()
-                  | 'ParseFeeds' >> beam.ParDo(ReadFeedFileFn(self.max_feed_bytes)).with_outputs(
+                  | 'ParseFeeds' >> beam.ParDo(ReadFeedFileFn(
+                      self.max_feed_bytes, self.capture_time, self.capture_time_from_filename)).with_outputs(
                       DEAD_LETTER_TAG, main=ITEMS_TAG))
         dead_letters = ((files[DEAD_LETTER_TAG], parsed[DEAD_LETTER_TAG])
                         | 'MergeReadDeadLetters' >> beam.Flatten())

@@ -23,6 +23,16 @@ Feed-level reason codes (DeadLetter.error, stage 'read'):
 - ``EMPTY_ENTRY``           an entry with no guid, link, title, summary or content.
 
 A well-formed feed with zero entries is not an error and yields nothing.
+
+Outlets: ``source_name`` is the item's own ``<source>`` when the feed names one (aggregators:
+RSS ``<source url=...>Outlet</source>``, Atom ``<source><title>``), else the feed title, else
+the feed host; ``feed_title``, ``item_source`` and ``item_source_url`` keep the parts apart for
+normalise, which makes the story's outlet (:mod:`wirewatch.transforms.normalise.outlets`).
+
+Times: ``fetched_at`` is when the document was fetched (the poller) or the file's mtime;
+``feed_updated_at`` is the feed's own date when plausible (:func:`feed_date`); ``captured_at``
+is a capture time the operator or the file name gives (:func:`capture_time_from_filename`);
+``backfill`` marks items read from stored files, whose fetch time is not evidence of anything.
 """
 import calendar
 import datetime
@@ -50,6 +60,12 @@ _HTML_START = re.compile(r'^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctyp
                          re.IGNORECASE | re.DOTALL)
 _GZIP_MAGIC = b'\x1f\x8b'
 _EBCDIC_XML_START = b'\x4c\x6f\xa7\x94'
+# A capture time in a file name: basic ISO 8601 in UTC, as in 20200524T094919Z_2e54f80c.xml.
+_FILENAME_TIME = re.compile(r'(?<![0-9])(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?![0-9A-Za-z])')
+# A feed's date is stale when older than its newest dated entry by more than this, or older
+# than the capture (or a live fetch) by more than FEED_DATE_MAX_AGE: a header never updated.
+FEED_DATE_TOLERANCE = datetime.timedelta(days=1)
+FEED_DATE_MAX_AGE = datetime.timedelta(days=7)
 
 
 def check_feed_url_scheme(url):
@@ -115,12 +131,41 @@ def expand_input(path):
     return sorted(files)
 
 
-def read_feed_file(path, fetched_at=None, feed_url=None, max_feed_bytes=DEFAULT_MAX_FEED_BYTES):
+def capture_time_from_filename(path):
+    """The UTC capture time a file name carries (``20200524T094919Z_2e54f80c.xml`` ->
+    2020-05-24 09:49:19 UTC), or None. Only the base name is read; only basic ISO 8601 with Z."""
+    name = re.split(r'[/\\]', os.fspath(path))[-1]
+    match = _FILENAME_TIME.search(name)
+    if not match:
+        return None
+    try:
+        return datetime.datetime(*map(int, match.groups()), tzinfo=datetime.timezone.utc)
+    except ValueError:  # 20201345T... is no time
+        return None
+
+
+def parse_capture_time(text):
+    """An RFC 3339 date-time with its offset ('2020-05-24T09:49:19Z', '...+02:00') as UTC.
+    Raises ValueError naming the problem otherwise."""
+    value = (text or '').strip().upper()  # RFC 3339 allows 't' and 'z'
+    try:  # Python 3.10's fromisoformat does not read 'Z'
+        moment = datetime.datetime.fromisoformat(value[:-1] + '+00:00' if value.endswith('Z') else value)
+    except ValueError:
+        raise ValueError(f'not an RFC 3339 date-time: {text!r} (e.g. 2020-05-24T09:49:19Z)') from None
+    if 'T' not in value or moment.tzinfo is None:
+        raise ValueError(f'an RFC 3339 date-time needs a time and an offset (Z or +hh:mm): {text!r}')
+    return moment.astimezone(datetime.timezone.utc)
+
+
+def read_feed_file(path, fetched_at=None, feed_url=None, max_feed_bytes=DEFAULT_MAX_FEED_BYTES,
+                   captured_at=None, backfill=True):
     """Parse one feed file (plain or gzip, detected by magic bytes) into item / dead-letter pairs.
 
     ``fetched_at`` defaults to the file's modification time (UTC), so re-reading a file gives
     the same records. ``feed_url`` defaults to the URL the feed declares for itself (atom
     self link, else channel link), so snapshots of one feed share item ids; else ``file://`` path.
+    ``captured_at`` and ``backfill`` are passed to every item (see the module docstring); a
+    stored file is a backfill's unless the caller says otherwise.
     """
     source = os.fspath(path)
     try:
@@ -133,16 +178,19 @@ def read_feed_file(path, fetched_at=None, feed_url=None, max_feed_bytes=DEFAULT_
     except (OSError, EOFError, zlib.error) as exc:
         yield 'deadletter', _dead('UNREADABLE_FEED', f'{source}: {exc.__class__.__name__}: {exc}', None, source)
         return
-    yield from parse_feed_bytes(data, feed_url, fetched_at, max_feed_bytes=max_feed_bytes, source=source)
+    yield from parse_feed_bytes(data, feed_url, fetched_at, max_feed_bytes=max_feed_bytes, source=source,
+                                captured_at=captured_at, backfill=backfill)
 
 
 def parse_feed_bytes(data, feed_url, fetched_at, headers=None, max_feed_bytes=DEFAULT_MAX_FEED_BYTES,
-                     source=None):
+                     source=None, captured_at=None, backfill=False):
     """Yield ('item', FeedItem dict) and ('deadletter', DeadLetter dict) for one feed document.
 
     ``feed_url`` may be None (files): the feed's own declared URL is used, else ``source``.
     ``source`` (file path or URL) names the input in dead letters; defaults to ``feed_url``.
     ``headers`` are HTTP response headers (content-type drives encoding detection).
+    ``captured_at`` (UTC) is when the document was captured, if known; ``backfill`` says the
+    document is a stored file whose ``fetched_at`` is not evidence of when items appeared.
     """
     source = source or feed_url
     fetched_at = _as_utc(fetched_at) or datetime.datetime.now(datetime.timezone.utc)
@@ -190,7 +238,12 @@ def parse_feed_bytes(data, feed_url, fetched_at, headers=None, max_feed_bytes=DE
                                   f'{problem}; recovered {len(entries)} entries, some may be lost: {source}',
                                   data, source)
 
-    context = _FeedContext(feed_url, source_name(parsed.feed, feed_url), _language(parsed.feed, headers), fetched_at)
+    captured_at = _as_utc(captured_at)
+    observed_at = captured_at or (None if backfill else fetched_at)
+    context = _FeedContext(feed_url, source_name(parsed.feed, feed_url), _language(parsed.feed, headers), fetched_at,
+                           feed_title=_clean_name(parsed.feed.get('title')),
+                           feed_updated_at=feed_date(parsed.feed, entries, observed_at),
+                           captured_at=captured_at, backfill=bool(backfill))
     for entry in entries:
         item = entry_to_item(entry, context)
         if item is None:
@@ -201,13 +254,20 @@ def parse_feed_bytes(data, feed_url, fetched_at, headers=None, max_feed_bytes=DE
 
 
 class _FeedContext:
-    __slots__ = ('feed_url', 'source_name', 'feed_language', 'fetched_at')
+    """What every item of one feed document shares."""
+    __slots__ = ('feed_url', 'source_name', 'feed_language', 'fetched_at', 'feed_title', 'feed_updated_at',
+                 'captured_at', 'backfill')
 
-    def __init__(self, feed_url, source_name_, feed_language, fetched_at):
+    def __init__(self, feed_url, source_name_, feed_language, fetched_at, feed_title=None, feed_updated_at=None,
+                 captured_at=None, backfill=False):
         self.feed_url = feed_url
-        self.source_name = source_name_
+        self.source_name = source_name_      # the feed's name: its title, else its host
         self.feed_language = feed_language
         self.fetched_at = fetched_at
+        self.feed_title = feed_title
+        self.feed_updated_at = feed_updated_at
+        self.captured_at = captured_at
+        self.backfill = backfill
 
 
 def entry_to_item(entry, context):
@@ -221,6 +281,7 @@ def entry_to_item(entry, context):
         return None
     published_raw = _clean(_first(entry, 'published', 'updated', 'created'))
     published_at = _struct_to_utc(_first(entry, 'published_parsed', 'updated_parsed', 'created_parsed'))
+    outlet, outlet_url = item_source(entry)
     return {
         'item_id': make_item_id(context.feed_url, guid, link, title, summary),
         'guid': guid,
@@ -232,9 +293,15 @@ def entry_to_item(entry, context):
         'published_at': published_at,
         'authors': entry_authors(entry),
         'feed_url': context.feed_url,
-        'source_name': context.source_name,
+        'source_name': outlet or context.source_name,
         'feed_language': context.feed_language,
         'fetched_at': context.fetched_at,
+        'feed_title': context.feed_title,
+        'item_source': outlet,
+        'item_source_url': outlet_url,
+        'feed_updated_at': context.feed_updated_at,
+        'captured_at': context.captured_at,
+        'backfill': context.backfill,
     }
 
 
@@ -264,12 +331,45 @@ def declared_feed_url(feed):
 
 
 def source_name(feed, feed_url):
-    """Outlet name: the feed title, else the host of the feed URL."""
-    title = _clean(feed.get('title'))
+    """The feed's own name: its title, else the host of the feed URL. An item's outlet may
+    differ (aggregators): see :func:`item_source`."""
+    title = _clean_name(feed.get('title'))
     if title:
-        return re.sub(r'\s+', ' ', title)
+        return title
     host = urllib.parse.urlsplit(feed_url or '').hostname
     return host or None
+
+
+def item_source(entry):
+    """(outlet name or None, its URL or None) the feed gives for one entry: RSS
+    ``<source url="...">Outlet</source>``, Atom ``<source><title>`` and ``<link>``."""
+    source = entry.get('source') or {}
+    if not isinstance(source, dict):
+        return None, None
+    url = _clean(source.get('href')) or _clean(source.get('link'))
+    if not url:
+        url = next((_clean(link.get('href')) for link in source.get('links') or []
+                    if isinstance(link, dict) and link.get('href')), None)
+    return _clean_name(source.get('title')), url
+
+
+def feed_date(feed, entries=(), observed_at=None):
+    """The feed's own date (UTC): lastBuildDate / Atom updated, else pubDate / published;
+    None when absent or stale. Stale: older than the newest dated entry of the same document
+    by more than FEED_DATE_TOLERANCE (a header nobody updates), or older than ``observed_at``
+    (the capture time, or a live fetch) by more than FEED_DATE_MAX_AGE."""
+    newest = max((d for d in (_struct_to_utc(_first(e, 'published_parsed', 'updated_parsed', 'created_parsed'))
+                              for e in entries) if d), default=None)
+    for key in ('updated_parsed', 'published_parsed'):
+        moment = _struct_to_utc(dict.get(feed, key))
+        if moment is None:
+            continue
+        if newest is not None and moment < newest - FEED_DATE_TOLERANCE:
+            continue
+        if observed_at is not None and moment < observed_at - FEED_DATE_MAX_AGE:
+            continue
+        return moment
+    return None
 
 
 def find_entity_declaration(data):
@@ -410,6 +510,11 @@ def _clean(value):
         return None
     value = str(value).replace('\x00', '').strip()
     return value or None
+
+
+def _clean_name(value):
+    value = _clean(value)
+    return re.sub(r'\s+', ' ', value) if value else None
 
 
 def _lower_keys(headers):

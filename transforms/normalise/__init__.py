@@ -1,6 +1,7 @@
 """Normalise: FeedItem dicts -> Story dicts (clean text, dateline, authors, canonical URL,
-date, language). The logic is in :mod:`wirewatch.transforms.normalise.core`; this is the
-Beam wrapper. Nothing raises out of it: refused items and crashes become DeadLetters.
+date, language, outlet). The logic is in :mod:`wirewatch.transforms.normalise.core`; this is
+the Beam wrapper. Nothing raises out of it: refused items (among them undated items of a
+backfill, UNDATED_IN_BACKFILL) and crashes become DeadLetters.
 """
 import json
 
@@ -8,7 +9,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from wirewatch.transforms.deadletter import DEAD_LETTER_TAG, Rejected, make_dead_letter
-from wirewatch.transforms.normalise.core import normalise_item
+from wirewatch.transforms.normalise.core import UNDATED_IN_BACKFILL, normalise_item
 
 STAGE = 'normalise'
 STORIES_TAG = 'stories'
@@ -28,6 +29,7 @@ class NormaliseItemFn(beam.DoFn):
         self.items_dead_lettered = Metrics.counter(self.__class__, 'items_dead_lettered')
         self.normalise_crashes = Metrics.counter(self.__class__, 'normalise_crashes')
         self.dates_flagged = Metrics.counter(self.__class__, 'dates_flagged')
+        self.undated_in_backfill = Metrics.counter(self.__class__, 'undated_in_backfill')
 
     def process(self, item):
         source = item.get('feed_url') if isinstance(item, dict) else None
@@ -35,6 +37,8 @@ class NormaliseItemFn(beam.DoFn):
             story = normalise_item(item, now=self.now)
         except Rejected as rejected:
             self.items_dead_lettered.inc()
+            if rejected.error == UNDATED_IN_BACKFILL:
+                self.undated_in_backfill.inc()
             yield beam.pvalue.TaggedOutput(DEAD_LETTER_TAG, make_dead_letter(
                 STAGE, rejected.error, rejected.detail, payload=item_payload(item), source=source))
             return

@@ -1,7 +1,8 @@
 """Headline cleaning: entities, whitespace, mojibake, and the outlet suffix (" - Reuters").
 
 Outlet names come from ``data/outlet_title_suffixes.txt``, wire names from ``data/wires.tsv``
-(a removed wire suffix is reported as the story's wire), plus the feed's own source name.
+(a removed wire suffix is reported as the story's wire), plus the feed's and the item's own
+outlet names. The outermost suffix removed names the item's outlet when the feed does not.
 """
 import html
 import re
@@ -13,12 +14,21 @@ from wirewatch.transforms.normalise.text import fix_mojibake, html_to_text
 _SEPARATOR = r'\s+(?:-|\||–|—|::|:)\s+|\s*\|\s*'
 
 
+def _names(source_names):
+    """A tuple of outlet names from None, one name or an iterable of names."""
+    if not source_names:
+        return ()
+    if isinstance(source_names, str):
+        source_names = (source_names,)
+    return tuple(n for n in source_names if n and n.strip())
+
+
 def outlet_names(source_name=None):
-    """Lower-cased outlet and wire names that may end a title."""
+    """Lower-cased outlet and wire names that may end a title; ``source_name`` is the feed's
+    or item's own outlet name, or several of them."""
     names = {n.lower() for n in data_lines('outlet_title_suffixes.txt')}
     names.update(alias.lower() for alias, _ in data_table('wires.tsv'))
-    if source_name:
-        names.add(source_name.strip().lower())
+    names.update(n.strip().lower() for n in _names(source_name))
     return names
 
 
@@ -26,19 +36,23 @@ def _names_source(suffix, source_name):
     """True when a suffix is the feed's outlet named a little differently: one name starts
     the other on word boundaries ("Sample Wire" / "Sample Wire Desk", "The Daily Herald" /
     "The Daily Herald (sample)")."""
-    if not source_name:
-        return False
     a = re.sub(r'\W+', ' ', suffix.lower()).split()
-    b = re.sub(r'\W+', ' ', source_name.lower()).split()
-    if len(a) < 2 or len(b) < 2:
+    if len(a) < 2:
         return False
-    return a[:len(b)] == b or b[:len(a)] == a
+    for name in _names(source_name):
+        b = re.sub(r'\W+', ' ', name.lower()).split()
+        if len(b) >= 2 and (a[:len(b)] == b or b[:len(a)] == a):
+            return True
+    return False
 
 
-def clean_title(title, source_name=None):
-    """(clean title, wire or None). Removes outlet suffixes repeatedly ("X - Reuters | Yahoo")."""
+def split_title(title, source_name=None):
+    """(clean title, wire or None, outlet or None). Removes outlet suffixes repeatedly
+    ("X - Reuters | Yahoo"). The outlet is the outermost suffix removed, the one that
+    carried the headline ('Yahoo' there), with a wire's canonical name ('Thomson Reuters'
+    -> 'Reuters'); the wire is the first wire among the suffixes."""
     if not title:
-        return '', None
+        return '', None, None
     text = html_to_text(html.unescape(title)) if '<' in title else html.unescape(title)
     for _ in range(3):  # a repair can expose another; stop when stable (idempotent)
         repaired = re.sub(r'\s+', ' ', ''.join(
@@ -47,7 +61,7 @@ def clean_title(title, source_name=None):
             break
         text = repaired
     names = outlet_names(source_name)
-    wire = None
+    wire = outlet = None
     while True:
         parts = re.split(f'({_SEPARATOR})', text)
         if len(parts) < 3:
@@ -56,7 +70,14 @@ def clean_title(title, source_name=None):
         if suffix.lower() not in names and not _names_source(suffix, source_name):
             break
         wire = wire or canonical_wire(suffix)
+        outlet = outlet or canonical_wire(suffix) or suffix
         text = ''.join(parts[:-2]).strip()
+    return text, wire, outlet
+
+
+def clean_title(title, source_name=None):
+    """(clean title, wire or None). Removes outlet suffixes repeatedly ("X - Reuters | Yahoo")."""
+    text, wire, _ = split_title(title, source_name)
     return text, wire
 
 

@@ -4,12 +4,20 @@ Lower-cased scheme and host, no default port, no fragment, no tracking parameter
 (``data/tracking_params.txt``), remaining parameters sorted, AMP variants mapped to the
 regular page (/amp/ segment, .amp suffix, ?amp, amp. host, AMP cache), no trailing slash
 except for the root path. Only http and https URLs have a canonical form.
+
+Also the registered domain of a link (``www.bbc.co.uk`` -> ``bbc.co.uk``), which names the
+outlet of an item whose feed names none: public suffixes of more than one label come from
+``data/public_suffixes.txt`` (an offline subset of publicsuffix.org); an outlet's own
+shortener counts as its site (``data/link_host_aliases.tsv``: cnn.it is cnn.com); links
+through redirectors, shorteners and video or social platforms name no outlet
+(``data/link_hosts_without_outlet.txt``).
 """
 import fnmatch
+import ipaddress
 import re
 import urllib.parse
 
-from wirewatch.transforms.normalise.resources import data_lines
+from wirewatch.transforms.normalise.resources import data_lines, data_table
 
 DEFAULT_PORTS = {'http': 80, 'https': 443}
 _AMP_PARAMS = {'amp', 'outputtype', 'amp_js_v', 'usqp'}
@@ -74,3 +82,78 @@ def _from_amp_cache(path, query):
         return None
     scheme = 'https' if match.group('secure') else 'http'
     return canonical_url(f'{scheme}://{match.group("rest")}' + (f'?{query}' if query else ''))
+
+
+def _is_public_suffix(labels):
+    """True when ``labels`` (e.g. ['co', 'uk']) form a multi-label public suffix."""
+    for suffix in data_lines('public_suffixes.txt'):
+        wanted = suffix.strip().lower().split('.')
+        if len(wanted) != len(labels):
+            continue
+        if all(w == got or (w == '{cc}' and len(got) == 2 and got.isalpha())
+               for w, got in zip(wanted, labels)):
+            return True
+    return False
+
+
+def registered_domain(host):
+    """The domain an outlet registered: the public suffix plus one label, lower case.
+
+    ``www.bbc.co.uk`` -> ``bbc.co.uk``, ``edition.cnn.com`` -> ``cnn.com``; IP addresses and
+    single-label hosts are returned as they are; None for an empty host.
+    """
+    host = (host or '').strip().lower().rstrip('.')
+    if not host:
+        return None
+    try:
+        ipaddress.ip_address(host.strip('[]'))
+        return host
+    except ValueError:
+        pass
+    labels = host.split('.')
+    keep = 2
+    for size in (3, 2):  # the longest multi-label suffix first
+        if len(labels) > size and _is_public_suffix(labels[-size:]):
+            keep = size + 1
+            break
+    return '.'.join(labels[-keep:])
+
+
+def _matches(host, listed):
+    return host == listed or host.endswith('.' + listed)
+
+
+def is_outletless_host(host):
+    """True for hosts whose links name no outlet: feed proxies, aggregator redirects, link
+    shorteners, video and social platforms (``data/link_hosts_without_outlet.txt``)."""
+    host = (host or '').lower().rstrip('.')
+    return any(_matches(host, line.strip().lower()) for line in data_lines('link_hosts_without_outlet.txt'))
+
+
+def _aliased_domain(host):
+    """The outlet's domain when ``host`` is the outlet's own shortener (``data/link_host_aliases.tsv``)."""
+    for alias, domain in data_table('link_host_aliases.tsv'):
+        if _matches(host, alias.strip().lower()):
+            return domain.strip().lower()
+    return None
+
+
+def link_domain(url):
+    """The registered domain of an http(s) link, or None (no link, another scheme, a host that
+    names no outlet)."""
+    try:
+        parts = urllib.parse.urlsplit((url or '').strip())
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in DEFAULT_PORTS or not host:
+        return None
+    if _AMP_CACHE_HOST.search(host):
+        return link_domain(_from_amp_cache(parts.path, parts.query))
+    host = host.lower().rstrip('.')
+    aliased = _aliased_domain(host)
+    if aliased:
+        return aliased
+    if is_outletless_host(host):
+        return None
+    return registered_domain(host)
