@@ -17,6 +17,8 @@ def _types(extractor, text, title=''):
     'A shark attack killed a surfer off the coast of Tamborine Bay on Sunday, officials said.',
     'Floods swept through the valley on Monday, killing 12 people, officials said.',
     'A pandemic that has ravaged the region has killed more than 9,000 people so far.',
+    'Police say at least 13 people were killed when a building collapsed in the port city of Varna.',
+    'Air quality monitoring hits top gear in a mountain town',
 ])
 def test_animals_and_hazards_are_not_attackers(extractor, text):
     assert [t for t, _ in _types(extractor, text)] == []
@@ -38,3 +40,13 @@ def test_what_someone_is_punished_for_is_not_coded_as_news(extractor, text):
 def test_fatally_shot_is_killed(extractor):
     text = 'A police officer, Dana Orlov, was fatally shot on Friday in Port Varen, authorities said.'
     assert ('ASSAULT', 1) in _types(extractor, text)
+
+
+def test_a_strike_that_hits_a_target_is_still_an_attack(extractor):
+    text = 'Missiles hit a fuel depot in the port city of Odavia on Sunday, officials said.'
+    assert 'ASSAULT' in [t for t, _ in _types(extractor, text)]
+
+
+def test_gunmen_in_a_when_clause_are_no_hazard(extractor):
+    text = 'Police say 4 people were killed when gunmen opened fire on a bus in the town of Kovan.'
+    assert ('ASSAULT', 4) in _types(extractor, text)

@@ -614,6 +614,9 @@ def caused_by_hazard(trigger, agent):
     if trigger.dep_ in ('xcomp', 'oprd', 'acomp', 'ccomp', 'advcl'):  # 'lion attack leaves keeper injured'
         candidates.extend(c for c in trigger.head.children if c.dep_ == 'nsubj')
     for child in trigger.children:
+        if child.dep_ == 'advcl' and child.i > trigger.i:  # 'killed when a building collapsed'
+            candidates.append(child)
+            candidates.extend(c for c in child.children if c.dep_ in ('nsubj', 'nsubjpass'))
         if child.dep_ in ('prep', 'agent') and child.lower_ in ('in', 'by', 'from', 'during'):
             candidates.extend(c for c in child.children if c.dep_ == 'pobj')
     for token in candidates:

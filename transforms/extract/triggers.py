@@ -120,7 +120,7 @@ class TriggerLexicon:
                 continue
             if entry.get('lowercase') and not token.text.islower():
                 continue
-            dependents = list(_dependents(token))
+            dependents = list(_object_words(token) if entry.get('with_object') else _dependents(token))
             if any(d.lemma_.lower() in entry.get('unless', ()) for d in dependents):
                 continue
             if token.pos_ in NOUN_POS and token.dep_ == 'compound' and not specific:
@@ -140,6 +140,15 @@ class TriggerLexicon:
 
 def _pos_names(pos):
     return set(pos) | ({'PROPN'} if 'NOUN' in pos else set())
+
+
+def _object_words(token):
+    """The object of a verb (or its passive subject) and the object's compounds: 'hit a
+    fuel depot' has its target; 'hits top gear in a town' has none."""
+    for child in token.children:
+        if child.dep_ in ('dobj', 'nsubjpass'):
+            yield child
+            yield from (c for c in child.children if c.dep_ in ('compound', 'amod'))
 
 
 def _dependents(token):
