@@ -178,3 +178,11 @@ def test_a_name_after_a_place_preposition_is_a_place():
 def test_a_unique_town_far_from_the_places_the_article_names_is_not_taken(gaz):
     assert gaz.resolve('Highfields').iso3 == 'AUS'  # the only Highfields of 1,000+ people
     assert gaz.resolve('Highfields', ('ZWE',)) is None  # 'Highfields, Harare' is not in Australia
+
+
+def test_newsroom_abbreviations_and_old_names_resolve():
+    from wirewatch.gazetteer import Gazetteer
+    g = Gazetteer.load()
+    assert {n: (g.resolve(n).name, g.resolve(n).iso3) for n in ('L.A.', 'D.C.', 'Bombay', 'Rangoon')} == {
+        'L.A.': ('Los Angeles', 'USA'), 'D.C.': ('Washington, D.C.', 'USA'),
+        'Bombay': ('Mumbai', 'IND'), 'Rangoon': ('Yangon', 'MMR')}
