@@ -19,6 +19,8 @@ def _types(extractor, text, title=''):
     'A pandemic that has ravaged the region has killed more than 9,000 people so far.',
     'Police say at least 13 people were killed when a building collapsed in the port city of Varna.',
     'Air quality monitoring hits top gear in a mountain town',
+    'Residents are weary. On top of a pandemic that has ravaged the country, killed more than 9,000 '
+    'people so far and shut down much of the economy, there are now fuel queues in every town.',
 ])
 def test_animals_and_hazards_are_not_attackers(extractor, text):
     assert [t for t, _ in _types(extractor, text)] == []

@@ -619,6 +619,14 @@ def caused_by_hazard(trigger, agent):
             candidates.extend(c for c in child.children if c.dep_ in ('nsubj', 'nsubjpass'))
         if child.dep_ in ('prep', 'agent') and child.lower_ in ('in', 'by', 'from', 'during'):
             candidates.extend(c for c in child.children if c.dep_ == 'pobj')
+    if agent is None and not any(c.dep_ in ('nsubj', 'nsubjpass') for c in trigger.children):
+        # a verb with no subject in a series: 'a pandemic that has ravaged the country,
+        # killed more than 100,000 people and shut down ...': the nearest noun before it
+        start = max(trigger.sent.start, trigger.i - 12)
+        nouns = [t for t in trigger.doc[start:trigger.i] if t.pos_ in ('NOUN', 'PROPN', 'PRON')]
+        if nouns and any(n.lemma_.lower() in causes for n in nouns[-3:]) and not any(
+                n.ent_type_ in ('PERSON', 'NORP', 'ORG') for n in nouns[-3:]):
+            return True
     for token in candidates:
         words = {token.lemma_.lower(), token.lower_}
         words.update(c.lower_ for c in token.children if c.dep_ in ('compound', 'nmod'))
