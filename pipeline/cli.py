@@ -45,8 +45,9 @@ def prepare_output_dir(path):
     return os.path.abspath(path)
 
 
-def run_batch(inputs, output, beam_args=()):
-    """Run the whole pipeline over feed files; returns the manifest dict."""
+def run_batch(inputs, output, beam_args=(), capture_time=None, capture_time_from_filename=False):
+    """Run the whole pipeline over feed files; returns the manifest dict. ``capture_time`` (UTC
+    datetime) and ``capture_time_from_filename`` date items that carry no date (see ReadFeedFiles)."""
     from wirewatch.pipeline.build import build_pipeline
     from wirewatch.pipeline.runners import pipeline_options
     from wirewatch.transforms.ingest import ReadFeedFiles
@@ -54,7 +55,9 @@ def run_batch(inputs, output, beam_args=()):
     output = prepare_output_dir(output)
     options = pipeline_options(list(beam_args) + ['--output', output], streaming=False)
     started = datetime.datetime.now(datetime.timezone.utc)
-    pipeline = build_pipeline(options, ReadFeedFiles(list(inputs)), started_at=started)
+    source = ReadFeedFiles(list(inputs), capture_time=capture_time,
+                           capture_time_from_filename=capture_time_from_filename)
+    pipeline = build_pipeline(options, source, started_at=started)
     pipeline.run().wait_until_finish()
     from apache_beam.io.filesystems import FileSystems
     with FileSystems.open(FileSystems.join(output, '_MANIFEST.json')) as f:
@@ -124,9 +127,23 @@ def cmd_run(argv):
                         help='feed files, directories or globs (default: the bundled sample)')
     parser.add_argument('--output', required=True, help='output directory')
     parser.add_argument('--quiet', action='store_true', help='print only the manifest path')
+    parser.add_argument('--capture-time', default=None, metavar='T',
+                        help='RFC 3339 time the input files were captured (e.g. 2020-05-24T09:49:19Z): '
+                             'the date of items that carry none when their feed gives no date either')
+    parser.add_argument('--capture-time-from-filename', action='store_true',
+                        help='read each file\'s capture time from its name (20200524T094919Z_2e54f80c.xml); '
+                             'files named otherwise fall back to --capture-time')
     args, beam_args = parser.parse_known_args(argv)
     inputs = args.input or [SAMPLE_DIR]
-    manifest = run_batch(inputs, args.output, beam_args)
+    capture_time = None
+    if args.capture_time is not None:
+        from wirewatch.transforms.ingest.feeds import parse_capture_time
+        try:
+            capture_time = parse_capture_time(args.capture_time)
+        except ValueError as exc:
+            raise UsageError(f'--capture-time: {exc}')
+    manifest = run_batch(inputs, args.output, beam_args, capture_time=capture_time,
+                         capture_time_from_filename=args.capture_time_from_filename)
     output = args.output if '://' in args.output else os.path.abspath(args.output)
     if args.quiet or '://' in output:
         print(os.path.join(output, '_MANIFEST.json'))
@@ -138,8 +155,9 @@ def cmd_run(argv):
 def cmd_demo(argv):
     parser = argparse.ArgumentParser(prog='wirewatch demo', description=(
         'The main job on the bundled sample feeds (pipeline/sample/). Live by default: starts '
-        'the Pub/Sub emulator, polls the sample over local HTTP, streams until the summaries '
-        'are out, prints them and stops everything. --batch runs `wirewatch run` instead.'))
+        'the Pub/Sub emulator, polls the sample over local HTTP, streams until every country '
+        'and day with events has its summary (today\'s still-open window included), stops '
+        'everything and prints them. --batch runs `wirewatch run` instead.'))
     parser.add_argument('--output', default='wirewatch-out', help='output directory')
     parser.add_argument('--batch', action='store_true', help='batch run over the sample files')
     parser.add_argument('--max-seconds', type=float, default=300,
@@ -239,13 +257,19 @@ def cmd_report(argv):
     args = parser.parse_args(argv)
     folder = os.path.join(args.dir, 'summaries')
     summaries = read_records([folder if os.path.isdir(folder) else args.dir])
-    page = render_report(summaries, args.title)
+    # the events and stories behind the figures, next to summaries/ when there
+    base = args.dir if os.path.isdir(folder) else os.path.dirname(os.path.normpath(args.dir))
+    events, stories = (read_records([os.path.join(base, name)])
+                       if os.path.isdir(os.path.join(base, name)) else []
+                       for name in ('events', 'stories'))
+    page = render_report(summaries, args.title, events=events, stories=stories,
+                         as_of=datetime.datetime.now(datetime.timezone.utc))
     try:
         with open(args.html, 'w', encoding='utf-8') as f:
             f.write(page)
     except OSError as exc:
         raise UsageError(f'cannot write {args.html}: {exc.strerror or exc}')
-    print(f'wirewatch report: {len(summaries)} summaries -> {args.html}')
+    print(f'wirewatch report: {len(summaries)} summaries, {len(events)} events -> {args.html}')
     return 0
 
 
@@ -304,7 +328,8 @@ def cmd_stream(argv):
     from wirewatch.pipeline.streaming import run_stream
     parser = argparse.ArgumentParser(prog='wirewatch stream', description=(
         'Streaming: the same pipeline reading Pub/Sub on the DirectRunner, writing windowed '
-        'Avro files under DIR and Avro messages to the output topics. Stops on SIGINT/SIGTERM.'))
+        'Avro files under DIR and Avro messages to the output topics. Stops on SIGINT/SIGTERM, '
+        'after writing what its file sinks still hold (a second signal stops at once).'))
     add_stream_arguments(parser)
     args, beam_args = parser.parse_known_args(argv)
     use_emulator(args.emulator_host, beam_args)
@@ -328,13 +353,34 @@ COMMANDS = {
     'eval': cmd_eval,
 }
 
+# what `wirewatch --help` says of each command: one line each, in the order a newcomer meets them
+SUMMARIES = {
+    'demo': 'live demo on the bundled sample: emulator, poll, stream, summaries',
+    'run': 'batch/backfill: feed files -> Avro outputs and _MANIFEST.json in DIR',
+    'emulator': 'start, stop or check the local Pub/Sub emulator (loopback)',
+    'poll': 'poll feeds (HTTP or files), publish each new entry once to Pub/Sub',
+    'stream': 'the pipeline on Pub/Sub until Ctrl-C: Avro files and output topics',
+    'read': 'print Avro records as JSON lines or CSV (--where field=value)',
+    'report': 'a self-contained HTML report of the crisis summaries in DIR',
+    'eval': 'score the event coder against labelled data (events, acled, plover)',
+}
+
+
+def usage(commands=COMMANDS):
+    """The top-level help: every command with one line."""
+    width = max(len(name) for name in commands)
+    names = [n for n in SUMMARIES if n in commands] + sorted(set(commands) - set(SUMMARIES))
+    lines = ['usage: wirewatch COMMAND [options]', '', 'commands:']
+    lines += [f'  {name:<{width}}  {SUMMARIES.get(name, "")}'.rstrip() for name in names]
+    lines += ['', 'Run `wirewatch COMMAND --help` for one command\'s options.']
+    return '\n'.join(lines)
+
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = COMMANDS
-    if not argv or argv[0] in ('-h', '--help'):
-        print('usage: wirewatch {%s} ...' % ','.join(sorted(commands)))
-        print('Run `wirewatch COMMAND --help` for one command.')
+    if not argv or argv[0] in ('-h', '--help', 'help'):
+        print(usage(commands), file=sys.stdout if argv else sys.stderr)
         return 0 if argv else 2
     name, rest = argv[0], argv[1:]
     if name not in commands:

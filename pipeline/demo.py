@@ -2,16 +2,25 @@
 
 1. start a private Pub/Sub emulator (loopback, free port);
 2. serve a *live copy* of the bundled sample feeds over local HTTP: the sample's
-   dates are moved forward by whole days so that its newest item is a few
-   minutes old (a stream judges lateness against the clock; two-year-old items
-   would be too late for any window). Datelines ("March 6") and weekday names
-   ("on Sunday") in the text move with them, so the stories stay consistent;
+   dates are moved forward by whole days so that its newest item is between
+   ``FRESHNESS`` and a day plus ``FRESHNESS`` old (a stream judges lateness
+   against the clock; two-year-old items would be too late for any window).
+   Datelines ("March 6") and weekday names ("on Sunday") in the text move with
+   them, so the stories stay consistent. Depending on the time of day the
+   newest item lands in today's window, still open, or in yesterday's;
 3. ``poll`` the feeds once into the items topic;
-4. run ``stream`` until the sample's summaries have arrived on the summaries
-   topic and gone quiet, then print them;
-5. stop the stream, the HTTP server and the emulator.
+4. run ``stream`` until every country and window it has coded events for has a
+   summary counting them all, and nothing new has come for a while. A closed
+   window's summary comes at once (a LATE pane, or EARLY while the watermark
+   catches up); an open window's only when its early trigger fires, up to half
+   a minute after ``early_seconds`` on the DirectRunner (its processing-time
+   timers wait for the Pub/Sub pull), so the demo waits for it rather than for
+   a fixed quiet spell. Then the stream writes out its files and stops;
+5. print the latest summary of each country and window, and what was written;
+   stop the HTTP server and the emulator.
 """
 import calendar
+import collections
 import contextlib
 import datetime
 import email.utils
@@ -112,38 +121,85 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class SummaryWatcher:
-    """Collects CountrySummary messages from a subscription; done after a quiet spell."""
+def window_start(moment, window_seconds):
+    """Start (UTC) of the fixed event-time window holding ``moment``."""
+    seconds = int(moment.timestamp()) // window_seconds * window_seconds
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
 
-    def __init__(self, subscription, emulator_host, quiet_seconds):
-        self.subscription = subscription
+
+def uncovered_windows(events, summaries, window_seconds):
+    """(country, window start) pairs with events but no summary counting them all yet.
+
+    An event counts in its country's window of its publication time (events come
+    from cluster representatives, whose event time is their own)."""
+    from wirewatch.transforms.summarise.core import latest_panes
+    want = collections.Counter(
+        (e['country'], window_start(e['published_at'], window_seconds))
+        for e in events if e.get('country'))
+    have = {(s['country'], window_start(s['window_start'], window_seconds)): s['events']
+            for s in latest_panes(summaries)}
+    return sorted(key for key, n in want.items() if have.get(key, 0) < n)
+
+
+class OutputWatcher:
+    """Collects the stream's Event and CountrySummary messages; done when every country
+    and window with events has a summary counting them all (``uncovered_windows``) and
+    no new message has come for ``quiet_seconds``."""
+
+    def __init__(self, events_subscription, summaries_subscription, emulator_host,
+                 window_seconds, quiet_seconds):
+        self.subscriptions = {'Event': events_subscription,
+                              'CountrySummary': summaries_subscription}
         self.emulator_host = emulator_host
+        self.window_seconds = window_seconds
         self.quiet_seconds = quiet_seconds
-        self.summaries = []
+        self.received = {'Event': [], 'CountrySummary': []}
         self._last_new = None
+
+    @property
+    def events(self):
+        return self.received['Event']
+
+    @property
+    def summaries(self):
+        return self.received['CountrySummary']
 
     def __call__(self):
         from wirewatch.pipeline import pubsub
-        pulled = pubsub.pull_records(self.subscription, 'CountrySummary', max_messages=100,
-                                     timeout=1, emulator_host=self.emulator_host)
-        if pulled:
-            self.summaries.extend(record for record, _ in pulled)
-            self._last_new = time.monotonic()
-        return (self._last_new is not None
+        for record_type, subscription in self.subscriptions.items():
+            pulled = pubsub.pull_records(subscription, record_type, max_messages=100,
+                                         timeout=1, emulator_host=self.emulator_host)
+            if pulled:
+                self.received[record_type].extend(record for record, _ in pulled)
+                self._last_new = time.monotonic()
+        return (bool(self.summaries)
+                and not uncovered_windows(self.events, self.summaries, self.window_seconds)
                 and time.monotonic() - self._last_new >= self.quiet_seconds)
 
 
-def run_demo(output, max_seconds=300, early_seconds=5, quiet_seconds=25, log=print):
+def count_records(output):
+    """{folder: records} of every output folder under ``output`` (a local directory)."""
+    from wirewatch.pipeline.cli import read_records
+    from wirewatch.transforms.sinks import OUTPUT_FOLDERS
+    folders = {folder: os.path.join(output, folder) for folder in OUTPUT_FOLDERS.values()}
+    return {folder: len(read_records([path])) if os.path.isdir(path) else 0
+            for folder, path in folders.items()}
+
+
+def run_demo(output, max_seconds=300, early_seconds=5, quiet_seconds=15, log=print):
     """The whole live demo; returns the latest summary per country and window."""
     from wirewatch.pipeline import emulator, pubsub
     from wirewatch.pipeline.cli import prepare_output_dir, summary_table
+    from wirewatch.pipeline.options import DAY
     from wirewatch.pipeline.streaming import run_stream
     from wirewatch.transforms.summarise.core import latest_panes
     from wirewatch.transforms.ingest.poller import poll_feeds
 
+    shown = output.rstrip('/') or output
     output = prepare_output_dir(output)
     workdir = tempfile.mkdtemp(prefix='wirewatch-demo-')
     previous_host = os.environ.get('PUBSUB_EMULATOR_HOST')
+    project = pubsub.DEFAULT_PROJECT
     try:
         log('wirewatch demo: starting the Pub/Sub emulator (loopback) ...')
         with emulator.running_emulator() as host:
@@ -155,20 +211,22 @@ def run_demo(output, max_seconds=300, early_seconds=5, quiet_seconds=25, log=pri
             with serve_directory(feed_dir) as base_url:
                 urls = [f'{base_url}/{name}' for name in names]
                 log(f'  serving {len(urls)} sample feeds (dates made fresh) at {base_url}/')
-                poll_feeds(urls, project=pubsub.DEFAULT_PROJECT,
+                poll_feeds(urls, project=project,
                            state_path=os.path.join(workdir, 'poller-state.json'),
                            once=True, deadletter_topic=pubsub.DEADLETTER_TOPIC,
                            emulator_host=host, say=lambda m: log('  ' + m))
-            watcher = SummaryWatcher(
-                pubsub.subscription_path(pubsub.DEFAULT_PROJECT, f'{pubsub.SUMMARIES_TOPIC}-sub'),
-                host, quiet_seconds)
-            beam_args = ['--early_firing_seconds', str(early_seconds),
+            watcher = OutputWatcher(
+                pubsub.subscription_path(project, f'{pubsub.EVENTS_TOPIC}-sub'),
+                pubsub.subscription_path(project, f'{pubsub.SUMMARIES_TOPIC}-sub'),
+                host, DAY, quiet_seconds)
+            beam_args = ['--window_seconds', str(DAY),
+                         '--early_firing_seconds', str(early_seconds),
                          '--file_flush_seconds', str(early_seconds),
-                         '--events_topic', pubsub.topic_path(pubsub.DEFAULT_PROJECT, pubsub.EVENTS_TOPIC),
-                         '--summaries_topic', pubsub.topic_path(pubsub.DEFAULT_PROJECT, pubsub.SUMMARIES_TOPIC),
-                         '--deadletter_topic', pubsub.topic_path(pubsub.DEFAULT_PROJECT, pubsub.DEADLETTER_TOPIC)]
+                         '--events_topic', pubsub.topic_path(project, pubsub.EVENTS_TOPIC),
+                         '--summaries_topic', pubsub.topic_path(project, pubsub.SUMMARIES_TOPIC),
+                         '--deadletter_topic', pubsub.topic_path(project, pubsub.DEADLETTER_TOPIC)]
             reason = run_stream(
-                pubsub.subscription_path(pubsub.DEFAULT_PROJECT, pubsub.ITEMS_SUBSCRIPTION),
+                pubsub.subscription_path(project, pubsub.ITEMS_SUBSCRIPTION),
                 output, beam_args, max_seconds=max_seconds, until=watcher,
                 log=lambda m: log('  ' + m))
         log('  emulator stopped')
@@ -179,8 +237,12 @@ def run_demo(output, max_seconds=300, early_seconds=5, quiet_seconds=25, log=pri
             os.environ['PUBSUB_EMULATOR_HOST'] = previous_host
         shutil.rmtree(workdir, ignore_errors=True)
     latest = latest_panes(watcher.summaries)
-    log(f'\nwirewatch demo: {len(watcher.summaries)} summary messages received on '
-        f'{pubsub.SUMMARIES_TOPIC} (stream stopped: {reason}); outputs in {output}/'
-        '{stories,events,summaries,deadletter}/')
+    missing = uncovered_windows(watcher.events, watcher.summaries, DAY)
+    written = ', '.join(f'{folder} {n}' for folder, n in count_records(output).items())
+    log(f'\nwirewatch demo: {len(watcher.events)} events and {len(watcher.summaries)} summaries '
+        f'received on {pubsub.EVENTS_TOPIC} and {pubsub.SUMMARIES_TOPIC} (stream stopped: {reason})')
+    log(f'records in {shown}/: {written} (e.g. `wirewatch read {shown}/events`)')
+    if missing:
+        log('no summary yet for: ' + ', '.join(f'{c} {d:%Y-%m-%d}' for c, d in missing))
     log(summary_table(latest))
     return latest

@@ -1,4 +1,5 @@
 """End to end: `wirewatch run` over fixture feeds, outputs read back, accounting checked."""
+import html
 import json
 import os
 import subprocess
@@ -128,4 +129,10 @@ def test_report_writes_self_contained_html(run_output, tmp_path):
     text = page.read_text()
     ecu = next(s for s in _records(out, 'summaries') if s['country'] == 'ECU')
     assert 'Ecuador (ECU)' in text and '<svg' in text and ecu['alert_level'] in text
-    assert '<script' not in text and 'http-equiv' not in text
+    # self-contained: one inline script (table sorting), nothing loaded
+    assert text.count('<script') == 1 and '<script>' in text and 'src=' not in text
+    assert 'http-equiv' not in text and '<link' not in text
+    # the figures are traceable: the events behind Ecuador's window, with their sources
+    ecu_events = [e for e in _records(out, 'events') if e['country'] == 'ECU']
+    assert ecu_events and all(html.escape(e['sentence']) in text for e in ecu_events)
+    assert f'<a href="{html.escape(ecu_events[0]["source_url"])}"' in text

@@ -92,7 +92,9 @@ class DropExactDuplicates(beam.PTransform):
         self.ttl = ttl_seconds
 
     def expand(self, stories):
-        keyed = stories | 'KeyByIdentity' >> beam.Map(lambda s, f=self.identity: (f(s), s))
+        keyed = stories | 'KeyByIdentity' >> beam.Map(
+            lambda s, f=self.identity: (f(s), s)).with_output_types(
+                typing.Tuple[str, typing.Dict[str, typing.Any]])
         if self.streaming:
             result = keyed | 'KeepFirstSeen' >> beam.ParDo(
                 _KeepFirstSeenFn(self.ttl)).with_outputs(DUPLICATE_TAG, main='stories')
@@ -346,7 +348,8 @@ class ResolveChains(beam.PTransform):
             heads = (settled_heads + [split.heads]) | f'Heads{r}' >> beam.Flatten()
             if self.streaming:
                 lifted = ((heads, split.members)
-                          | f'JoinClaims{r}' >> beam.Flatten()
+                          | f'JoinClaims{r}' >> beam.Flatten().with_output_types(
+                              typing.Tuple[str, typing.Any])
                           | f'Lift{r}' >> beam.ParDo(_LiftStatefulFn(self.ttl)).with_outputs(
                               'final', main='lifted'))
             else:
@@ -380,7 +383,7 @@ class ClusterNearDuplicates(beam.PTransform):
             votes = fanned.bands | 'VoteInBand' >> beam.ParDo(
                 _VoteInBandStatefulFn(self.ttl, self.threshold))
             return ((fanned.story, votes)
-                    | 'JoinVotes' >> beam.Flatten()
+                    | 'JoinVotes' >> beam.Flatten().with_output_types(typing.Tuple[str, typing.Any])
                     | 'DecideCluster' >> beam.ParDo(_DecideStatefulFn()))
         votes = (fanned.bands
                  | 'GroupByBand' >> beam.GroupByKey()
