@@ -7,7 +7,7 @@ WW      = $(VENV)/bin/wirewatch
 OUT    ?= wirewatch-out
 CORPUS ?= ../shared/corpus
 
-.PHONY: install demo batch-demo test slow corpus-run corpus-normalise clean
+.PHONY: install demo batch-demo test slow corpus-run corpus-normalise alerts-2020-05 clean
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ corpus-run: install
 	$(WW) run --output corpus-out --input $(CORPUS)/feeds/outlets-2020-05 \
 	  $(CORPUS)/feeds/broken-captures $(CORPUS)/feeds/wires-2026 \
 	  $(CORPUS)/fixtures/feedparser/illformed $(CORPUS)/fixtures/feedparser/encoding
+
+## Which countries alert on which days over outlets-2020-05 (about 5 minutes): the README's
+## alert grid, and its report (alerts-2020-05/report.html).
+alerts-2020-05: install
+	$(WW) run --output alerts-2020-05 --capture-time-from-filename \
+	  --input $(CORPUS)/feeds/outlets-2020-05
+	$(PY) bench/alert_grid.py alerts-2020-05 --markdown
+	$(WW) report alerts-2020-05 --html alerts-2020-05/report.html
 
 ## Normalisation alone over the corpus, per folder (pure functions, no Beam).
 corpus-normalise: install
