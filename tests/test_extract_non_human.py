@@ -52,3 +52,9 @@ def test_a_strike_that_hits_a_target_is_still_an_attack(extractor):
 def test_gunmen_in_a_when_clause_are_no_hazard(extractor):
     text = 'Police say 4 people were killed when gunmen opened fire on a bus in the town of Kovan.'
     assert ('ASSAULT', 4) in _types(extractor, text)
+
+
+def test_an_attack_someone_survived_is_their_story_not_the_days_news(extractor):
+    text = ('Just days after a roofer cheated him of $8000, Tomas Reale survived the Harbourview '
+            'market shootings.')
+    assert _types(extractor, text) == []
