@@ -66,9 +66,12 @@ _CITY_SUFFIX = ' city'
 
 def fold(text):
     """Case- and accent-insensitive lookup key: "the Côte d’Ivoire's" -> "cote d'ivoire"."""
-    text = unicodedata.normalize('NFKD', text or '')
-    text = ''.join(c for c in text if not unicodedata.combining(c))
-    text = text.replace('’', "'").replace('‘', "'").lower()
+    text = text or ''
+    if not text.isascii():  # most names are plain ASCII: skip the decomposition
+        text = unicodedata.normalize('NFKD', text)
+        text = ''.join(c for c in text if not unicodedata.combining(c))
+        text = text.replace('’', "'").replace('‘', "'")
+    text = text.lower()
     text = _SPACES.sub(' ', text).strip(' ,;:')
     text = _LEADING_THE.sub('', text)
     if text.endswith("'s"):

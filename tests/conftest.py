@@ -4,6 +4,9 @@ import os
 import pytest
 
 TEST_RUNNER = 'BundleBasedDirectRunner'
+# Batch runs in tests stay in one process (a worker per core would load spaCy once per
+# worker for a handful of stories); tests/test_runners.py runs the multi-process default.
+os.environ.setdefault('WIREWATCH_WORKERS', '1')
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
 
 
