@@ -52,3 +52,26 @@ def trigger_reading(text, word, reference_year=EXTRACT_PUBLISHED.year):
     matches = [m for m in doc._.triggers if m.token.text == word or m.text == word]
     assert matches, (word, [m.text for m in doc._.triggers])
     return matches[0]
+
+
+def emulator_available():
+    """True when Java and the Pub/Sub emulator are installed (emulator tests skip otherwise)."""
+    from wirewatch.pipeline import emulator
+    try:
+        emulator.find_java()
+        emulator.find_emulator()
+        return True
+    except emulator.EmulatorError:
+        return False
+
+
+def one_item_feed(published, channel, site, title, slug, guid, body):
+    """An RSS 2.0 document with one item, published at ``published`` (UTC datetime)."""
+    import email.utils
+    return f'''<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>{channel}</title><link>{site}/</link>
+<item><title>{title}</title>
+<link>{site}/{slug}</link><guid isPermaLink="false">{guid}</guid>
+<pubDate>{email.utils.format_datetime(published, usegmt=True)}</pubDate>
+<description>{body}</description></item>
+</channel></rss>'''

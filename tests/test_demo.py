@@ -3,13 +3,14 @@ country and window it has events for, and (on the real emulator) prints them all
 import calendar
 import collections
 import datetime as dt
-import email.utils
 import os
 import re
 
 import pytest
 
-from wirewatch.pipeline import demo, emulator
+from factories import emulator_available
+
+from wirewatch.pipeline import demo
 from wirewatch.pipeline.demo import (FRESHNESS, days_to_shift, sample_dates, uncovered_windows,
                                      window_start, write_live_sample)
 from wirewatch.pipeline.options import DAY
@@ -135,21 +136,12 @@ def test_watcher_is_done_only_when_covered_and_quiet(monkeypatch):
     assert watcher()              # covered and quiet for 10 s
 
 
-def _emulator_available():
-    try:
-        emulator.find_java()
-        emulator.find_emulator()
-        return True
-    except emulator.EmulatorError:
-        return False
-
-
 def _avro_files(folder):
     return [os.path.join(folder, n) for n in os.listdir(folder) if n.endswith('.avro')]
 
 
 @pytest.mark.emulator
-@pytest.mark.skipif(not _emulator_available(), reason='Java or the Pub/Sub emulator is absent')
+@pytest.mark.skipif(not emulator_available(), reason='Java or the Pub/Sub emulator is absent')
 def test_demo_prints_every_country_and_window_of_the_sample(tmp_path, capsys):
     """The live demo against a batch run of the same sample: every (country, day) the batch
     finds is printed, today's still-open window included, and every output file is final."""

@@ -1,11 +1,12 @@
 """Integration against the real Pub/Sub emulator: poll a feed served over local HTTP, stream,
 then read the summaries back from the summaries topic and from the windowed Avro files."""
 import datetime as dt
-import email.utils
 import glob
 import time
 
 import pytest
+
+from factories import emulator_available, one_item_feed
 
 from wirewatch import schemas
 from wirewatch.pipeline import emulator, pubsub
@@ -20,28 +21,13 @@ STORY = ('SANTIAGO, {day} – Thousands of people protested in Santiago on {week
          'clashes with riot police near the presidential palace.')
 
 
-def _emulator_available():
-    try:
-        emulator.find_java()
-        emulator.find_emulator()
-        return True
-    except emulator.EmulatorError:
-        return False
-
-
 def _feed(now):
     published = now - dt.timedelta(minutes=5)
     body = STORY.format(day=f'{published:%B} {published.day}', weekday=f'{published:%A}')
-    return f'''<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Stream Test Wire</title><link>https://stream.example.net/</link>
-<item><title>Chile fare protest turns violent</title>
-<link>https://stream.example.net/chile-fares</link><guid isPermaLink="false">st-1</guid>
-<pubDate>{email.utils.format_datetime(published, usegmt=True)}</pubDate>
-<description>{body}</description></item>
-</channel></rss>'''
+    return one_item_feed(published, 'Stream Test Wire', 'https://stream.example.net', 'Chile fare protest turns violent', 'chile-fares', 'st-1', body)
 
 
-@pytest.mark.skipif(not _emulator_available(), reason='Java or the Pub/Sub emulator is absent')
+@pytest.mark.skipif(not emulator_available(), reason='Java or the Pub/Sub emulator is absent')
 def test_polled_item_reaches_summary_topic_and_files_within_two_minutes(tmp_path, monkeypatch):
     now = dt.datetime.now(dt.timezone.utc)
     feeds = tmp_path / 'feeds'

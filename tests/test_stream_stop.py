@@ -1,13 +1,14 @@
 """Stopping a stream finalises its outputs: what reached the file sinks is written into complete
 Avro files before the runner is cancelled; nothing temporary is left; all four folders exist."""
 import datetime as dt
-import email.utils
 import os
 import signal
 import threading
 import time
 
 import pytest
+
+from factories import emulator_available, one_item_feed
 
 from wirewatch.pipeline import emulator, pubsub
 from wirewatch.pipeline.demo import serve_directory
@@ -67,29 +68,14 @@ def test_stop_signal_counts_signals_and_restores_handlers():
 
 # ------------------------------------------------------------------ on the emulator
 
-def _emulator_available():
-    try:
-        emulator.find_java()
-        emulator.find_emulator()
-        return True
-    except emulator.EmulatorError:
-        return False
-
-
 def _feed(now):
     published = now - dt.timedelta(minutes=5)
     body = STORY.format(day=f'{published:%B} {published.day}', weekday=f'{published:%A}')
-    return f'''<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Stop Test Wire</title><link>https://stop.example.net/</link>
-<item><title>Peru teachers march for higher pay</title>
-<link>https://stop.example.net/peru-teachers</link><guid isPermaLink="false">stop-1</guid>
-<pubDate>{email.utils.format_datetime(published, usegmt=True)}</pubDate>
-<description>{body}</description></item>
-</channel></rss>'''
+    return one_item_feed(published, 'Stop Test Wire', 'https://stop.example.net', 'Peru teachers march for higher pay', 'peru-teachers', 'stop-1', body)
 
 
 @pytest.mark.emulator
-@pytest.mark.skipif(not _emulator_available(), reason='Java or the Pub/Sub emulator is absent')
+@pytest.mark.skipif(not emulator_available(), reason='Java or the Pub/Sub emulator is absent')
 def test_stream_stopped_by_a_signal_leaves_final_files_and_every_folder(tmp_path, monkeypatch,
                                                                        capsys):
     """SIGINT as soon as the event is on its topic: the event is then still waiting for its
