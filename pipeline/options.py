@@ -12,7 +12,7 @@ class WirewatchOptions(PipelineOptions):
         parser.add_argument('--output', help='Output directory (local path or gs://...).')
         parser.add_argument('--window_seconds', type=int, default=DAY,
                             help='Summary window length in seconds of event time (default: 1 day).')
-        parser.add_argument('--early_firing_seconds', type=int, default=60,
+        parser.add_argument('--early_firing_seconds', type=int, default=5,
                             help='Streaming: early summary panes every N seconds of processing time.')
         parser.add_argument('--allowed_lateness_seconds', type=int, default=2 * DAY,
                             help='Streaming: how late (event time) data may still update a window.')
@@ -20,7 +20,7 @@ class WirewatchOptions(PipelineOptions):
                             help='Event-time TTL of exact and near-duplicate state.')
         parser.add_argument('--near_duplicate_threshold', type=float, default=None,
                             help='Estimated Jaccard similarity above which stories cluster.')
-        parser.add_argument('--file_flush_seconds', type=int, default=10,
+        parser.add_argument('--file_flush_seconds', type=int, default=5,
                             help='Streaming: write buffered records to new Avro files this often.')
         parser.add_argument('--events_topic', default=None,
                             help='Streaming: Pub/Sub topic for Event messages (projects/P/topics/T).')

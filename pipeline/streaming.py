@@ -16,8 +16,10 @@ import signal
 import threading
 import time
 
+from apache_beam.options.pipeline_options import StandardOptions
+
 from wirewatch.pipeline.build import build_pipeline
-from wirewatch.pipeline.runners import pipeline_options
+from wirewatch.pipeline.runners import LOCAL_STREAMING_RUNNER, pipeline_options
 from wirewatch.transforms.ingest.sources import ReadFromPubSubItems
 from wirewatch.transforms.sinks import pending_records, reset_progress
 
@@ -79,6 +81,9 @@ def run_stream(subscription, output, beam_args=(), max_seconds=None, until=None,
     Returns the reason it stopped ('signal', 'timeout', 'condition').
     """
     options = pipeline_options(list(beam_args) + ['--output', output], streaming=True)
+    if options.view_as(StandardOptions).runner == LOCAL_STREAMING_RUNNER:
+        from wirewatch.pipeline import direct_runner
+        direct_runner.apply()  # local latency fixes (see pipeline/direct_runner.py)
     from wirewatch.pipeline.options import WirewatchOptions
     id_label = options.view_as(WirewatchOptions).pubsub_id_label
     pipeline = build_pipeline(options, ReadFromPubSubItems(subscription, id_label=id_label))
