@@ -43,7 +43,7 @@ Tries (``--tries``; default ``defaults,early5,early5-fill,early5-patched``):
   deadline cut from 30 s to 2 s (the emulator then holds an empty pull 1 s instead of 29 s,
   and the runner's only executor thread with it). ``specs``: ``userstate.get_dofn_specs``
   remembered per DoFn class (the DirectRunner recomputes it with ``inspect.signature``
-  several times per bundle). See ``patch_direct_runner_pull`` and ``patch_dofn_specs_cache``.
+  several times per bundle). See ``wirewatch.pipeline.direct_runner`` (``short_pull``, ``cache_dofn_specs``), which ``wirewatch stream`` now applies by default; the bench's tries choose them explicitly.
 
 The whole run is bounded by ``--max-minutes`` (the tail wait is cut to fit); the streams and
 the emulator run in their own process groups and are stopped on exit, errors and signals.
@@ -178,66 +178,14 @@ def stream_child(argv):
     parser.add_argument('--cache-dofn-specs', action='store_true')
     args, rest = parser.parse_known_args(argv)
     rest = rest[1:] if rest[:1] == ['--'] else rest
+    from wirewatch.pipeline import direct_runner
+    direct_runner.disable()  # each try says which fixes it runs with
     if args.pull_timeout:
-        patch_direct_runner_pull(args.pull_timeout)
+        direct_runner.short_pull(args.pull_timeout)
     if args.cache_dofn_specs:
-        patch_dofn_specs_cache()
+        direct_runner.cache_dofn_specs()
     from wirewatch.pipeline.cli import main
     return main(['stream'] + rest)
-
-
-def patch_direct_runner_pull(deadline):
-    """Beam 2.77's DirectRunner pulls with ``timeout=30``; the emulator then holds an empty
-    pull ``timeout - 1`` s, during which the runner's single executor thread does nothing
-    else. Pass ``deadline`` instead (bench only)."""
-    from apache_beam.runners.direct import transform_evaluator as te
-
-    class ShortPull:
-        def __init__(self, client):
-            self._client = client
-
-        def pull(self, *args, **kwargs):
-            kwargs['timeout'] = deadline
-            return self._client.pull(*args, **kwargs)
-
-        def __getattr__(self, name):
-            return getattr(self._client, name)
-
-    original = te._PubSubReadEvaluator._get_subscriber_client.__func__
-    te._PubSubReadEvaluator._get_subscriber_client = classmethod(
-        lambda cls, transform: ShortPull(original(cls, transform)))
-
-
-def patch_dofn_specs_cache():
-    """Beam 2.77's DirectRunner calls ``userstate.get_dofn_specs`` (``inspect.signature`` of
-    every method of the DoFn) several times per bundle: when scheduling it
-    (``should_execute_serially``) and in ``_ParDoEvaluator.start_bundle``, on a fresh
-    pickled copy of the DoFn. The answer depends only on the DoFn's class (and, for
-    ``beam.Map``/``FlatMap`` wrappers, on the wrapped function): remember it (bench only)."""
-    import types
-    from apache_beam.runners.direct import transform_evaluator as te
-    from apache_beam.transforms import core, userstate
-    original = userstate.get_dofn_specs
-    cache = {}
-
-    def key_of(dofn):
-        if any(isinstance(v, types.MethodType) for v in getattr(dofn, '__dict__', {}).values()):
-            return None     # methods set on the instance: not a property of the class
-        if isinstance(dofn, core.CallableWrapperDoFn):
-            code = getattr(getattr(dofn, '_fn', None), '__code__', None)
-            return (type(dofn), code) if code is not None else None
-        return type(dofn)
-
-    def cached(dofn):
-        key = key_of(dofn)
-        if key is None:
-            return original(dofn)
-        if key not in cache:
-            cache[key] = original(dofn)
-        return cache[key]
-
-    userstate.get_dofn_specs = cached
-    te.get_dofn_specs = cached
 
 
 # ------------------------------------------------------------------ watching the outputs

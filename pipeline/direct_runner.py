@@ -22,9 +22,10 @@ import types
 
 PULL_SECONDS = 2
 _APPLIED = set()
+_DISABLED = []
 
 
-def _cache_dofn_specs():
+def cache_dofn_specs():
     from apache_beam.runners.direct import transform_evaluator as te
     from apache_beam.transforms import core, userstate
     if not hasattr(te, 'get_dofn_specs') or not hasattr(userstate, 'get_dofn_specs'):
@@ -68,7 +69,7 @@ class _ShortPull:
         return getattr(self._client, name)
 
 
-def _short_pull(deadline):
+def short_pull(deadline):
     from apache_beam.runners.direct import transform_evaluator as te
     evaluator = getattr(te, '_PubSubReadEvaluator', None)
     method = getattr(evaluator, '_get_subscriber_client', None)
@@ -80,10 +81,18 @@ def _short_pull(deadline):
     return True
 
 
+def disable():
+    """Keep ``apply`` from changing anything in this process (benchmarks compare with and
+    without the fixes, applying ``cache_dofn_specs``/``short_pull`` themselves)."""
+    _DISABLED.append(True)
+
+
 def apply(pull_seconds=PULL_SECONDS):
     """Apply both fixes once per process; returns the names of those in effect."""
-    for name, fix in (('dofn_specs_cache', _cache_dofn_specs),
-                      ('short_pull', lambda: _short_pull(pull_seconds))):
+    if _DISABLED:
+        return sorted(_APPLIED)
+    for name, fix in (('dofn_specs_cache', cache_dofn_specs),
+                      ('short_pull', lambda: short_pull(pull_seconds))):
         if name not in _APPLIED and fix():
             _APPLIED.add(name)
     return sorted(_APPLIED)
