@@ -164,26 +164,33 @@ def _covers(total_key, incident):
     return total_key[1] == incident[1] and total_key[2] in (NATIONAL, incident[2])
 
 
+def count_window(counted, reports):
+    """Fold one window's reports ({field: {key: figure}}) into ``counted`` (in place): per
+    key the largest figure; per running total also ('SINCE', type, place), the incident
+    deaths counted beyond it since its last statement (its next increase includes them).
+    Windows are folded in window order."""
+    for field, figures in (reports or {}).items():
+        mine = counted.setdefault(field, {})
+        rises = {k: max(0, v - mine.get(k, 0)) for k, v in figures.items() if k[0] == 'INCIDENT'}
+        for total in [k for k in mine if k[0] == 'CUMULATIVE'] + [
+                k for k in figures if k[0] == 'CUMULATIVE' and k not in mine]:
+            since = ('SINCE',) + total[1:]
+            covered = sum(v for k, v in rises.items() if _covers(total, k))
+            if total in figures:  # restated: its own increase counted, or the incidents
+                increase = figures[total] - mine.get(total, 0) - mine.get(since, 0)
+                mine[since] = max(0, covered - max(0, increase))
+            else:
+                mine[since] = mine.get(since, 0) + covered
+        for key, value in figures.items():
+            mine[key] = max(mine.get(key, 0), value)
+    return counted
+
+
 def counted_figures(earlier_reports):
-    """What earlier windows counted, from their reports in window order ({field: {key: figure}}
-    each): per key the largest figure; per running total also ('SINCE', type, place), the
-    incident deaths counted beyond it since its last statement (its next increase includes them)."""
+    """What earlier windows counted, from their reports in window order (see ``count_window``)."""
     counted = {f: {} for f in TOLL_FIELDS}
     for reports in earlier_reports:
-        for field, figures in (reports or {}).items():
-            mine = counted.setdefault(field, {})
-            rises = {k: max(0, v - mine.get(k, 0)) for k, v in figures.items() if k[0] == 'INCIDENT'}
-            for total in [k for k in mine if k[0] == 'CUMULATIVE'] + [
-                    k for k in figures if k[0] == 'CUMULATIVE' and k not in mine]:
-                since = ('SINCE',) + total[1:]
-                covered = sum(v for k, v in rises.items() if _covers(total, k))
-                if total in figures:  # restated: its own increase counted, or the incidents
-                    increase = figures[total] - mine.get(total, 0) - mine.get(since, 0)
-                    mine[since] = max(0, covered - max(0, increase))
-                else:
-                    mine[since] = mine.get(since, 0) + covered
-            for key, value in figures.items():
-                mine[key] = max(mine.get(key, 0), value)
+        count_window(counted, reports)
     return counted
 
 
@@ -363,7 +370,8 @@ def apply_baselines(summaries, window_seconds=86400, ring=28):
     baseline as intensity 0, so a country's first bad day after a calm month stands out.
     """
     history = collections.deque(maxlen=ring)
-    tolls_by_window = {}
+    counted = counted_figures(())
+    uncounted = {}  # window_start -> reports of final windows not yet folded into ``counted``
     last_final_start = None
     out = []
     for s in sorted(summaries, key=lambda s: (s['window_start'], s['pane'] != 'EARLY')):
@@ -372,8 +380,8 @@ def apply_baselines(summaries, window_seconds=86400, ring=28):
             history.extend([0.0] * max(0, min(gap, ring)))
             if gap >= 0:
                 last_final_start = None
-        counted = counted_figures(t for start, t in tolls_by_window.items()
-                                  if start < s['window_start'])
+        for start in sorted(k for k in uncounted if k < s['window_start']):
+            count_window(counted, uncounted.pop(start))  # earlier windows only, once each
         graded = net_of_earlier(s, counted)
         graded['alert_level'] = alert_level(graded['intensity'], graded['killed'], list(history))
         out.append(public(graded))
@@ -381,5 +389,5 @@ def apply_baselines(summaries, window_seconds=86400, ring=28):
             history.append(graded['intensity'])
             last_final_start = s['window_start']
             if s.get('_tolls') is not None:
-                tolls_by_window[s['window_start']] = s['_tolls']
+                uncounted[s['window_start']] = s['_tolls']
     return out
