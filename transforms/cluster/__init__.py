@@ -252,6 +252,16 @@ class _SplitClaimsFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput('final', (story, seconds))
 
 
+def _lift_output(story, seconds, head, lifted_counter):
+    """A member under its claimed cluster's head: settled ('final') when the head leaves
+    it where it is, else lifted one link up its chain (main output: another round)."""
+    out = lift(story, seconds, head)
+    if out[0] is story:
+        return beam.pvalue.TaggedOutput('final', out)
+    lifted_counter.inc()
+    return out
+
+
 class _LiftFromGroupFn(beam.DoFn):
     """Bounded path: one claimed cluster's head and its members; lifted members go round again."""
 
@@ -263,12 +273,7 @@ class _LiftFromGroupFn(beam.DoFn):
         heads = list(grouped['head'])
         head = heads[0] if heads else None
         for story, seconds in grouped['member']:
-            out = lift(story, seconds, head)
-            if out[0] is story:
-                yield beam.pvalue.TaggedOutput('final', out)
-            else:
-                self.lifted.inc()
-                yield out
+            yield _lift_output(story, seconds, head, self.lifted)
 
 
 @beam.typehints.with_input_types(typing.Tuple[str, typing.Any])
@@ -287,13 +292,6 @@ class _LiftStatefulFn(beam.DoFn):
         self.ttl = ttl_seconds
         self.lifted = Metrics.counter(self.__class__, 'cluster_chain_links_lifted')
 
-    def _emit(self, story, seconds, head):
-        out = lift(story, seconds, head)
-        if out[0] is story:
-            return beam.pvalue.TaggedOutput('final', out)
-        self.lifted.inc()
-        return out
-
     def process(self, keyed, ts=beam.DoFn.TimestampParam, head_state=beam.DoFn.StateParam(HEAD),
                 pending=beam.DoFn.StateParam(PENDING), until=beam.DoFn.StateParam(UNTIL),
                 expiry=beam.DoFn.TimerParam(EXPIRY)):
@@ -301,14 +299,14 @@ class _LiftStatefulFn(beam.DoFn):
         if isinstance(value, Head):
             head_state.write(value)
             for story, seconds in pending.read():
-                yield self._emit(story, seconds, value)
+                yield _lift_output(story, seconds, value, self.lifted)
             pending.clear()
         else:
             head = head_state.read()
             if head is None:
                 pending.add(value)
             else:
-                yield self._emit(*value, head)
+                yield _lift_output(*value, head, self.lifted)
         deadline = max(until.read() or 0.0, _seconds(ts) + self.ttl)
         until.write(deadline)
         expiry.set(Timestamp(deadline))
