@@ -31,7 +31,8 @@ setuptools.setup(
     package_dir={'wirewatch': '.'},
     packages=PACKAGES,
     package_data={
-        'wirewatch.schemas': ['*.avsc'],
+        # the current schemas, every released revision (read by decoders) and the changelog
+        'wirewatch.schemas': ['*.avsc', 'history/*/*.avsc', 'CHANGELOG.md'],
         'wirewatch.transforms.extract': ['data/*'],
         'wirewatch.transforms.normalise': ['data/*'],
         'wirewatch.transforms.cluster': ['data/*'],

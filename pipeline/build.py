@@ -17,6 +17,7 @@ from wirewatch.transforms.cluster.similarity import DEFAULT_THRESHOLD
 from wirewatch.transforms.extract import ExtractEvents
 from wirewatch.transforms.normalise import Normalise
 from wirewatch.transforms.sinks import PublishAvro, ValidateRecords, WriteAvroFiles
+from wirewatch.transforms.sinks.idempotent import SkipWritten
 from wirewatch.transforms.summarise import RouteTooLate, SummariseByCountry
 
 ENGLISH = ('en', None)
@@ -68,6 +69,10 @@ def build_pipeline(options, source, started_at=None):
         valid[record_type] = ok
         dead_sources.append(invalid)
     valid['DeadLetter'] = tuple(dead_sources) | 'AllDeadLetters' >> beam.Flatten()
+    if streaming:  # a replayed or redelivered item adds no second Story or Event
+        for record_type in ('Story', 'Event'):
+            valid[record_type] = valid[record_type] | f'SkipWritten{record_type}' >> SkipWritten(
+                opts.output, record_type, opts.dedup_ttl_seconds)
 
     for record_type, pcoll in valid.items():
         pcoll | f'Write{record_type}Files' >> WriteAvroFiles(
@@ -77,8 +82,9 @@ def build_pipeline(options, source, started_at=None):
 
     if not streaming:
         started_at = started_at or datetime.datetime.now(datetime.timezone.utc)
-        ({'items': items, 'stories': valid['Story'], 'duplicates_exact': exact_duplicates,
-          'dead_letters': valid['DeadLetter'], 'events': valid['Event'],
-          'summaries': valid['CountrySummary']}
+        # Read counted at the source, endings at the end (see pipeline/manifest.py).
+        ({'feed_items': items, 'read_dead_letters': read_dead, 'stories': clustered,
+          'duplicates_exact': exact_duplicates, 'dead_letters': valid['DeadLetter'],
+          'events': valid['Event'], 'summaries': valid['CountrySummary']}
          | 'WriteManifest' >> ComputeManifest(opts.output, started_at))
     return p

@@ -25,8 +25,9 @@ class UsageError(Exception):
 
 # ----------------------------------------------------------------------- run
 
-def prepare_output_dir(path):
-    """Create DIR (local paths) and clear wirewatch's own outputs of an earlier run in it."""
+def prepare_output_dir(path, clear=True):
+    """Create DIR (local paths) and, with ``clear``, remove wirewatch's own outputs of an
+    earlier run in it (a batch run replaces them; a stream continues them)."""
     if '://' in path:
         return path
     try:
@@ -37,6 +38,8 @@ def prepare_output_dir(path):
         os.remove(probe)
     except OSError as exc:
         raise UsageError(f'output directory {path!r} is not writable: {exc.strerror or exc}')
+    if not clear:
+        return os.path.abspath(path)
     for folder in OUTPUT_FOLDERS.values():
         shutil.rmtree(os.path.join(path, folder), ignore_errors=True)
     for name in ('_MANIFEST.json',):
@@ -110,6 +113,15 @@ def print_run_report(output, manifest, out=sys.stdout):
     if manifest.get('dead_letters_by_reason'):
         reasons = ', '.join(f'{k} {v}' for k, v in manifest['dead_letters_by_reason'].items())
         out.write(f'dead letters by reason: {reasons}\n')
+    after = manifest.get('dead_letters_after_story') or {}
+    if after.get('count'):
+        reasons = ', '.join(f'{k} {v}' for k, v in after['by_reason'].items())
+        out.write(f"dead letters about stories counted above: {after['count']} ({reasons})\n")
+    for block, kind in (('truncated_inputs', 'truncated'), ('partially_parsed_inputs', 'partly parsed')):
+        lost = manifest.get(block) or {}
+        if lost.get('count'):
+            out.write(f"{kind} feed files: {lost['count']} (complete entries kept; "
+                      f"entries lost: {lost['entries_lost']})\n")
     if not manifest.get('accounted'):
         out.write('WARNING: accounting does not balance (items_read != stories + '
                   'duplicates_exact + dead_letters)\n')
@@ -285,6 +297,11 @@ def cmd_poll(argv):
     return poller.poll_main(argv)
 
 
+def cmd_replay(argv):
+    from wirewatch.pipeline import archive
+    return archive.replay_main(argv)
+
+
 def stream_beam_args(args):
     """Beam flags for the output topics named on the stream command line."""
     from wirewatch.pipeline import pubsub
@@ -312,6 +329,10 @@ def add_stream_arguments(parser):
                              'else localhost:8085 on a local runner)')
     parser.add_argument('--max-seconds', type=float, default=None,
                         help='stop after this many seconds (default: run until SIGINT/SIGTERM)')
+    parser.add_argument('--fresh', action='store_true',
+                        help='remove the outputs of earlier streams in DIR first (default: keep '
+                             'them; a restarted stream continues them and writes no Story or '
+                             'Event twice)')
 
 
 def use_emulator(emulator_host, beam_args):
@@ -333,7 +354,7 @@ def cmd_stream(argv):
     add_stream_arguments(parser)
     args, beam_args = parser.parse_known_args(argv)
     use_emulator(args.emulator_host, beam_args)
-    output = prepare_output_dir(args.output)
+    output = prepare_output_dir(args.output, clear=args.fresh)
     from wirewatch.pipeline import pubsub
     run_stream(pubsub.subscription_path(args.project, args.subscription), output,
                beam_args + stream_beam_args(args), max_seconds=args.max_seconds)
@@ -348,6 +369,7 @@ COMMANDS = {
     'read': cmd_read,
     'emulator': cmd_emulator,
     'poll': cmd_poll,
+    'replay': cmd_replay,
     'stream': cmd_stream,
     'report': cmd_report,
     'eval': cmd_eval,
@@ -359,6 +381,7 @@ SUMMARIES = {
     'run': 'batch/backfill: feed files -> Avro outputs and _MANIFEST.json in DIR',
     'emulator': 'start, stop or check the local Pub/Sub emulator (loopback)',
     'poll': 'poll feeds (HTTP or files), publish each new entry once to Pub/Sub',
+    'replay': 'publish archived items again after a crash (outputs get no doubles)',
     'stream': 'the pipeline on Pub/Sub until Ctrl-C: Avro files and output topics',
     'read': 'print Avro records as JSON lines or CSV (--where field=value)',
     'report': 'a self-contained HTML report of the crisis summaries in DIR',

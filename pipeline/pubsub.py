@@ -1,7 +1,8 @@
 """Small Pub/Sub helpers shared by the emulator manager, the poller and tests.
 
-Messages are schemaless Avro (see ``wirewatch.schemas``) with the attribute
-``schema`` naming the record type. The clients talk to the emulator when
+Messages are schemaless Avro (see ``wirewatch.schemas``) with the attributes
+``schema`` naming the record type and ``schema_fingerprint`` naming the writer
+schema (``schemas.message_attributes``). The clients talk to the emulator when
 ``PUBSUB_EMULATOR_HOST`` is set (or ``emulator_host=`` is given), otherwise to
 Google Cloud Pub/Sub with the ambient credentials.
 """
@@ -28,7 +29,7 @@ DEFAULT_SUBSCRIPTIONS = {
     ITEMS_SUBSCRIPTION: ITEMS_TOPIC,
     **{f'{topic}-sub': topic for topic in OUTPUT_TOPICS},
 }
-SCHEMA_ATTRIBUTE = 'schema'
+SCHEMA_ATTRIBUTE = schemas.SCHEMA_ATTRIBUTE
 
 Published = collections.namedtuple('Published', 'record message_id error')
 Published.__doc__ = 'Outcome of publishing one record: ``message_id`` on success, else ``error``.'
@@ -138,8 +139,9 @@ def check_topic(topic_path, publisher=None, emulator_host=None, timeout=10):
 
 
 def message_attributes(record_type, extra=None):
-    """Attributes for one message: ``schema`` plus ``extra`` (values made strings)."""
-    attributes = {SCHEMA_ATTRIBUTE: record_type}
+    """Attributes for one message: ``schema`` and ``schema_fingerprint``
+    (``schemas.message_attributes``) plus ``extra`` (values made strings)."""
+    attributes = schemas.message_attributes(record_type)
     for key, value in (extra or {}).items():
         if value is not None:
             attributes[key] = str(value)
@@ -150,7 +152,7 @@ def publish_records(topic_path, record_type, records, attributes_fn=None, publis
                     timeout=60, emulator_host=None):
     """Publish each record as schemaless Avro and wait for every publish future.
 
-    ``attributes_fn(record) -> dict`` adds attributes to ``schema=record_type``.
+    ``attributes_fn(record) -> dict`` adds attributes to :func:`message_attributes`.
     Returns one :class:`Published` per record, in order; a failed publish is
     reported in ``error`` (never raised) so callers can remember only successes.
     Records that do not encode are reported the same way. ``timeout``: seconds
@@ -186,18 +188,26 @@ def publish_records(topic_path, record_type, records, attributes_fn=None, publis
 
 
 def decode_message(data, attributes, record_type=None):
-    """Decode one message body; ``record_type=None`` trusts the ``schema`` attribute.
+    """Decode one message body into the current schema of its record type.
 
-    Raises ``ValueError`` when the attribute names another type or the bytes do not decode.
+    ``record_type=None`` trusts the ``schema`` attribute (else the type whose schema
+    has the ``schema_fingerprint``). The writer schema is the one the fingerprint names
+    (resolved to the current one, ``schemas.decode``); without a fingerprint (an older
+    producer) the current and then the released schemas are tried. Raises
+    ``ValueError`` when the attribute names another type, the fingerprint is unknown
+    (``schemas.UnknownWriterSchema``) or the bytes do not decode.
     """
     named = attributes.get(SCHEMA_ATTRIBUTE)
-    record_type = record_type or named
+    fingerprint = attributes.get(schemas.FINGERPRINT_ATTRIBUTE)
+    record_type = record_type or named or schemas.record_type_of(fingerprint)
     if not record_type:
         raise ValueError('message has no schema attribute and no record type was given')
     if named and named != record_type:
         raise ValueError(f'message schema attribute is {named!r}, expected {record_type!r}')
     try:
-        return schemas.decode(record_type, data)
+        return schemas.decode(record_type, data, fingerprint)
+    except schemas.UnknownWriterSchema:
+        raise
     except Exception as error:
         raise ValueError(f'not a {record_type} Avro record: {type(error).__name__}: {error}') from error
 

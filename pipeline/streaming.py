@@ -8,8 +8,10 @@ signal skips the wait), then it is cancelled. Files are only ever written whole
 (see ``transforms.sinks``), so a stopped stream leaves no temporary file.
 Records still upstream of the sinks (being clustered, extracted, summarised)
 are lost, and since the DirectRunner acks Pub/Sub messages before processing
-them, an operator who needs at-least-once delivery runs the same pipeline on
-Dataflow.
+them, so is what a killed stream held: ``wirewatch replay`` publishes the
+poller's archived items again, and a stream started on the same output folder
+writes no Story or Event twice (``transforms.sinks.idempotent``). A pipeline
+that fails on its own is built and run again (same folder, same guarantee).
 """
 import datetime
 import signal
@@ -73,27 +75,61 @@ def settle_files(output, stop, settle_seconds, poll_seconds=1.0, log=print):
     return pending
 
 
+RESTART_BACKOFF_SECONDS = (5, 60)   # first and longest wait before restarting a failed pipeline
+
+
+class _Running:
+    """One run of the pipeline, watched: ``failed`` is set (with ``error``) if the runner stops
+    on its own, which a stream never should."""
+
+    def __init__(self, pipeline):
+        self.result = pipeline.run()
+        self.failed = threading.Event()
+        self.error = None
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self):
+        try:
+            self.result.wait_until_finish()
+            self.error = 'the runner finished'
+        except Exception as error:  # the runner gave up: report it and let run_stream restart
+            self.error = f'{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ""}'
+        self.failed.set()
+
+    def cancel(self):
+        if not self.failed.is_set():
+            self.result.cancel()
+
+
 def run_stream(subscription, output, beam_args=(), max_seconds=None, until=None,
-               poll_seconds=1.0, settle_seconds=SETTLE_SECONDS, log=print):
+               poll_seconds=1.0, settle_seconds=SETTLE_SECONDS, log=print, restart_on_failure=True):
     """Run the streaming pipeline until a signal, ``max_seconds``, or ``until()`` returns True,
     then write out what the file sinks hold (``settle_files``) and cancel it.
 
-    Returns the reason it stopped ('signal', 'timeout', 'condition').
+    If the runner fails on its own (``restart_on_failure``), the pipeline is built and run
+    again after a pause (5 s, doubling to 60 s): what it held in flight and in state is lost,
+    and the log says which ``wirewatch replay`` interval restores it (the idempotent sinks
+    keep the replay from writing doubles). Returns the reason it stopped ('signal',
+    'timeout', 'condition', or 'failed' when not restarting).
     """
     options = pipeline_options(list(beam_args) + ['--output', output], streaming=True)
     if options.view_as(StandardOptions).runner == LOCAL_STREAMING_RUNNER:
         from wirewatch.pipeline import direct_runner
         direct_runner.apply()  # local latency fixes (see pipeline/direct_runner.py)
     from wirewatch.pipeline.options import WirewatchOptions
-    id_label = options.view_as(WirewatchOptions).pubsub_id_label
-    pipeline = build_pipeline(options, ReadFromPubSubItems(subscription, id_label=id_label))
-    reset_progress(output)
+    opts = options.view_as(WirewatchOptions)
+
+    def start():
+        reset_progress(output)
+        return _Running(build_pipeline(options, ReadFromPubSubItems(subscription,
+                                                                    id_label=opts.pubsub_id_label)))
+
     started = time.monotonic()
+    backoff = RESTART_BACKOFF_SECONDS[0]
     with StopSignal() as stop:
-        result = pipeline.run()
+        running = start()
         log(f'wirewatch stream: reading {subscription}, writing {output} '
-            f'(started {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M:%S} UTC); '
-            f'Ctrl-C stops')
+            f'(started {_utc_now():%Y-%m-%d %H:%M:%S} UTC); Ctrl-C stops')
         reason = None
         while reason is None:
             if stop.event.wait(poll_seconds):
@@ -102,10 +138,38 @@ def run_stream(subscription, output, beam_args=(), max_seconds=None, until=None,
                 reason = 'timeout'
             elif until is not None and until():
                 reason = 'condition'
-        unwritten = settle_files(output, stop, settle_seconds, poll_seconds, log)
-        result.cancel()
+            elif running.failed.is_set():
+                failed_at = _utc_now()
+                if not restart_on_failure:
+                    log(f'wirewatch stream: the pipeline failed ({running.error})')
+                    reason = 'failed'
+                    break
+                log(f'wirewatch stream: the pipeline failed ({running.error}); restarting in '
+                    f'{backoff:.0f} s. What it held is lost: to restore it, run wirewatch replay '
+                    f'--from {replay_from(failed_at, opts.window_seconds, opts.allowed_lateness_seconds):%Y-%m-%dT%H:%M:%SZ} '
+                    f'(the start of the oldest summary window then open)')
+                if stop.event.wait(backoff):
+                    reason = 'signal'
+                    break
+                backoff = min(backoff * 2, RESTART_BACKOFF_SECONDS[1])
+                running = start()
+        unwritten = settle_files(output, stop, settle_seconds, poll_seconds, log) \
+            if not running.failed.is_set() else pending_records(output)
+        running.cancel()
     if unwritten:
         log(f'wirewatch stream: stopped ({reason}); {unwritten} records were not written')
     else:
         log(f'wirewatch stream: stopped ({reason})')
     return reason
+
+
+def replay_from(moment, window_seconds, lateness_seconds=0):
+    """The start of the oldest summary window still open at ``moment`` (taking data up to the
+    allowed lateness): replaying the items published since then gives a restarted stream every
+    item of the windows it lost, so its summaries are whole again."""
+    seconds = int(moment.timestamp() - lateness_seconds) // window_seconds * window_seconds
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+
+
+def _utc_now():
+    return datetime.datetime.now(datetime.timezone.utc)

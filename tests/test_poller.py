@@ -246,8 +246,34 @@ def test_fetch_times_out(feed_server):
     started = time.monotonic()
     with pytest.raises(FetchError) as raised:
         fetcher.fetch(feed_server.base + '/slow')
-    assert raised.value.retryable
+    assert raised.value.error == 'FETCH_TIMEOUT' and raised.value.retryable
     assert time.monotonic() - started < 1.4
+
+
+def test_retry_after_is_read_as_seconds_or_an_http_date():
+    now = datetime.datetime(2022, 1, 9, 15, 0, tzinfo=datetime.timezone.utc)
+    assert poller.parse_retry_after('120', now) == 120.0
+    assert poller.parse_retry_after(' 0 ', now) == 0.0
+    assert poller.parse_retry_after('Sun, 09 Jan 2022 15:02:30 GMT', now) == 150.0
+    assert poller.parse_retry_after('Sun, 09 Jan 2022 14:00:00 GMT', now) == 0.0  # already past
+    for unusable in (None, '', 'soon', '-5', '1.5'):
+        assert poller.parse_retry_after(unusable, now) is None
+
+
+def test_retry_waits_for_retry_after_when_it_is_longer_than_the_backoff():
+    fetcher = make_fetcher(backoff=1)
+    assert [fetcher.retry_delay(n) for n in range(8)] == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert fetcher.retry_delay(0, retry_after=5) == 5
+    assert fetcher.retry_delay(3, retry_after=5) == 8
+
+
+def test_a_failing_feed_is_left_alone_for_a_growing_interval():
+    assert [poller.feed_backoff_seconds(n, base=60) for n in range(1, 9)] == [
+        60, 120, 240, 480, 960, 1920, 3600, 3600]
+    assert poller.feed_backoff_seconds(10_000, base=60) == 3600  # no overflow
+    assert poller.feed_backoff_seconds(1, base=60, retry_after=7200) == 7200
+    assert poller.feed_backoff_seconds(1, base=60, retry_after=10 ** 9) == poller.MAX_RETRY_AFTER_SECONDS
+    assert poller.feed_backoff_seconds(3, base=60, retry_after=30) == 240
 
 
 def test_fetch_stops_streaming_at_the_size_limit(feed_server):
@@ -386,6 +412,24 @@ def test_state_refuses_a_corrupt_file(tmp_path):
     path.write_text(json.dumps({'version': 99}))
     with pytest.raises(PollerError, match='unknown format'):
         PollState.load(path)
+
+
+def test_state_from_before_the_backoff_still_loads_and_the_backoff_round_trips(tmp_path):
+    path = tmp_path / 'state.json'
+    path.write_text(json.dumps({'version': 1, 'seen': {'id-1': time.time()}, 'feeds': {
+        'http://a/feed': {'etag': '"e1"', 'last_modified': None, 'last_fetched_at': '2022-01-09T15:00:00Z',
+                          'last_status': 200}}}))
+    state = PollState.load(path)
+    assert state.validators('http://a/feed') == ('"e1"', None)
+    assert (state.failures('http://a/feed'), state.backoff_until('http://a/feed')) == (0, None)
+    state.remember_failure('http://a/feed', 2, 1641741000.0)
+    state.save()
+    loaded = PollState.load(path)
+    assert (loaded.failures('http://a/feed'), loaded.backoff_until('http://a/feed')) == (2, 1641741000.0)
+    assert loaded.validators('http://a/feed') == ('"e1"', None) and loaded.is_seen('id-1')
+    loaded.remember_success('http://a/feed')
+    assert loaded.feeds['http://a/feed'] == {  # as an older poller wrote it
+        'etag': '"e1"', 'last_modified': None, 'last_fetched_at': '2022-01-09T15:00:00Z', 'last_status': 200}
 
 
 def test_state_lock_refuses_a_second_poller(tmp_path):
@@ -598,8 +642,9 @@ def test_poll_to_the_emulator_and_pull_feed_items(feed_server, tmp_path, emulato
     nairobi, attributes = by_title['Protesters clash with police in Nairobi']
     assert schemas.is_valid('FeedItem', nairobi)
     assert nairobi['published_at'] == datetime.datetime(2022, 1, 9, 10, 0, tzinfo=datetime.timezone.utc)
-    assert attributes == {'schema': 'FeedItem', 'item_id': nairobi['item_id'],
+    assert attributes == {**schemas.message_attributes('FeedItem'), 'item_id': nairobi['item_id'],
                           'published_at': '2022-01-09T10:00:00Z'}
+    assert attributes['schema'] == 'FeedItem'
     dead = pubsub.pull_records(pubsub.subscription_path(pubsub.DEFAULT_PROJECT, 'wirewatch-deadletter-sub'),
                                'DeadLetter', max_messages=1, timeout=20, emulator_host=emulator_host)
     assert [record['error'] for record, _ in dead] == ['EMPTY_ENTRY']

@@ -7,15 +7,13 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.test_stream import TestStream
-from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Timestamp
 
 from conftest import TEST_RUNNER
 from factories import make_story
 from wirewatch import schemas
-from wirewatch.transforms.summarise import (RouteTooLate, SummariseByCountry,
-                                            grade_against_history, too_late)
+from wirewatch.transforms.summarise import SummariseByCountry, grade_against_history
 from wirewatch.transforms.summarise.core import alert_level
 
 UTC = dt.timezone.utc
@@ -141,33 +139,6 @@ def without_repeats(rows):
     EARLY pane (the counts the ON_TIME pane then repeats) as the cluster join's
     ON_TIME pane reaches it ahead of the watermark."""
     return [r for i, r in enumerate(rows) if i == 0 or r != rows[i - 1]]
-
-
-def test_too_late_is_measured_from_window_end_plus_lateness():
-    published = D0 + dt.timedelta(hours=8)
-    closes = D0 + dt.timedelta(days=1) + dt.timedelta(seconds=LATENESS)
-    assert not too_late(published, D0 + dt.timedelta(hours=9), DAY, LATENESS)
-    assert not too_late(published, closes, DAY, LATENESS)
-    assert too_late(published, closes + dt.timedelta(seconds=1), DAY, LATENESS)
-    # the whole window shares one deadline, however early in it the story was published
-    assert too_late(D0, closes + dt.timedelta(seconds=1), DAY, LATENESS)
-    assert not too_late(D0 + dt.timedelta(days=1), closes + dt.timedelta(seconds=1), DAY, LATENESS)
-
-
-def test_route_too_late_dead_letters_stories_whose_window_closed():
-    now = dt.datetime.now(UTC)
-    fresh = make_story('fresh', 'today', published=now - dt.timedelta(hours=1))
-    stale = make_story('stale', 'years ago', published=dt.datetime(2020, 3, 1, 12, tzinfo=UTC))
-    with TestPipeline(runner=TEST_RUNNER) as p:
-        kept, dead = (p | beam.Create([fresh, stale])
-                      | RouteTooLate(window_seconds=DAY, lateness_seconds=2 * DAY))
-        assert_that(kept | 'KeptIds' >> beam.Map(lambda s: s['story_id']),
-                    equal_to(['fresh']), label='KeepsFresh')
-        assert_that(dead | 'DeadReasons' >> beam.Map(
-                        lambda d: (schemas.check('DeadLetter', d)['stage'], d['error'],
-                                   b'"stale"' in d['payload'], d['source'])),
-                    equal_to([('window', 'TOO_LATE', True, 'https://outlet.example/feed')]),
-                    label='DeadLettersStale')
 
 
 def test_panes_early_on_time_late_then_closing_accumulate():

@@ -15,11 +15,20 @@ Fetch failures (HTTP errors, refused connections, missing files) are reported
 and counted; they are not dead letters, because no input was read. Feeds that
 were read but are unusable (too large, corrupt gzip, not a feed, bad entries)
 become DeadLetter messages, each published once.
+
+Misbehaving servers: each attempt is cut off after ``timeout`` seconds from connect
+to last byte (a server dripping its answer included), bodies stop at ``max_bytes``,
+5xx/429/network errors and timeouts are retried with exponential backoff (longer
+when Retry-After asks) within a per-feed ``deadline``, and redirect loops and
+redirects to other schemes are refused. A feed that fails a pass is skipped for a
+growing interval (60 s doubling per failed pass, at most an hour, or its
+Retry-After), remembered in the state file; the other feeds go on as usual.
 """
 import argparse
 import contextlib
 import dataclasses
 import datetime
+import email.utils
 import fcntl
 import hashlib
 import http.client
@@ -27,6 +36,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import ssl
 import sys
 import tempfile
@@ -37,6 +47,7 @@ import urllib.parse
 import urllib.request
 import zlib
 
+from wirewatch.pipeline import archive as archive_mod
 from wirewatch.pipeline import pubsub
 from wirewatch.transforms.deadletter import Rejected, make_dead_letter
 from wirewatch.transforms.ingest import feeds as feed_reader
@@ -48,6 +59,15 @@ DEFAULT_TIMEOUT_SECONDS = 30
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 60.0
+# A feed's total time for one pass (attempts and waits), when not given: this many timeouts.
+DEADLINE_TIMEOUTS = 3
+# A feed that failed a pass is not fetched again for FEED_BACKOFF_SECONDS, doubling with each
+# failed pass in a row up to MAX_FEED_BACKOFF_SECONDS (or longer when its Retry-After asks,
+# up to MAX_RETRY_AFTER_SECONDS).
+FEED_BACKOFF_SECONDS = 60.0
+MAX_FEED_BACKOFF_SECONDS = 3600.0
+MAX_RETRY_AFTER_SECONDS = 86400.0
+RETRY_AFTER_STATUSES = (429, 503)
 DEFAULT_INTERVAL_SECONDS = 300
 DEFAULT_RETENTION_DAYS = 30
 MAX_REMEMBERED_IDS = 500_000
@@ -60,13 +80,17 @@ INPUT_ERRORS = ('FEED_TOO_LARGE', 'UNREADABLE_FEED')
 
 
 class FetchError(Rejected):
-    """A feed could not be fetched. ``retryable``: a later attempt may succeed (5xx, network)."""
+    """A feed could not be fetched. ``retryable``: a later attempt may succeed (5xx, 429,
+    network, timeout). ``retry_after``: seconds the server asked us to wait (Retry-After),
+    or None. ``attempts``: how many requests were made before giving up."""
 
-    def __init__(self, error, detail, retryable=False, http_status=None, payload=None):
+    def __init__(self, error, detail, retryable=False, http_status=None, payload=None, retry_after=None):
         super().__init__(error, detail)
         self.retryable = retryable
         self.http_status = http_status
         self.payload = payload
+        self.retry_after = retry_after
+        self.attempts = 1
 
 
 class PollerError(Exception):
@@ -93,8 +117,14 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     def http_error_302(self, req, fp, code, msg, headers):
         location = headers.get('location') or headers.get('uri')
         if location:
-            target = urllib.parse.urljoin(req.full_url, location)
-            if urllib.parse.urlsplit(target).scheme.lower() not in HTTP_SCHEMES:
+            try:
+                target = urllib.parse.urljoin(req.full_url, location)
+                scheme = urllib.parse.urlsplit(target).scheme.lower()
+            except ValueError as error:  # e.g. 'http://[::1' (an unclosed IPv6 address)
+                fp.close()
+                raise FetchError('BAD_REDIRECT', f'redirect from {req.full_url} to {location!r} '
+                                                 f'refused: {error}') from None
+            if scheme not in HTTP_SCHEMES:
                 fp.close()
                 raise FetchError('UNSUPPORTED_SCHEME', f'redirect from {req.full_url} to {target!r} refused')
         return super().http_error_302(req, fp, code, msg, headers)
@@ -102,51 +132,162 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
+class _Watchdog:
+    """Cuts one attempt's connections when its time is up.
+
+    A socket timeout bounds each read, not the transfer: a server that drips a byte every
+    fraction of a second (in its headers or its body) never trips it. At the deadline the
+    watchdog shuts the sockets down, which ends any read blocked on them.
+    """
+
+    def __init__(self, seconds):
+        self.expired = False
+        self._sockets = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+
+    def watch(self, sock):
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut_down(sock)
+
+    def _expire(self):
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut_down(sock)
+
+
+def _shut_down(sock):
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedHTTPConnection(http.client.HTTPConnection):
+    """An HTTPConnection that hands its socket to a :class:`_Watchdog` once connected."""
+
+    def __init__(self, *args, watchdog, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.watchdog = watchdog
+
+    def connect(self):
+        super().connect()
+        self.watchdog.watch(self.sock)
+
+
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPHandler(urllib.request.AbstractHTTPHandler):
+    """urllib's http and https handlers, for one attempt watched by ``watchdog``."""
+
+    def __init__(self, watchdog):
+        super().__init__()
+        self.watchdog = watchdog
+
+    def http_open(self, req):
+        return self.do_open(_WatchedHTTPConnection, req, watchdog=self.watchdog)
+
+    def https_open(self, req):
+        return self.do_open(_WatchedHTTPSConnection, req, watchdog=self.watchdog)
+
+    http_request = https_request = urllib.request.AbstractHTTPHandler.do_request_
+
+
 class FeedFetcher:
     """Fetches feeds over HTTP(S) (conditional GET, size limit, retries) or from local files.
 
-    ``timeout``: seconds for the whole transfer of one attempt. ``max_bytes``: limit on
-    the (decompressed) body. ``retries``: extra attempts on 5xx and network errors,
-    waiting ``backoff * 2**n`` seconds (at most 60). ``proxies``: urllib proxy map
-    (None: from the environment). ``sleep`` is injectable for tests.
+    ``timeout``: seconds for one attempt, from connecting to the body's last byte (a
+    server that drips its answer is cut off then, not only one that goes silent).
+    ``deadline``: seconds for one feed in total, every attempt and wait included
+    (default: ``DEADLINE_TIMEOUTS`` timeouts). ``max_bytes``: limit on the (decompressed)
+    body. ``retries``: extra attempts on 5xx, 429, network errors and timeouts, waiting
+    ``backoff * 2**n`` seconds (at most 60), or longer when a 429/503 asks for it with
+    Retry-After; no retry when the wait would pass 60 s or the deadline (the FetchError
+    then carries the server's ``retry_after`` for the poller). ``proxies``: urllib proxy
+    map (None: from the environment). ``sleep`` and ``clock`` (monotonic seconds) are
+    injectable for tests.
     """
 
     def __init__(self, timeout=DEFAULT_TIMEOUT_SECONDS, max_bytes=feed_reader.DEFAULT_MAX_FEED_BYTES,
                  retries=DEFAULT_RETRIES, backoff=DEFAULT_BACKOFF_SECONDS, user_agent=USER_AGENT,
-                 proxies=None, sleep=time.sleep):
+                 proxies=None, sleep=time.sleep, deadline=None, clock=time.monotonic):
         self.timeout = timeout
+        self.deadline = DEADLINE_TIMEOUTS * timeout if deadline is None else deadline
         self.max_bytes = max_bytes
         self.retries = retries
         self.backoff = backoff
         self.user_agent = user_agent
+        self.proxies = proxies
         self.sleep = sleep
-        self._opener = urllib.request.OpenerDirector()
-        for handler in (urllib.request.ProxyHandler(proxies), urllib.request.HTTPHandler(),
-                        urllib.request.HTTPSHandler(), _HttpOnlyRedirects(),
-                        urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
-            self._opener.add_handler(handler)
+        self.clock = clock
 
     def fetch(self, source, etag=None, last_modified=None):
-        """Fetch ``source`` (http(s) URL, file:// URL or path); raises FetchError."""
+        """Fetch ``source`` (http(s) URL, file:// URL or path); raises FetchError.
+
+        Over HTTP, every attempt and wait together end within ``deadline`` seconds."""
         kind, location = classify_source(source)
         if kind == 'file':
             return self._fetch_file(source, location, etag)
+        started = self.clock()
         attempt = 0
         while True:
+            left = self.deadline - (self.clock() - started)
             try:
-                return self._fetch_http_once(location, etag, last_modified)
+                return self._fetch_http_once(location, etag, last_modified, max(0.01, min(self.timeout, left)))
             except FetchError as error:
+                error.attempts = attempt + 1
                 if not error.retryable or attempt >= self.retries:
                     raise
-                delay = min(MAX_BACKOFF_SECONDS, self.backoff * 2 ** attempt)
+                delay = self.retry_delay(attempt, error.retry_after)
+                left = self.deadline - (self.clock() - started)
+                if delay > MAX_BACKOFF_SECONDS or delay >= left:
+                    log.info('no retry for %s in this pass: the next would be in %.1f s, with %.1f s left '
+                             'of its %g s deadline: %s', location, delay, max(0.0, left), self.deadline, error)
+                    raise
                 attempt += 1
                 log.info('retry %d/%d for %s in %.1f s: %s', attempt, self.retries, location, delay, error)
                 self.sleep(delay)
 
-    def _fetch_http_once(self, url, etag, last_modified):
+    def retry_delay(self, attempt, retry_after=None):
+        """Seconds before retry ``attempt + 1``: the backoff, or the server's Retry-After when longer."""
+        delay = min(MAX_BACKOFF_SECONDS, self.backoff * 2 ** attempt)
+        return delay if retry_after is None else max(delay, retry_after)
+
+    def _opener(self, watchdog):
+        opener = urllib.request.OpenerDirector()
+        for handler in (urllib.request.ProxyHandler(self.proxies), _WatchedHTTPHandler(watchdog),
+                        _HttpOnlyRedirects(), urllib.request.HTTPDefaultErrorHandler(),
+                        urllib.request.HTTPErrorProcessor()):
+            opener.add_handler(handler)
+        return opener
+
+    def _fetch_http_once(self, url, etag, last_modified, seconds):
+        """One request, cut off after ``seconds`` (connect, headers and body together)."""
         request = urllib.request.Request(url, headers=self._request_headers(etag, last_modified))
+        with _Watchdog(seconds) as watchdog:
+            try:
+                return self._exchange(request, url, etag, last_modified, seconds, watchdog)
+            except FetchError as error:
+                # The watchdog's shutdown surfaces as a closed connection or a short read.
+                if watchdog.expired and error.error == 'FETCH_FAILED':
+                    raise FetchError('FETCH_TIMEOUT', f'no complete answer within {seconds:g} s: {url}',
+                                     retryable=True) from error
+                raise
+
+    def _exchange(self, request, url, etag, last_modified, seconds, watchdog):
         try:
-            response = self._opener.open(request, timeout=self.timeout)
+            response = self._opener(watchdog).open(request, timeout=seconds)
         except FetchError:
             raise
         except urllib.error.HTTPError as error:
@@ -156,22 +297,30 @@ class FeedFetcher:
                                        etag=error.headers.get('ETag') or etag,
                                        last_modified=error.headers.get('Last-Modified') or last_modified,
                                        http_status=304)
-                raise FetchError('HTTP_ERROR', f'HTTP {error.code} {error.reason}: {url}',
-                                 retryable=error.code >= 500, http_status=error.code) from error
+                if str(error.msg).startswith(urllib.request.HTTPRedirectHandler.inf_msg):
+                    raise FetchError('REDIRECT_LOOP', f'redirect loop or more than '
+                                     f'{_HttpOnlyRedirects.max_redirections} redirects, the last from '
+                                     f'{error.filename}: {url}', http_status=error.code) from error
+                retry_after = None
+                if error.code in RETRY_AFTER_STATUSES and error.headers is not None:
+                    retry_after = parse_retry_after(error.headers.get('Retry-After'))
+                asked = '' if retry_after is None else f' (Retry-After {retry_after:g} s)'
+                raise FetchError('HTTP_ERROR', f'HTTP {error.code} {error.reason}{asked}: {url}',
+                                 retryable=error.code >= 500 or error.code == 429, http_status=error.code,
+                                 retry_after=retry_after) from error
         except urllib.error.URLError as error:
-            reason = error.reason
-            retryable = not isinstance(reason, ssl.SSLCertVerificationError)
-            raise FetchError('FETCH_FAILED', f'{type(reason).__name__}: {reason}: {url}',
-                             retryable=retryable) from error
+            raise _network_error(error.reason, url, seconds) from error
         except (OSError, http.client.HTTPException) as error:
-            raise FetchError('FETCH_FAILED', f'{type(error).__name__}: {error}: {url}', retryable=True) from error
+            raise _network_error(error, url, seconds) from error
+        except ValueError as error:  # a request http.client refuses, e.g. a control character in a URL
+            raise FetchError('FETCH_FAILED', f'{type(error).__name__}: {error}: {url}') from error
         with contextlib.closing(response):
             headers = _header_dict(response.headers)
             declared = headers.get('content-length', '')
             encoded = headers.get('content-encoding', '').lower() in ('gzip', 'x-gzip')
             if declared.isdigit() and int(declared) > self.max_bytes:
                 raise FetchError('FEED_TOO_LARGE', f'Content-Length {declared} > limit {self.max_bytes} bytes: {url}')
-            data = self._read_body(response, url)
+            data = self._read_body(response, url, seconds, watchdog)
             data = self._maybe_gunzip(data, url, encoded)
             for hop_header in ('content-encoding', 'content-length', 'transfer-encoding'):
                 headers.pop(hop_header, None)
@@ -189,25 +338,22 @@ class FeedFetcher:
             headers['If-Modified-Since'] = last_modified
         return headers
 
-    def _read_body(self, response, url):
-        """Stream the body, stopping as soon as it passes ``max_bytes`` or the time budget."""
-        deadline = time.monotonic() + self.timeout
+    def _read_body(self, response, url, seconds, watchdog):
+        """Stream the body, stopping as soon as it passes ``max_bytes``; ``watchdog`` bounds the time."""
         chunks, size = [], 0
         try:
             while True:
-                chunk = response.read(CHUNK_BYTES)
+                chunk = response.read1(CHUNK_BYTES)  # what has arrived, not a full chunk: no drip holds it
                 if not chunk:
                     break
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise FetchError('FEED_TOO_LARGE', f'body passed the limit of {self.max_bytes} bytes: {url}')
-                if time.monotonic() > deadline:
-                    raise FetchError('FETCH_TIMEOUT', f'body not complete within {self.timeout:g} s: {url}',
-                                     retryable=True)
                 chunks.append(chunk)
         except (OSError, http.client.HTTPException) as error:
-            raise FetchError('FETCH_FAILED', f'{type(error).__name__} while reading: {error}: {url}',
-                             retryable=True) from error
+            raise _network_error(error, url, seconds, ' while reading') from error
+        if watchdog.expired:  # its shutdown reads as the end of a body without Content-Length
+            raise FetchError('FETCH_TIMEOUT', f'body not complete within {seconds:g} s: {url}', retryable=True)
         return b''.join(chunks)
 
     def _maybe_gunzip(self, data, source, declared_gzip=False):
@@ -277,6 +423,30 @@ def _header_dict(message):
     return {key.lower(): value for key, value in message.items()} if message is not None else {}
 
 
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a Retry-After header (delay seconds or an HTTP date); None when unusable."""
+    value = (value or '').strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _network_error(reason, url, seconds, where=''):
+    """The FetchError for a failed connection or read: FETCH_TIMEOUT when a read timed out."""
+    if isinstance(reason, TimeoutError):
+        return FetchError('FETCH_TIMEOUT', f'no data for {seconds:g} s{where}: {url}', retryable=True)
+    name = type(reason).__name__ if isinstance(reason, BaseException) else 'URLError'
+    return FetchError('FETCH_FAILED', f'{name}{where}: {reason}: {url}',
+                      retryable=not isinstance(reason, ssl.SSLCertVerificationError))
+
+
 # ---------------------------------------------------------------- state
 
 def default_state_path():
@@ -300,7 +470,9 @@ class PollState:
         self.path = os.fspath(path)
         self.retention_days = retention_days
         self.max_ids = max_ids
-        self.feeds = {}   # source -> {'etag', 'last_modified', 'last_fetched_at', 'last_status'}
+        # source -> {'etag', 'last_modified', 'last_fetched_at', 'last_status'}, and while it
+        # keeps failing 'failures' (passes in a row) and 'backoff_until' (unix seconds)
+        self.feeds = {}
         self.seen = {}    # item id or dead-letter fingerprint -> published at (unix seconds)
         self.dirty = False  # something was published or validators changed since the last save
 
@@ -343,6 +515,24 @@ class PollState:
             feed['etag'] = etag
             feed['last_modified'] = last_modified
             self.dirty = True
+
+    def failures(self, source):
+        """Failed passes in a row for ``source`` (0 after a success; older state files have none)."""
+        return int((self.feeds.get(source) or {}).get('failures') or 0)
+
+    def backoff_until(self, source):
+        """Unix seconds before which ``source`` is not fetched again, or None."""
+        return (self.feeds.get(source) or {}).get('backoff_until')
+
+    def remember_failure(self, source, failures, backoff_until):
+        feed = self.feeds.setdefault(source, {})
+        feed['failures'] = failures
+        feed['backoff_until'] = backoff_until
+
+    def remember_success(self, source):
+        feed = self.feeds.get(source) or {}
+        feed.pop('failures', None)
+        feed.pop('backoff_until', None)
 
     def prune(self, now=None):
         """Forget ids older than the retention, then the oldest beyond ``max_ids``."""
@@ -398,6 +588,7 @@ class PollSummary:
     fetched: int = 0
     not_modified: int = 0
     fetch_errors: int = 0
+    backed_off: int = 0    # not fetched: still backing off after failures
     items_seen: int = 0
     published: int = 0
     already_seen: int = 0
@@ -412,7 +603,8 @@ class PollSummary:
 
     def line(self):
         return (f'feeds {self.feeds}: fetched {self.fetched}, not modified {self.not_modified}, '
-                f'errors {self.fetch_errors}; items seen {self.items_seen}, published {self.published}, '
+                f'errors {self.fetch_errors}, backed off {self.backed_off}; '
+                f'items seen {self.items_seen}, published {self.published}, '
                 f'already seen {self.already_seen}, publish errors {self.publish_errors}; '
                 f'dead letters {self.dead_letters} (published {self.dead_letters_published})')
 
@@ -423,7 +615,10 @@ def published_at_attribute(item):
 
 
 def item_attributes(item):
-    return {'item_id': item['item_id'], 'published_at': published_at_attribute(item)}
+    """A FeedItem message's attributes: ``schema`` and ``schema_fingerprint`` (the body's
+    encoding, ``schemas.message_attributes``), ``item_id``, ``published_at`` (event time)."""
+    return pubsub.message_attributes('FeedItem', {'item_id': item['item_id'],
+                                                  'published_at': published_at_attribute(item)})
 
 
 def dead_letter_fingerprint(dead_letter):
@@ -435,19 +630,37 @@ def dead_letter_fingerprint(dead_letter):
     return 'deadletter:' + digest.hexdigest()
 
 
+def feed_backoff_seconds(failures, base=FEED_BACKOFF_SECONDS, retry_after=None):
+    """Seconds a feed is left alone after its ``failures``-th failed pass in a row: ``base``
+    doubling per failure up to MAX_FEED_BACKOFF_SECONDS, or the server's Retry-After when
+    longer (at most MAX_RETRY_AFTER_SECONDS)."""
+    hold = min(MAX_FEED_BACKOFF_SECONDS, base * 2 ** min(failures - 1, 32))
+    if retry_after is not None:
+        hold = max(hold, min(retry_after, MAX_RETRY_AFTER_SECONDS))
+    return hold
+
+
 class FeedPoller:
     """One poller: a fetcher, a state and publishing targets. ``publisher`` may be any object
-    with the PublisherClient ``publish(topic, data, **attrs) -> future`` method."""
+    with the PublisherClient ``publish(topic, data, **attrs) -> future`` method.
+
+    A feed whose fetch fails is skipped by the next passes for ``feed_backoff`` seconds,
+    doubling with each failed pass in a row (see :func:`feed_backoff_seconds`); ``clock``
+    (unix seconds) is injectable for tests."""
 
     def __init__(self, state, topic_path, deadletter_topic_path=None, publisher=None, fetcher=None,
-                 publish_timeout=60, say=None):
+                 publish_timeout=60, say=None, archive=None, feed_backoff=FEED_BACKOFF_SECONDS,
+                 clock=time.time):
         self.state = state
+        self.archive = archive  # an ItemArchive, or None
         self.topic_path = topic_path
         self.deadletter_topic_path = deadletter_topic_path
         self.publisher = publisher
         self.fetcher = fetcher or FeedFetcher()
         self.publish_timeout = publish_timeout
         self.say = say or _say
+        self.feed_backoff = feed_backoff
+        self.clock = clock
 
     def poll_once(self, sources, stop_event=None):
         """One pass over ``sources``. Returns a PollSummary.
@@ -468,19 +681,25 @@ class FeedPoller:
 
     def poll_feed(self, source, summary):
         key = state_key(source)
+        now = self.clock()
+        backoff_until = self.state.backoff_until(key)
+        if backoff_until is not None and now < backoff_until:
+            summary.backed_off += 1
+            log.info('poll: %s: backing off after %d failed passes, next try in %.0f s',
+                     source, self.state.failures(key), backoff_until - now)
+            return
         etag, last_modified = self.state.validators(key)
         try:
             result = self.fetcher.fetch(source, etag, last_modified)
         except FetchError as error:
-            if error.error in INPUT_ERRORS:
-                summary.fetched += 1
-                self._dead_letters([make_dead_letter(feed_reader.STAGE, error.error, error.detail,
-                                                     payload=error.payload, source=source)], summary)
-            else:
-                summary.fetch_errors += 1
-                self.say(f'poll: {source}: {error.error}: {error.detail}')
-            self.state.remember_fetch(key, error.http_status or error.error, update_validators=False)
+            self._fetch_failed(source, key, error, now, summary)
             return
+        except Exception as error:  # an answer no rule foresaw must not stop the other feeds
+            log.exception('poll: %s: unexpected error while fetching', source)
+            self._fetch_failed(source, key, FetchError('FETCH_FAILED', f'unexpected {type(error).__name__}: '
+                                                                       f'{error}: {source}'), now, summary)
+            return
+        self.state.remember_success(key)
         if result.not_modified:
             summary.not_modified += 1
             self.state.remember_fetch(key, result.http_status or 'not modified', result.etag, result.last_modified)
@@ -500,6 +719,23 @@ class FeedPoller:
         self.state.remember_fetch(key, result.http_status or 'read', result.etag, result.last_modified,
                                   update_validators=failures == 0)
 
+    def _fetch_failed(self, source, key, error, now, summary):
+        """Report and count a failed fetch (a dead letter when the feed was read but is
+        unusable), and back the feed off for a growing interval."""
+        failures = self.state.failures(key) + 1
+        hold = feed_backoff_seconds(failures, self.feed_backoff, error.retry_after)
+        self.state.remember_failure(key, failures, now + hold)
+        self.state.remember_fetch(key, error.http_status or error.error, update_validators=False)
+        tries = f' ({error.attempts} attempts)' if error.attempts > 1 else ''
+        self.say(f'poll: {source}: {error.error}: {error.detail}{tries}; '
+                 f'failed {failures} pass(es) in a row, next try in {hold:g} s')
+        if error.error in INPUT_ERRORS:
+            summary.fetched += 1
+            self._dead_letters([make_dead_letter(feed_reader.STAGE, error.error, error.detail,
+                                                 payload=error.payload, source=source)], summary)
+        else:
+            summary.fetch_errors += 1
+
     def _publish_new_items(self, items, summary):
         summary.items_seen += len(items)
         new, queued = [], set()
@@ -511,14 +747,21 @@ class FeedPoller:
                 new.append(item)
         if not new:
             return 0
-        failures = 0
+        failures, done = 0, []
         for outcome in pubsub.publish_records(self.topic_path, 'FeedItem', new, item_attributes,
                                               publisher=self.publisher, timeout=self.publish_timeout):
             if outcome.error:
                 failures += 1
                 self.say(f'poll: publish failed for item {outcome.record["item_id"]}: {outcome.error}')
             else:
-                self.state.mark_seen(outcome.record['item_id'])
+                done.append(outcome)
+        if self.archive is not None and done:
+            # archived (fsynced) before the ids are remembered: a crash in between publishes
+            # and archives them again next pass, never leaves a published item unarchived
+            self.archive.append([(o.record, pubsub.message_attributes('FeedItem', item_attributes(o.record)),
+                                  self.topic_path, o.message_id) for o in done])
+        for outcome in done:
+            self.state.mark_seen(outcome.record['item_id'])
         summary.published += len(new) - failures
         summary.publish_errors += failures
         return failures
@@ -555,12 +798,14 @@ def state_key(source):
 def poll_feeds(feeds, topic=pubsub.ITEMS_TOPIC, project=pubsub.DEFAULT_PROJECT, state_path=None,
                once=True, interval=DEFAULT_INTERVAL_SECONDS, deadletter_topic=None, fetcher=None,
                publisher=None, emulator_host=None, stop_event=None, retention_days=DEFAULT_RETENTION_DAYS,
-               say=None):
+               say=None, archive_dir=None, archive_retention_days=archive_mod.DEFAULT_RETENTION_DAYS):
     """Poll ``feeds`` (URLs or paths) and publish new entries to ``topic``.
 
     ``once``: a single pass; otherwise a pass every ``interval`` seconds until
     SIGINT/SIGTERM (or ``stop_event`` is set). ``deadletter_topic``: where parse
-    dead letters go (not published when None). Returns the total PollSummary.
+    dead letters go (not published when None). ``archive_dir``: the raw archive of
+    every published item (default ``archive/`` beside the state file; False: none).
+    Returns the total PollSummary.
     Raises PollerError for an unusable state file or one locked by another poller;
     sources with an unsupported scheme are refused before anything is fetched.
     """
@@ -581,8 +826,13 @@ def poll_feeds(feeds, topic=pubsub.ITEMS_TOPIC, project=pubsub.DEFAULT_PROJECT, 
         deadletter_topic_path = pubsub.topic_path(project, deadletter_topic) if deadletter_topic else None
         if own_publisher:
             publisher = _connected_publisher(emulator_host, [topic_path, deadletter_topic_path])
+        archive = None
+        if archive_dir is not False:
+            archive = archive_mod.ItemArchive(archive_dir or archive_mod.default_archive_dir(state_path),
+                                              retention_days=archive_retention_days)
+            archive.prune()
         poller = FeedPoller(state, topic_path, deadletter_topic_path, publisher=publisher,
-                            fetcher=fetcher, say=say)
+                            fetcher=fetcher, say=say, archive=archive)
         try:
             with _stop_on_signals(stop_event, enabled=not once):
                 while True:
@@ -669,11 +919,21 @@ def add_arguments(parser):
     parser.add_argument('--state', default=None,
                         help='state file (default: $WIREWATCH_STATE_DIR/poller-state.json or '
                              '~/.cache/wirewatch/poller-state.json)')
+    parser.add_argument('--archive', default=None, metavar='DIR',
+                        help='raw archive of every published item, one Avro file per day, for '
+                             'wirewatch replay (default: archive/ beside the state file)')
+    parser.add_argument('--no-archive', action='store_true', help='keep no archive')
+    parser.add_argument('--archive-retention-days', type=float,
+                        default=archive_mod.DEFAULT_RETENTION_DAYS,
+                        help='days of archive kept (default: %(default)s; 0 keeps all)')
     parser.add_argument('--once', action='store_true', help='one pass, then exit')
     parser.add_argument('--interval', type=float, default=DEFAULT_INTERVAL_SECONDS,
                         help='seconds between passes (default: %(default)s)')
     parser.add_argument('--timeout', type=float, default=DEFAULT_TIMEOUT_SECONDS,
                         help='seconds per fetch attempt (default: %(default)s)')
+    parser.add_argument('--feed-deadline', type=float, default=None, metavar='SECONDS',
+                        help='at most this long for one feed, all attempts and waits included '
+                             '(default: 3 x --timeout)')
     parser.add_argument('--max-bytes', type=int, default=feed_reader.DEFAULT_MAX_FEED_BYTES,
                         help='largest feed accepted, in bytes (default: %(default)s)')
     parser.add_argument('--retries', type=int, default=DEFAULT_RETRIES,
@@ -691,12 +951,14 @@ def run_from_args(args):
     """Run a parsed ``poll``; returns the exit code (0 also when some feeds failed)."""
     sources = [source for group in args.feeds for source in group]
     fetcher = FeedFetcher(timeout=args.timeout, max_bytes=args.max_bytes, retries=args.retries,
-                          user_agent=args.user_agent)
+                          user_agent=args.user_agent, deadline=args.feed_deadline)
     try:
         total = poll_feeds(sources, topic=args.topic, project=args.project, state_path=args.state,
                            once=args.once, interval=args.interval, deadletter_topic=args.deadletter_topic,
                            fetcher=fetcher, emulator_host=args.emulator_host,
-                           retention_days=args.retention_days)
+                           retention_days=args.retention_days,
+                           archive_dir=False if args.no_archive else args.archive,
+                           archive_retention_days=args.archive_retention_days)
     except PollerError as error:
         print(f'wirewatch poll: {error}', file=sys.stderr)
         return 2

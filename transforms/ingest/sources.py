@@ -2,61 +2,35 @@
 
 Each source's expand returns ``(items, dead_letters)``; everything after it is shared.
 """
-import functools
-import io
-import json
-import os
-
 import apache_beam as beam
-import fastavro
 from apache_beam.metrics import Metrics
 
 from wirewatch import schemas
 from wirewatch.transforms.deadletter import DEAD_LETTER_TAG, Rejected, make_dead_letter
 
 
-# FeedItem fields added after wirewatch.v1's first release. Messages are schemaless Avro, so a
-# message a poller wrote before they existed lacks them: it is read with the older layout
-# and the new fields take their defaults.
-FEED_ITEM_FIELDS_ADDED = ('feed_title', 'item_source', 'item_source_url', 'feed_updated_at', 'captured_at',
-                          'backfill')
-
-
-@functools.lru_cache(maxsize=None)
-def _earlier_feed_item_schema():
-    with open(os.path.join(schemas.SCHEMA_DIR, 'FeedItem.avsc'), encoding='utf-8') as f:
-        schema = json.load(f)
-    schema['fields'] = [f for f in schema['fields'] if f['name'] not in FEED_ITEM_FIELDS_ADDED]
-    return fastavro.parse_schema(schema)
-
-
-def _decode_earlier_feed_item(data):
-    """A FeedItem written before FEED_ITEM_FIELDS_ADDED, or None when ``data`` is not one."""
-    buf = io.BytesIO(data)
-    try:
-        record = fastavro.schemaless_reader(buf, _earlier_feed_item_schema(), schemas.schema('FeedItem'))
-    except Exception:  # not that layout either
-        return None
-    return record if buf.tell() == len(data) else None
-
-
 def decode_feed_item(data, attributes=None):
-    """A FeedItem dict from a Pub/Sub message body (schemaless Avro, this or the earlier
-    FeedItem layout); Rejected if it is not one."""
+    """A FeedItem dict from a Pub/Sub message body (schemaless Avro); Rejected if it is not one.
+
+    The ``schema_fingerprint`` attribute names the writer's schema, which is resolved to the
+    current FeedItem (``schemas.decode``); a message without it (a poller older than the
+    attribute) is tried against the current and then every released FeedItem schema.
+    """
     attributes = attributes or {}
-    declared = attributes.get('schema')
+    declared = attributes.get(schemas.SCHEMA_ATTRIBUTE)
     if declared not in (None, 'FeedItem'):
         raise Rejected('WRONG_SCHEMA', f'message declares schema {declared!r}, expected FeedItem')
     if not data:
         raise Rejected('EMPTY_MESSAGE', 'message body is empty')
+    fingerprint = attributes.get(schemas.FINGERPRINT_ATTRIBUTE)
     try:
-        return schemas.decode('FeedItem', data)
+        return schemas.decode('FeedItem', data, fingerprint)
+    except schemas.UnknownWriterSchema as exc:
+        raise Rejected('UNKNOWN_SCHEMA_FINGERPRINT', str(exc)) from exc
     except Exception as exc:  # fastavro raises EOFError, ValueError, UnicodeDecodeError...
-        earlier = _decode_earlier_feed_item(data)
-        if earlier is not None:
-            return earlier
+        written = f' written with schema fingerprint {fingerprint}' if fingerprint else ''
         raise Rejected('UNDECODABLE_MESSAGE',
-                       f'not an Avro FeedItem ({type(exc).__name__}: {exc})') from exc
+                       f'not an Avro FeedItem{written} ({type(exc).__name__}: {exc})') from exc
 
 
 class _DecodeMessageFn(beam.DoFn):

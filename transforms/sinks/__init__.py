@@ -216,9 +216,10 @@ class WriteAvroFiles(beam.PTransform):
 
 
 def to_pubsub_message(record_type, record):
-    """A PubsubMessage: schemaless Avro body, attribute ``schema`` names the record type."""
+    """A PubsubMessage: schemaless Avro body; attributes ``schema`` (the record type) and
+    ``schema_fingerprint`` (the writer schema, see ``schemas.message_attributes``)."""
     from apache_beam.io.gcp.pubsub import PubsubMessage
-    return PubsubMessage(schemas.encode(record_type, record), {'schema': record_type})
+    return PubsubMessage(schemas.encode(record_type, record), schemas.message_attributes(record_type))
 
 
 class PublishAvro(beam.PTransform):

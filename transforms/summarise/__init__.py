@@ -23,13 +23,28 @@ Panes on a stream (what ``pane`` and ``is_final`` mean):
   counts once more with ``pane = LATE`` and ``is_final = true``. Every other
   streaming summary has ``is_final = false``.
 
-Data later than the allowed lateness: on a stream ``RouteTooLate`` turns such
-stories into DeadLetters (stage ``window``, error ``TOO_LATE``) before
-clustering, judging lateness against the wall clock (the DirectRunner's
-Pub/Sub watermark). Anything that still reaches the window after the watermark
-passed end + allowed lateness is dropped by Beam's GroupByKey; the Python
-DirectRunner counts no metric for it (runners with a dropped-due-to-lateness
-counter, such as Dataflow, count it there).
+Data later than the allowed lateness: Beam's watermark decides. Once the
+watermark reaches a window's end + allowed lateness, Beam's GroupByKey drops
+whatever still arrives for it. On a stream ``RouteTooLate`` (before
+clustering) turns such stories into DeadLetters (stage ``window``, error
+``TOO_LATE``, counter ``stories_too_late``) instead. It keys stories by a hash
+of their id over a few shards; each shard remembers the latest window deadline
+its event-time timer has fired for (the watermark has reached it) and the
+deadlines of the windows it has seen still open, with a timer at the earliest.
+A story is too late when its deadline is at or before the one fired; it is
+kept when an open window closes no later than it does, since that pending timer
+holds this step's output watermark (on Dataflow and other portable runners;
+the Python DirectRunner keeps no timer holds) so the window downstream cannot
+expire before the story reaches it. A backlog behind the wall clock but not
+behind the watermark (after an outage) therefore passes. A shard that has no
+open window (at start, or after no story for longer than a window + the
+lateness) cannot tell: it passes the story on, counts it
+(``stories_lateness_unknown``), and if the watermark was in fact past its
+deadline Beam drops it uncounted (the Python runners count no
+dropped-due-to-lateness metric; Dataflow's does). Near-duplicates take their
+representative's event time after this step (see ``cluster``): a copy of a
+cluster whose window has closed is still a story, but its window drops it
+uncounted.
 
 Baselines: a window's alert level is graded against the country's earlier
 windows (``core.apply_baselines``; quiet days count as zero). In batch these
@@ -39,6 +54,7 @@ passed, at its latest known intensity.
 import datetime
 import json
 import typing
+import zlib
 
 import apache_beam as beam
 from apache_beam.coders import PickleCoder
@@ -46,6 +62,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms import trigger, window
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
+from apache_beam.utils.timestamp import Timestamp
 from apache_beam.utils.windowed_value import PaneInfoTiming
 
 from wirewatch.transforms.deadletter import DEAD_LETTER_TAG, make_dead_letter
@@ -89,49 +106,152 @@ def event_windowing(window_seconds, streaming, early_seconds, lateness_seconds):
         allowed_lateness=lateness_seconds)
 
 
-def too_late(published_at, now, window_seconds, lateness_seconds):
-    """True when a story's window closed more than the allowed lateness ago.
+def window_bounds(event_seconds, window_seconds):
+    """(start, end) in epoch seconds (UTC) of the fixed window holding ``event_seconds``
+    (Beam's ``FixedWindows(window_seconds)``: aligned to the epoch, end exclusive)."""
+    start = event_seconds // window_seconds * window_seconds
+    return start, start + window_seconds
 
-    The streaming DirectRunner holds Pub/Sub's watermark at the wall clock, so
-    "now" is the watermark there; on Dataflow the watermark trails the clock and
-    this test is, if anything, lenient. Such stories would be dropped silently
-    by windowing, so they become dead letters instead.
+
+def lateness_deadline(event_seconds, window_seconds, lateness_seconds):
+    """Event time (epoch seconds) at which the window of ``event_seconds`` closes for good:
+    its end plus the allowed lateness. Once the watermark is there, Beam's GroupByKey
+    drops whatever still arrives for that window."""
+    return window_bounds(event_seconds, window_seconds)[1] + lateness_seconds
+
+
+def too_late(published_at, watermark, window_seconds, lateness_seconds):
+    """True when a story published at ``published_at`` is dropped by its window if it
+    arrives when the watermark is at ``watermark`` (both UTC datetimes): the watermark
+    has reached its window's end + allowed lateness. (At that very instant runners
+    differ by a tick; this stage counts it as closed.)"""
+    return watermark.timestamp() >= lateness_deadline(
+        published_at.timestamp(), window_seconds, lateness_seconds)
+
+
+KEPT, TOO_LATE, UNKNOWN = 'KEPT', 'TOO_LATE', 'UNKNOWN'
+LATENESS_SHARDS = 8
+
+
+def lateness_shard(story, shards=LATENESS_SHARDS):
+    """The key a story's lateness is judged under: a stable hash of its id, ``shards`` keys
+    (few, so each key sees many windows; more than one, so no global key)."""
+    ident = story.get('story_id') or story.get('url') or ''
+    return zlib.crc32(ident.encode('utf-8')) % shards
+
+
+class LatenessLedger(typing.NamedTuple):
+    """What one key knows about the watermark, in epoch seconds.
+
+    ``closed_through``: the latest deadline whose timer fired (the watermark has reached
+    it). ``open``: sorted deadlines of windows seen and not yet closed; the earliest one
+    has a pending event-time timer, which holds this step's output watermark at or
+    before it. State stays bounded: closed windows collapse into one number.
     """
-    start = published_at.timestamp() // window_seconds * window_seconds
-    return start + window_seconds + lateness_seconds < now.timestamp()
+    closed_through: float = float('-inf')
+    open: typing.Tuple[float, ...] = ()
+
+
+def admit(ledger, deadline):
+    """(verdict, ledger) for an element whose window closes at ``deadline``.
+
+    ``TOO_LATE``: the watermark has reached ``deadline`` (a timer at or after it fired):
+    Beam would drop it. ``KEPT``: an open window closes no later than ``deadline``, so its
+    pending timer keeps the watermark from passing ``deadline`` until this element is
+    downstream. ``UNKNOWN``: nothing on this key bounds the watermark (no story on it yet,
+    or none for longer than a window + the lateness); passed on, and Beam drops it if
+    the watermark is in fact past ``deadline``.
+    """
+    if deadline <= ledger.closed_through:
+        return TOO_LATE, ledger
+    verdict = KEPT if ledger.open and ledger.open[0] <= deadline else UNKNOWN
+    if deadline not in ledger.open:
+        ledger = ledger._replace(open=tuple(sorted(ledger.open + (deadline,))))
+    return verdict, ledger
+
+
+def close_through(ledger, fired_at):
+    """The ledger once the watermark has reached ``fired_at`` (a deadline timer fired)."""
+    return LatenessLedger(max(ledger.closed_through, fired_at),
+                          tuple(d for d in ledger.open if d > fired_at))
+
+
+def too_late_detail(event_seconds, window_seconds, lateness_seconds):
+    """A TOO_LATE dead letter's detail: the element's event time, its window, the allowed
+    lateness, and how far (at least) it was behind the watermark."""
+    start, end = window_bounds(event_seconds, window_seconds)
+    deadline = end + lateness_seconds
+    return (f'event time {_utc(event_seconds).isoformat()}, window '
+            f'[{_utc(start).isoformat()}, {_utc(end).isoformat()}): the watermark had reached '
+            f'its end + {lateness_seconds} s allowed lateness ({_utc(deadline).isoformat()}), '
+            f'so the story was at least {deadline - event_seconds:.0f} s behind it')
 
 
 class _RouteTooLateFn(beam.DoFn):
+    """Per shard key: passes stories on, or dead-letters those whose window the watermark
+    has closed (``admit``); a timer at the earliest open deadline closes windows."""
+    LEDGER = ReadModifyWriteStateSpec('lateness_ledger', PickleCoder())
+    CLOSE = TimerSpec('close', TimeDomain.WATERMARK)
+
     def __init__(self, window_seconds, lateness_seconds):
         self.window_seconds = window_seconds
         self.lateness_seconds = lateness_seconds
         self.late = Metrics.counter(self.__class__, 'stories_too_late')
+        self.unknown = Metrics.counter(self.__class__, 'stories_lateness_unknown')
 
-    def process(self, story):
-        now = datetime.datetime.now(datetime.timezone.utc)
-        if too_late(story['published_at'], now, self.window_seconds, self.lateness_seconds):
+    def process(self, keyed, timestamp=beam.DoFn.TimestampParam,
+                ledger=beam.DoFn.StateParam(LEDGER), close=beam.DoFn.TimerParam(CLOSE)):
+        _, story = keyed
+        event_seconds = float(timestamp)
+        known = ledger.read() or LatenessLedger()
+        verdict, updated = admit(known, lateness_deadline(
+            event_seconds, self.window_seconds, self.lateness_seconds))
+        if verdict == TOO_LATE:
             self.late.inc()
             yield beam.pvalue.TaggedOutput(DEAD_LETTER_TAG, make_dead_letter(
                 'window', 'TOO_LATE',
-                f"published {story['published_at'].isoformat()}: its window closed more than "
-                f"{self.lateness_seconds} s (the allowed lateness) ago",
+                too_late_detail(event_seconds, self.window_seconds, self.lateness_seconds),
                 payload=json.dumps({k: story.get(k) for k in ('story_id', 'url', 'title')}),
                 source=story.get('feed_url')))
             return
+        if verdict == UNKNOWN:
+            self.unknown.inc()
+        if updated != known:
+            ledger.write(updated)
+            close.set(Timestamp.of(updated.open[0]))
         yield story
+
+    @on_timer(CLOSE)
+    def close_windows(self, fired_at=beam.DoFn.TimestampParam,
+                      ledger=beam.DoFn.StateParam(LEDGER), close=beam.DoFn.TimerParam(CLOSE)):
+        updated = close_through(ledger.read() or LatenessLedger(), float(fired_at))
+        ledger.write(updated)
+        if updated.open:
+            close.set(Timestamp.of(updated.open[0]))
 
 
 class RouteTooLate(beam.PTransform):
-    """Stream only: stories too late for any window become dead letters. Returns (stories, dead)."""
+    """Stream only: stories whose window the watermark has closed (end + allowed lateness)
+    become dead letters instead of being dropped by windowing. Returns (stories, dead).
 
-    def __init__(self, window_seconds, lateness_seconds):
+    ``window_seconds`` and ``lateness_seconds`` must be those of the summaries' windowing.
+    """
+
+    def __init__(self, window_seconds, lateness_seconds, shards=LATENESS_SHARDS):
         super().__init__()
         self.window_seconds = window_seconds
         self.lateness_seconds = lateness_seconds
+        self.shards = shards
 
     def expand(self, stories):
-        result = stories | beam.ParDo(_RouteTooLateFn(
-            self.window_seconds, self.lateness_seconds)).with_outputs(DEAD_LETTER_TAG, main='ok')
+        shards = self.shards
+        result = (stories
+                  | 'InGlobalWindow' >> beam.WindowInto(window.GlobalWindows())
+                  | 'KeyByShard' >> beam.Map(lambda s: (lateness_shard(s, shards), s))
+                  .with_output_types(typing.Tuple[int, typing.Dict[str, typing.Any]])
+                  | 'JudgeLateness' >> beam.ParDo(_RouteTooLateFn(
+                      self.window_seconds, self.lateness_seconds))
+                  .with_outputs(DEAD_LETTER_TAG, main='ok'))
         return result.ok, result[DEAD_LETTER_TAG]
 
 
