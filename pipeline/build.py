@@ -16,7 +16,7 @@ from wirewatch.transforms.cluster import Cluster
 from wirewatch.transforms.cluster.similarity import DEFAULT_THRESHOLD
 from wirewatch.transforms.extract import ExtractEvents
 from wirewatch.transforms.normalise import Normalise
-from wirewatch.transforms.sinks import PublishAvro, ValidateRecords, WriteAvroFiles
+from wirewatch.transforms.sinks import PublishAvro, ValidateRecords, WriteAvroFiles, runner_shards
 from wirewatch.transforms.sinks.idempotent import SkipWritten
 from wirewatch.transforms.summarise import RouteTooLate, SummariseByCountry
 
@@ -74,9 +74,11 @@ def build_pipeline(options, source, started_at=None):
             valid[record_type] = valid[record_type] | f'SkipWritten{record_type}' >> SkipWritten(
                 opts.output, record_type, opts.dedup_ttl_seconds)
 
+    num_shards = opts.num_shards or runner_shards(options)
     for record_type, pcoll in valid.items():
         pcoll | f'Write{record_type}Files' >> WriteAvroFiles(
-            opts.output, record_type, streaming=streaming, flush_seconds=opts.file_flush_seconds)
+            opts.output, record_type, streaming=streaming, flush_seconds=opts.file_flush_seconds,
+            num_shards=num_shards)
         if streaming and topics.get(record_type):
             pcoll | f'Publish{record_type}' >> PublishAvro(topics[record_type], record_type)
 

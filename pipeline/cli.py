@@ -12,9 +12,13 @@ import json
 import os
 import shutil
 import sys
+import tempfile
+
+from apache_beam.io.filesystem import BeamIOError, CompressionTypes
+from apache_beam.io.filesystems import FileSystems
 
 from wirewatch import schemas
-from wirewatch.transforms.sinks import OUTPUT_FOLDERS
+from wirewatch.transforms.sinks import OUTPUT_FOLDERS, make_folder
 
 SAMPLE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'sample')
 
@@ -23,65 +27,170 @@ class UsageError(Exception):
     """A run that cannot proceed; the CLI prints a one-line reason and exits 2."""
 
 
+# ----------------------------------------------------------------------- paths
+# DIR, read and report paths: local, gs:// or any other Beam filesystem (FileSystems).
+
+def is_local(path):
+    """A path of this machine's filesystem (no ``scheme://``)."""
+    return FileSystems.get_scheme(path) is None
+
+
+def _reason(exc):
+    """The words of the error underneath, however Beam wrapped it."""
+    details = getattr(exc, 'exception_details', None)
+    if details:
+        exc = next(iter(details.values()))
+    while isinstance(exc, OSError) and not exc.strerror and exc.args \
+            and isinstance(exc.args[0], BaseException):
+        exc = exc.args[0]
+    return getattr(exc, 'strerror', None) or str(exc)
+
+
+def files_under(path, limit=None):
+    """The files below ``path`` at any depth: a directory's, or an object store's names
+    under the prefix ``path/`` (which has no directories)."""
+    pattern = FileSystems.join(path, '**')
+    return [m.path for m in FileSystems.match([pattern], [limit])[0].metadata_list]
+
+
+def is_folder(path):
+    """A directory, or (object stores) a prefix with something under it."""
+    return os.path.isdir(path) if is_local(path) else bool(files_under(path, limit=1))
+
+
+def _hidden(path, below=''):
+    """True when a name in ``path`` after ``below`` starts with a dot (``.x.avro.part``)."""
+    rest = path[len(below):] if below and path.startswith(below) else FileSystems.split(path)[1]
+    return any(part.startswith('.') for part in rest.replace('\\', '/').split('/'))
+
+
+def avro_files(path):
+    """The Avro files at ``path``: a file, every ``*.avro`` at any depth under a directory
+    (or prefix), or what a glob matches. Hidden files are left out. Local globs are the
+    shell's (``glob``); other schemes use Beam's glob, where ``**`` spans folders."""
+    if any(ch in path for ch in '*?['):
+        if is_local(path):
+            return glob.glob(path, recursive=True)
+        return [m.path for m in FileSystems.match([path])[0].metadata_list if not _hidden(m.path)]
+    if is_folder(path):
+        return [f for f in files_under(path)
+                if f.endswith('.avro') and not _hidden(f, below=FileSystems.join(path, ''))]
+    if FileSystems.exists(path):
+        return [path]
+    raise UsageError(f'no such file or directory: {path}')
+
+
+def read_avro_file(path):
+    """The records of one Avro container file (see ``schemas.read_container``), any scheme."""
+    if is_local(path):
+        return schemas.read_container(path)
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as source, \
+            tempfile.NamedTemporaryFile(suffix='.avro') as copy:
+        shutil.copyfileobj(source, copy)
+        copy.flush()
+        return schemas.read_container(copy.name)
+
+
+def clear_outputs(path):
+    """Remove wirewatch's own outputs of an earlier run in DIR: its four folders, whatever
+    they hold, and ``_MANIFEST.json``."""
+    for folder in OUTPUT_FOLDERS.values():
+        folder_path = FileSystems.join(path, folder)
+        if FileSystems.exists(folder_path):  # a directory: removed whole
+            FileSystems.delete([folder_path])
+        leftover = files_under(folder_path)  # object stores: the names under the prefix
+        if leftover:
+            FileSystems.delete(leftover)
+    manifest = FileSystems.join(path, '_MANIFEST.json')
+    if FileSystems.exists(manifest):
+        FileSystems.delete([manifest])
+
+
 # ----------------------------------------------------------------------- run
 
 def prepare_output_dir(path, clear=True):
-    """Create DIR (local paths) and, with ``clear``, remove wirewatch's own outputs of an
-    earlier run in it (a batch run replaces them; a stream continues them)."""
-    if '://' in path:
-        return path
+    """Create DIR and, with ``clear``, remove wirewatch's own outputs of an earlier run in it
+    (a batch run replaces them; a stream continues them). Any Beam filesystem: a local path
+    comes back absolute, gs://... as given. A probe file checks DIR is writable first."""
+    given = path
+    if is_local(path):
+        path = os.path.abspath(path)
     try:
-        os.makedirs(path, exist_ok=True)
-        probe = os.path.join(path, '.wirewatch-write-test')
-        with open(probe, 'w') as f:
-            f.write('ok')
-        os.remove(probe)
-    except OSError as exc:
-        raise UsageError(f'output directory {path!r} is not writable: {exc.strerror or exc}')
-    if not clear:
-        return os.path.abspath(path)
-    for folder in OUTPUT_FOLDERS.values():
-        shutil.rmtree(os.path.join(path, folder), ignore_errors=True)
-    for name in ('_MANIFEST.json',):
-        if os.path.exists(os.path.join(path, name)):
-            os.remove(os.path.join(path, name))
-    return os.path.abspath(path)
+        make_folder(path)
+        probe = FileSystems.join(path, '.wirewatch-write-test')
+        with FileSystems.create(probe, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+            f.write(b'ok')
+        FileSystems.delete([probe])
+    except (OSError, BeamIOError) as exc:
+        raise UsageError(f'output directory {given!r} is not writable: {_reason(exc)}')
+    if clear:
+        try:
+            clear_outputs(path)
+        except (OSError, BeamIOError) as exc:
+            raise UsageError(f'cannot remove the earlier outputs in {given!r}: {_reason(exc)}')
+    return path
 
 
 def run_batch(inputs, output, beam_args=(), capture_time=None, capture_time_from_filename=False):
-    """Run the whole pipeline over feed files; returns the manifest dict. ``capture_time`` (UTC
-    datetime) and ``capture_time_from_filename`` date items that carry no date (see ReadFeedFiles)."""
+    """Run the whole pipeline over feed files and wait for it; returns the manifest dict, or
+    None when a remote job's manifest cannot be read from here. ``capture_time`` (UTC
+    datetime) and ``capture_time_from_filename`` date items that carry no date (see
+    ReadFeedFiles; Beam's ``--capture_time`` and ``--capture_time_from_filename`` in
+    ``beam_args`` do the same). On a local runner DIR is created and the outputs of an
+    earlier run in it are replaced; on a remote runner the job creates its folders and the
+    CLI neither creates nor clears anything."""
+    from wirewatch.pipeline import runners
     from wirewatch.pipeline.build import build_pipeline
-    from wirewatch.pipeline.runners import pipeline_options
-    from wirewatch.transforms.ingest import ReadFeedFiles
+    from wirewatch.pipeline.options import feed_files_source
 
-    output = prepare_output_dir(output)
-    options = pipeline_options(list(beam_args) + ['--output', output], streaming=False)
+    beam_args = list(beam_args)
+    if capture_time is not None:
+        beam_args += ['--capture_time', capture_time.isoformat()]
+    if capture_time_from_filename:
+        beam_args += ['--capture_time_from_filename']
+    local = runners.is_local_runner(runners.pipeline_options(beam_args))
+    if local:
+        output = prepare_output_dir(output)
+    options = runners.pipeline_options(beam_args + ['--output', output], streaming=False)
+    problems = runners.remote_path_problems(options, inputs)
+    if problems:
+        raise UsageError('; '.join(problems))
     started = datetime.datetime.now(datetime.timezone.utc)
-    source = ReadFeedFiles(list(inputs), capture_time=capture_time,
-                           capture_time_from_filename=capture_time_from_filename)
-    pipeline = build_pipeline(options, source, started_at=started)
+    pipeline = build_pipeline(options, feed_files_source(inputs, options), started_at=started)
     pipeline.run().wait_until_finish()
-    from apache_beam.io.filesystems import FileSystems
-    with FileSystems.open(FileSystems.join(output, '_MANIFEST.json')) as f:
+    manifest = FileSystems.join(output, '_MANIFEST.json')
+    if not local and not FileSystems.exists(manifest):  # e.g. on a Flink cluster's own disks
+        return None
+    with FileSystems.open(manifest) as f:
         return json.loads(f.read().decode('utf-8'))
 
 
+def print_dry_run(command, options, build, inputs=()):
+    """``--dry_run true``: build the pipeline with ``build(options)``, check it offline as its
+    runner would receive it (``runners.dry_run``), print what would run; nothing runs."""
+    from wirewatch.pipeline import runners
+    try:
+        checked = runners.dry_run(options, build, inputs)
+    except ValueError as exc:  # options the runner refuses (Beam's checks and ours)
+        raise UsageError('dry run: ' + ' '.join(str(exc).split()))
+    print(f'wirewatch {command}: dry run, nothing was run, submitted, created or cleared')
+    for line in runners.describe_dry_run(checked):
+        print('  ' + line)
+    return 0
+
+
 def read_records(paths):
-    """All records of the Avro files at ``paths`` (files, directories, globs), in path order."""
+    """All records of the Avro files at ``paths`` (files, directories, globs; local, gs:// or
+    any Beam filesystem), in path order."""
     files = []
     for path in paths:
-        if os.path.isdir(path):
-            files.extend(glob.glob(os.path.join(path, '**', '*.avro'), recursive=True))
-        elif any(ch in path for ch in '*?['):
-            files.extend(glob.glob(path, recursive=True))
-        elif os.path.exists(path):
-            files.append(path)
-        else:
-            raise UsageError(f'no such file or directory: {path}')
+        try:
+            files.extend(avro_files(path))
+        except BeamIOError as exc:
+            raise UsageError(f'cannot list {path}: {_reason(exc)}')
     records = []
     for path in sorted(set(files)):
-        records.extend(schemas.read_container(path))
+        records.extend(read_avro_file(path))
     return records
 
 
@@ -131,33 +240,56 @@ def print_run_report(output, manifest, out=sys.stdout):
 
 
 def cmd_run(argv):
-    parser = argparse.ArgumentParser(prog='wirewatch run', description=(
+    parser = argparse.ArgumentParser(prog='wirewatch run', allow_abbrev=False, description=(
         'Batch/backfill: read feed files (RSS/Atom, .gz, directories, globs), run the whole '
-        'pipeline on a local Beam runner, write Avro outputs and _MANIFEST.json to DIR. '
-        'Unknown flags go to Beam (e.g. --runner DataflowRunner --project ...).'))
+        'pipeline, write Avro outputs and _MANIFEST.json to DIR. It runs on a local Beam runner '
+        'unless --runner names another; every flag not listed here goes to Beam unchanged, e.g. '
+        '--runner DataflowRunner --project P --region R --temp_location gs://B/tmp '
+        '--setup_file ./setup.py (or --sdk_container_image IMAGE). --dry_run true builds the '
+        'whole graph for that runner and checks it offline (no credentials, no network), prints '
+        'what would run and exits: nothing is run, submitted, created or cleared.'))
     parser.add_argument('--input', nargs='+', default=None,
                         help='feed files, directories or globs (default: the bundled sample)')
-    parser.add_argument('--output', required=True, help='output directory')
+    parser.add_argument('--output', required=True, metavar='DIR', help=(
+        'output directory: a path, or gs://... (any Beam filesystem). On a local runner the CLI '
+        'creates DIR and replaces the outputs of an earlier run in it. On a remote runner '
+        '(Dataflow, Flink, Spark, Portable) it neither creates nor clears DIR: the job creates '
+        'its folders, so give each run a new DIR'))
     parser.add_argument('--quiet', action='store_true', help='print only the manifest path')
     parser.add_argument('--capture-time', default=None, metavar='T',
                         help='RFC 3339 time the input files were captured (e.g. 2020-05-24T09:49:19Z): '
-                             'the date of items that carry none when their feed gives no date either')
+                             'the date of items that carry none when their feed gives no date either '
+                             '(Beam option --capture_time)')
     parser.add_argument('--capture-time-from-filename', action='store_true',
                         help='read each file\'s capture time from its name (20200524T094919Z_2e54f80c.xml); '
-                             'files named otherwise fall back to --capture-time')
+                             'files named otherwise fall back to --capture-time '
+                             '(Beam option --capture_time_from_filename)')
     args, beam_args = parser.parse_known_args(argv)
     inputs = args.input or [SAMPLE_DIR]
-    capture_time = None
     if args.capture_time is not None:
         from wirewatch.transforms.ingest.feeds import parse_capture_time
         try:
-            capture_time = parse_capture_time(args.capture_time)
+            parse_capture_time(args.capture_time)
         except ValueError as exc:
             raise UsageError(f'--capture-time: {exc}')
-    manifest = run_batch(inputs, args.output, beam_args, capture_time=capture_time,
-                         capture_time_from_filename=args.capture_time_from_filename)
+        beam_args += ['--capture_time', args.capture_time]
+    if args.capture_time_from_filename:
+        beam_args += ['--capture_time_from_filename']
+    from wirewatch.pipeline import runners
+    try:
+        options = runners.pipeline_options(beam_args + ['--output', args.output], streaming=False)
+        from wirewatch.pipeline.options import capture_time
+        capture_time(options)
+    except ValueError as exc:
+        raise UsageError(str(exc))
+    if runners.dry_run_requested(options):
+        from wirewatch.pipeline.build import build_pipeline
+        from wirewatch.pipeline.options import feed_files_source
+        return print_dry_run('run', options, lambda opts: build_pipeline(
+            opts, feed_files_source(inputs, opts)), inputs)
+    manifest = run_batch(inputs, args.output, beam_args)
     output = args.output if '://' in args.output else os.path.abspath(args.output)
-    if args.quiet or '://' in output:
+    if args.quiet or '://' in output or manifest is None:
         print(os.path.join(output, '_MANIFEST.json'))
     else:
         print_run_report(output, manifest)
@@ -267,20 +399,22 @@ def cmd_report(argv):
     parser.add_argument('--html', required=True, help='the HTML file to write')
     parser.add_argument('--title', default='wirewatch crisis report')
     args = parser.parse_args(argv)
-    folder = os.path.join(args.dir, 'summaries')
-    summaries = read_records([folder if os.path.isdir(folder) else args.dir])
+    folder = FileSystems.join(args.dir, 'summaries')
+    beside = is_folder(folder)  # DIR is an output directory, else its summaries/ itself
+    summaries = read_records([folder if beside else args.dir])
     # the events and stories behind the figures, next to summaries/ when there
-    base = args.dir if os.path.isdir(folder) else os.path.dirname(os.path.normpath(args.dir))
-    events, stories = (read_records([os.path.join(base, name)])
-                       if os.path.isdir(os.path.join(base, name)) else []
+    base = args.dir if beside else FileSystems.split(args.dir.rstrip('/\\'))[0]
+    events, stories = (read_records([FileSystems.join(base, name)])
+                       if is_folder(FileSystems.join(base, name)) else []
                        for name in ('events', 'stories'))
     page = render_report(summaries, args.title, events=events, stories=stories,
                          as_of=datetime.datetime.now(datetime.timezone.utc))
     try:
-        with open(args.html, 'w', encoding='utf-8') as f:
-            f.write(page)
-    except OSError as exc:
-        raise UsageError(f'cannot write {args.html}: {exc.strerror or exc}')
+        with FileSystems.create(args.html, mime_type='text/html',
+                                compression_type=CompressionTypes.UNCOMPRESSED) as f:
+            f.write(page.encode('utf-8'))
+    except (OSError, BeamIOError) as exc:
+        raise UsageError(f'cannot write {args.html}: {_reason(exc)}')
     print(f'wirewatch report: {len(summaries)} summaries, {len(events)} events -> {args.html}')
     return 0
 
@@ -302,24 +436,47 @@ def cmd_replay(argv):
     return archive.replay_main(argv)
 
 
-def stream_beam_args(args):
-    """Beam flags for the output topics named on the stream command line."""
+def pubsub_project(args, beam_args=()):
+    """The project of short subscription and topic names: ``--pubsub-project``, else the
+    project of a full ``--subscription`` path, else Beam's ``--project``, else the local
+    emulator's ``wirewatch-local``."""
+    from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions
     from wirewatch.pipeline import pubsub
+    if args.pubsub_project:
+        return args.pubsub_project
+    if args.subscription.startswith('projects/'):
+        return args.subscription.split('/')[1]
+    return PipelineOptions(list(beam_args)).view_as(GoogleCloudOptions).project or pubsub.DEFAULT_PROJECT
+
+
+def stream_beam_args(args, beam_args=()):
+    """Beam flags for the output topics named on the stream command line (short names are
+    completed with ``pubsub_project``)."""
+    from wirewatch.pipeline import pubsub
+    project = pubsub_project(args, beam_args)
     flags = []
     for flag, name in (('--events_topic', args.events_topic),
                        ('--summaries_topic', args.summaries_topic),
                        ('--deadletter_topic', args.deadletter_topic)):
         if name and name.lower() != 'none':
-            flags += [flag, pubsub.topic_path(args.project, name)]
+            flags += [flag, pubsub.topic_path(project, name)]
     return flags
 
 
 def add_stream_arguments(parser):
+    """The stream command's own flags. Beam's (``--project``, ``--region``, ``--runner``...)
+    are left to Beam."""
     from wirewatch.pipeline import pubsub
     parser.add_argument('--subscription', default=pubsub.ITEMS_SUBSCRIPTION,
                         help='input subscription (name or projects/P/subscriptions/S)')
-    parser.add_argument('--output', required=True, help='output directory for windowed Avro files')
-    parser.add_argument('--project', default=pubsub.DEFAULT_PROJECT)
+    parser.add_argument('--output', required=True, metavar='DIR', help=(
+        'output directory for windowed Avro files: a path, or gs://... On a remote runner '
+        '(Dataflow, Flink, Spark, Portable) the CLI neither creates nor clears DIR: the job '
+        'creates its folders'))
+    parser.add_argument('--pubsub-project', dest='pubsub_project', default=None, metavar='P',
+                        help='project of short subscription and topic names (default: the one in '
+                             'a full --subscription path, else Beam\'s --project, else '
+                             f'{pubsub.DEFAULT_PROJECT}, the local emulator\'s)')
     parser.add_argument('--events-topic', dest='events_topic', default=pubsub.EVENTS_TOPIC,
                         help="topic for Event messages ('none' to disable)")
     parser.add_argument('--summaries-topic', dest='summaries_topic', default=pubsub.SUMMARIES_TOPIC)
@@ -330,34 +487,54 @@ def add_stream_arguments(parser):
     parser.add_argument('--max-seconds', type=float, default=None,
                         help='stop after this many seconds (default: run until SIGINT/SIGTERM)')
     parser.add_argument('--fresh', action='store_true',
-                        help='remove the outputs of earlier streams in DIR first (default: keep '
-                             'them; a restarted stream continues them and writes no Story or '
-                             'Event twice)')
+                        help='local runners: remove the outputs of earlier streams in DIR first '
+                             '(default: keep them; a restarted stream continues them and writes '
+                             'no Story or Event twice)')
 
 
-def use_emulator(emulator_host, beam_args):
-    """Point Pub/Sub clients at the emulator when running locally (the contract's default)."""
+def use_emulator(emulator_host, local):
+    """Point Pub/Sub clients at the emulator: the one named, else on a ``local`` runner
+    $PUBSUB_EMULATOR_HOST or the contract's localhost:8085."""
     from wirewatch.pipeline import pubsub
-    remote = any('DataflowRunner' in a for a in beam_args)
     if emulator_host:
         os.environ['PUBSUB_EMULATOR_HOST'] = emulator_host
-    elif not remote:
+    elif local:
         os.environ.setdefault('PUBSUB_EMULATOR_HOST', pubsub.DEFAULT_EMULATOR_HOST)
 
 
 def cmd_stream(argv):
-    from wirewatch.pipeline.streaming import run_stream
-    parser = argparse.ArgumentParser(prog='wirewatch stream', description=(
-        'Streaming: the same pipeline reading Pub/Sub on the DirectRunner, writing windowed '
-        'Avro files under DIR and Avro messages to the output topics. Stops on SIGINT/SIGTERM, '
-        'after writing what its file sinks still hold (a second signal stops at once).'))
+    from wirewatch.pipeline import pubsub, runners
+    from wirewatch.pipeline.streaming import run_stream, stream_options, stream_pipeline
+    parser = argparse.ArgumentParser(prog='wirewatch stream', allow_abbrev=False, description=(
+        'Streaming: the same pipeline reading Pub/Sub, writing windowed Avro files under DIR '
+        'and Avro messages to the output topics. Locally it runs on the DirectRunner against '
+        'the Pub/Sub emulator and stops on SIGINT/SIGTERM, after writing what its file sinks '
+        'still hold (a second signal stops at once). Every flag not listed here goes to Beam '
+        'unchanged, e.g. --runner DataflowRunner --project P --region R --temp_location '
+        'gs://B/tmp --setup_file ./setup.py (or --sdk_container_image IMAGE) --pubsub_id_label '
+        'item_id: the CLI then submits the job and stays attached (SIGINT, SIGTERM or '
+        '--max-seconds cancel it). --dry_run true builds the whole graph for the runner and '
+        'checks it offline (no credentials, no network), prints what would run and exits.'))
     add_stream_arguments(parser)
     args, beam_args = parser.parse_known_args(argv)
-    use_emulator(args.emulator_host, beam_args)
-    output = prepare_output_dir(args.output, clear=args.fresh)
-    from wirewatch.pipeline import pubsub
-    run_stream(pubsub.subscription_path(args.project, args.subscription), output,
-               beam_args + stream_beam_args(args), max_seconds=args.max_seconds)
+    subscription = pubsub.subscription_path(pubsub_project(args, beam_args), args.subscription)
+    beam_args = beam_args + stream_beam_args(args, beam_args)
+    try:
+        options = stream_options(args.output, beam_args)
+    except ValueError as exc:
+        raise UsageError(str(exc))
+    if runners.dry_run_requested(options):
+        return print_dry_run('stream', options, lambda opts: stream_pipeline(subscription, opts))
+    local = runners.is_local_runner(options)
+    problems = runners.remote_path_problems(options)
+    if args.fresh and not local:
+        problems.append(f'--fresh clears DIR on a local runner only: give the '
+                        f'{runners.runner_name(options)} job a new --output instead')
+    if problems:
+        raise UsageError('; '.join(problems))
+    use_emulator(args.emulator_host, local)
+    output = prepare_output_dir(args.output, clear=args.fresh) if local else args.output
+    run_stream(subscription, output, beam_args, max_seconds=args.max_seconds)
     return 0
 
 

@@ -21,8 +21,8 @@ import time
 from apache_beam.options.pipeline_options import StandardOptions
 
 from wirewatch.pipeline.build import build_pipeline
+from wirewatch.pipeline.options import pubsub_source
 from wirewatch.pipeline.runners import LOCAL_STREAMING_RUNNER, pipeline_options
-from wirewatch.transforms.ingest.sources import ReadFromPubSubItems
 from wirewatch.transforms.sinks import pending_records, reset_progress
 
 # long enough for a file flush even when the runner is blocked in an empty
@@ -102,18 +102,22 @@ class _Running:
 
 
 def run_stream(subscription, output, beam_args=(), max_seconds=None, until=None,
-               poll_seconds=1.0, settle_seconds=SETTLE_SECONDS, log=print, restart_on_failure=True):
+               poll_seconds=1.0, settle_seconds=SETTLE_SECONDS, log=print, restart_on_failure=None):
     """Run the streaming pipeline until a signal, ``max_seconds``, or ``until()`` returns True,
     then write out what the file sinks hold (``settle_files``) and cancel it.
 
-    If the runner fails on its own (``restart_on_failure``), the pipeline is built and run
-    again after a pause (5 s, doubling to 60 s): what it held in flight and in state is lost,
+    If the runner fails on its own (``restart_on_failure``; by default only on the local
+    runner: a failed Dataflow job is not submitted again behind the operator's back), the
+    pipeline is built and run again after a pause (5 s, doubling to 60 s): what it held in flight and in state is lost,
     and the log says which ``wirewatch replay`` interval restores it (the idempotent sinks
     keep the replay from writing doubles). Returns the reason it stopped ('signal',
     'timeout', 'condition', or 'failed' when not restarting).
     """
-    options = pipeline_options(list(beam_args) + ['--output', output], streaming=True)
-    if options.view_as(StandardOptions).runner == LOCAL_STREAMING_RUNNER:
+    options = stream_options(output, beam_args)
+    local = options.view_as(StandardOptions).runner == LOCAL_STREAMING_RUNNER
+    if restart_on_failure is None:
+        restart_on_failure = local
+    if local:
         from wirewatch.pipeline import direct_runner
         direct_runner.apply()  # local latency fixes (see pipeline/direct_runner.py)
     from wirewatch.pipeline.options import WirewatchOptions
@@ -121,8 +125,7 @@ def run_stream(subscription, output, beam_args=(), max_seconds=None, until=None,
 
     def start():
         reset_progress(output)
-        return _Running(build_pipeline(options, ReadFromPubSubItems(subscription,
-                                                                    id_label=opts.pubsub_id_label)))
+        return _Running(stream_pipeline(subscription, options))
 
     started = time.monotonic()
     backoff = RESTART_BACKOFF_SECONDS[0]
@@ -161,6 +164,16 @@ def run_stream(subscription, output, beam_args=(), max_seconds=None, until=None,
     else:
         log(f'wirewatch stream: stopped ({reason})')
     return reason
+
+
+def stream_options(output, beam_args=()):
+    """The streaming PipelineOptions writing under ``output`` (see runners.pipeline_options)."""
+    return pipeline_options(list(beam_args) + ['--output', output], streaming=True)
+
+
+def stream_pipeline(subscription, options):
+    """The streaming ``beam.Pipeline`` (not run) reading ``subscription``."""
+    return build_pipeline(options, pubsub_source(subscription, options))
 
 
 def replay_from(moment, window_seconds, lateness_seconds=0):

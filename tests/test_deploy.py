@@ -29,6 +29,10 @@ TOPICS = 'projects/wirewatch-test/topics/'
 
 # Template parameters that are Beam's own options rather than wirewatch's.
 BEAM_PARAMETERS = {'sdk_container_image'}
+# WirewatchOptions a Dataflow template has no use for, and why.
+NOT_FOR_DATAFLOW = {
+    'pubsub_expansion_service': 'Dataflow reads Pub/Sub natively; the cross-language reader is for Flink',
+}
 
 
 def read(path):
@@ -96,8 +100,9 @@ def test_parameter_names_are_real_options(metadata, launcher):
 
 def test_every_wirewatch_option_and_source_is_a_template_parameter(metadata):
     declared = {p['name'] for p in metadata['parameters']}
-    missing = (wirewatch_option_names() | {'input', 'subscription'}) - declared
+    missing = (wirewatch_option_names() | {'input', 'subscription'}) - declared - set(NOT_FOR_DATAFLOW)
     assert not missing, f'options the template cannot set: {missing}'
+    assert not set(NOT_FOR_DATAFLOW) & declared
 
 
 def test_only_output_is_required(metadata):
@@ -126,10 +131,30 @@ def test_defaults_and_help_examples_pass_their_regexes(metadata):
     ('window_seconds', '1.5'),
     ('near_duplicate_threshold', '1.2'),
     ('extract_batch_size', '-1'),
+    ('capture_time', '2020-05-24'),
+    ('capture_time', '2020-05-24T09:49:19'),
+    ('capture_time_from_filename', 'maybe'),
+    ('num_shards', '-1'),
 ])
 def test_regexes_refuse_wrong_values(metadata, name, bad):
     param = next(p for p in metadata['parameters'] if p['name'] == name)
     assert not any(re.fullmatch(r, bad) for r in param['regexes'])
+
+
+@pytest.mark.parametrize('value', ['2020-05-24T09:49:19Z', '2020-05-24t11:49:19.250+02:00'])
+def test_a_capture_time_the_template_accepts_is_one_the_pipeline_reads(metadata, value):
+    from wirewatch.transforms.ingest.feeds import parse_capture_time
+    param = next(p for p in metadata['parameters'] if p['name'] == 'capture_time')
+    assert any(re.fullmatch(r, value) for r in param['regexes'])
+    assert parse_capture_time(value).tzinfo is not None
+
+
+@pytest.mark.parametrize('value, expected', [('true', True), ('false', False), ('True', True)])
+def test_capture_time_from_filename_takes_the_values_its_regex_allows(metadata, value, expected):
+    param = next(p for p in metadata['parameters'] if p['name'] == 'capture_time_from_filename')
+    assert any(re.fullmatch(r, value) for r in param['regexes'])
+    options = WirewatchOptions([f'--capture_time_from_filename={value}'])
+    assert options.capture_time_from_filename is expected
 
 
 @pytest.mark.skipif(shutil.which('gcloud') is None, reason='gcloud is not installed')
@@ -249,6 +274,38 @@ class _FindSource(PipelineVisitor):
     def enter_composite_transform(self, node):
         if node.full_label == 'ReadItems':
             self.source = node.transform
+
+
+def test_launcher_passes_the_capture_time_options_to_the_feed_source(launcher, tmp_path):
+    """What the template's capture_time parameters reach: the batch source's own settings."""
+    pipeline = launcher.build(['--input', FEED, '--output', str(tmp_path), '--runner', RUNNER,
+                               '--capture_time=2020-05-24T11:49:19+02:00',
+                               '--capture_time_from_filename=true'])
+    finder = _FindSource()
+    pipeline.visit(finder)
+    assert finder.source.capture_time.isoformat() == '2020-05-24T09:49:19+00:00'
+    assert finder.source.capture_time_from_filename is True
+    plain = _FindSource()
+    launcher.build(['--input', FEED, '--output', str(tmp_path), '--runner', RUNNER]).visit(plain)
+    assert (plain.source.capture_time, plain.source.capture_time_from_filename) == (None, False)
+
+
+def test_launcher_refuses_a_capture_time_without_an_offset(launcher, tmp_path):
+    with pytest.raises(ValueError, match='--capture_time'):
+        launcher.build(['--input', FEED, '--output', str(tmp_path), '--runner', RUNNER,
+                        '--capture_time=2020-05-24T09:49:19'])
+
+
+def test_launcher_dry_run_checks_the_dataflow_graph_and_submits_nothing(launcher, monkeypatch, caplog):
+    """--dry_run true: built and checked offline (see tests/test_dataflow_dry_run.py), not run."""
+    import apache_beam
+    monkeypatch.setattr(apache_beam.Pipeline, 'run', lambda self, *a, **k: pytest.fail('ran the pipeline'))
+    caplog.set_level('INFO')
+    assert launcher.main(['--subscription', SUBSCRIPTION, '--output', 'gs://my-bucket/out',
+                          '--runner', 'DataflowRunner', '--project', 'my-project',
+                          '--region', 'europe-west1', '--temp_location', 'gs://my-bucket/tmp',
+                          '--pubsub_id_label', 'item_id', '--dry_run', 'true']) is None
+    assert f'Pub/Sub {SUBSCRIPTION}' in caplog.text and 'DataflowRunner (streaming)' in caplog.text
 
 
 def test_launcher_completes_a_short_subscription_name_with_the_project(launcher, tmp_path):

@@ -46,9 +46,12 @@ def test_write_avro_file_never_exposes_a_partial_file(tmp_path, monkeypatch):
 def test_stream_file_names_sort_by_time_and_never_collide():
     import datetime as dt
     at = dt.datetime(2026, 3, 1, 12, 0, 5, tzinfo=dt.timezone.utc)
-    names = {stream_file_name('events', at, 3) for _ in range(100)}
+    names = {stream_file_name('events', at, 3, 2, 4) for _ in range(100)}
     assert len(names) == 100
-    assert all(n.startswith('events-20260301T120005Z-00003-') and n.endswith('.avro') for n in names)
+    assert all(n.startswith('events-20260301T120005Z-00002-of-00004-00003-') and n.endswith('.avro')
+               for n in names)
+    later = stream_file_name('events', at + dt.timedelta(seconds=1), 0, 0, 4)
+    assert max(names) < later  # by flush time first, whatever the shard and pane
 
 
 @pytest.mark.parametrize('inputs, empty', [

@@ -7,7 +7,7 @@
 #   pubsub   create the input topic/subscription and the three output topics (idempotent)
 #   build    build the image with Cloud Build and write the template spec to gs://BUCKET/templates/
 #   stream   run the streaming job (Pub/Sub in, Avro files + Pub/Sub out)
-#   batch    run a batch job over gs://BUCKET/feeds/ (see deploy/README.md: needs gs:// reads in ingest)
+#   batch    run a batch job over gs://BUCKET/feeds/
 #   all      pubsub, build, stream
 # --dry-run prints each command instead of running it (no gcloud, no credentials needed).
 #

@@ -12,12 +12,11 @@ import sys
 
 from apache_beam.options.pipeline_options import GoogleCloudOptions
 
+from wirewatch.pipeline import runners
 from wirewatch.pipeline.build import build_pipeline
-from wirewatch.pipeline.options import WirewatchOptions
+from wirewatch.pipeline.options import feed_files_source, pubsub_source
 from wirewatch.pipeline.pubsub import subscription_path
 from wirewatch.pipeline.runners import pipeline_options
-from wirewatch.transforms.ingest import ReadFeedFiles
-from wirewatch.transforms.ingest.sources import ReadFromPubSubItems
 
 
 def make_parser():
@@ -37,27 +36,40 @@ def make_parser():
     return parser
 
 
-def build(argv):
-    """The wirewatch ``beam.Pipeline`` (not run) for launcher arguments."""
+def _parse(argv):
+    """(launcher arguments, the PipelineOptions, a function building the pipeline from them)."""
     parser = make_parser()
     args, beam_args = parser.parse_known_args(argv)
     streaming = args.subscription is not None
     options = pipeline_options(beam_args, streaming=streaming)
     if not streaming:
-        return build_pipeline(options, ReadFeedFiles(list(args.input)))
+        return args, options, lambda opts: build_pipeline(opts, feed_files_source(args.input, opts))
     project = options.view_as(GoogleCloudOptions).project
     if not args.subscription.startswith('projects/') and not project:
         parser.error('--subscription needs the form projects/P/subscriptions/S, or --project')
-    id_label = options.view_as(WirewatchOptions).pubsub_id_label
-    return build_pipeline(options, ReadFromPubSubItems(subscription_path(project, args.subscription),
-                                                       id_label=id_label))
+    subscription = subscription_path(project, args.subscription)
+    return args, options, lambda opts: build_pipeline(opts, pubsub_source(subscription, opts))
+
+
+def build(argv):
+    """The wirewatch ``beam.Pipeline`` (not run) for launcher arguments."""
+    _, options, build_from = _parse(argv)
+    return build_from(options)
 
 
 def main(argv=None):
-    """Build and submit; returns the runner's PipelineResult (after the job ends with --wait)."""
+    """Build and submit; returns the runner's PipelineResult (after the job ends with --wait).
+    With ``--dry_run true`` nothing is submitted: the graph is built and checked offline
+    (``runners.dry_run``), what would run is logged, and None is returned."""
     argv = sys.argv[1:] if argv is None else argv
     logging.getLogger().setLevel(logging.INFO)
-    wait = make_parser().parse_known_args(argv)[0].wait
+    args, options, build_from = _parse(argv)
+    if runners.dry_run_requested(options):
+        checked = runners.dry_run(options, build_from, inputs=args.input or ())
+        for line in runners.describe_dry_run(checked):
+            logging.info('wirewatch dry run: %s', line)
+        return None
+    wait = args.wait
     result = build(argv).run()
     logging.info('wirewatch: pipeline submitted (state %s)', result.state)
     if wait:

@@ -4,10 +4,22 @@ Files. Every output folder of the contract (``stories``, ``events``,
 ``summaries``, ``deadletter``) is created when the pipeline starts, so a run
 with nothing to write in one of them still leaves it, empty, for consumers
 that glob all four. One writer (``schemas.write_container``) writes records in
-batches: in batch one per folder (``stories-00000-of-00001.avro``); on a stream
-one per flush (``flush_seconds`` of processing time after the first record
-waiting; each summary pane at once), named by the flush time in UTC, the pane
-number and a random tag (``events-20260301T120000Z-00003-1a2b3c4d.avro``).
+batches.
+
+Shards. Each folder is written by N writers at once, not one: a record goes to
+shard ``crc32(its key) mod N``, its key being what identifies it (``story_id``,
+``event_id``, a summary's country and window, a dead letter's content), so a
+rerun with the same N puts every record in the same shard, and all panes of one
+country's window go through one writer. N is ``--num_shards``, or with 0 (the
+default) the runner's parallelism as its options state it (``runner_shards``).
+In batch, one file per non-empty shard (``stories-00002-of-00004.avro``); on a
+stream, one per shard and flush (``flush_seconds`` of processing time after the
+shard's first record waiting; summaries at once), named by the flush time in
+UTC, the shard, the shard's flush number and a random tag
+(``events-20260301T120000Z-00002-of-00004-00003-1a2b3c4d.avro``). Summaries are
+sharded too: a consumer keeps the newest pane of each country and window (see
+``idempotent``), which needs no firing to be one file; each summary record is one
+such pane, whole in one file, and every pane of a window takes the same shard.
 Each file is written under a hidden name (``.<name>.part``) and renamed when
 complete, so a reader never sees a partial file and a stopped stream leaves
 nothing to finalise.
@@ -24,13 +36,17 @@ becomes a dead letter (stage ``sink``) instead of failing the write.
 import collections
 import datetime
 import json
+import os
 import threading
 import typing
 import uuid
+import zlib
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
+from apache_beam.options.pipeline_options import (DirectOptions, FlinkRunnerOptions,
+                                                  StandardOptions, WorkerOptions)
 from apache_beam.transforms import trigger, window
 
 from wirewatch import schemas
@@ -39,6 +55,13 @@ from wirewatch.transforms.deadletter import DEAD_LETTER_TAG, make_dead_letter
 OUTPUT_FOLDERS = {'Story': 'stories', 'Event': 'events', 'CountrySummary': 'summaries',
                   'DeadLetter': 'deadletter'}
 PART_SUFFIX = '.part'
+# Shards per folder on a remote runner whose options state no worker count (an autoscaled
+# job): enough that a folder is not one worker's to write once the job scales out, few
+# enough that each stream flush (--file_flush_seconds) adds at most 4 small files a folder.
+DEFAULT_SHARDS = 4
+# Runners that run in this machine's processes; their parallelism is --direct_num_workers.
+LOCAL_RUNNERS = frozenset({'directrunner', 'switchingdirectrunner', 'bundlebaseddirectrunner',
+                           'fnapirunner', 'prismrunner'})
 
 _progress_lock = threading.Lock()
 _progress = collections.defaultdict(lambda: [0, 0])  # output dir -> [taken in, written]
@@ -76,14 +99,55 @@ def make_folder(path):
     return path
 
 
-def batch_file_name(folder):
-    return f'{folder}-00000-of-00001.avro'
+def shard_key(record_type, record):
+    """What identifies a record for sharding (bytes): its id, a summary's country and window,
+    a dead letter's content. Equal records always get the same key."""
+    if record_type == 'Story':
+        text = record['story_id']
+    elif record_type == 'Event':
+        text = record['event_id']
+    elif record_type == 'CountrySummary':
+        text = f"{record['country']}|{record['window_start']}"
+    else:
+        text = '|'.join(str(record.get(field)) for field in ('stage', 'error', 'source', 'detail'))
+        return text.encode('utf-8') + (record.get('payload') or b'')
+    return text.encode('utf-8')
 
 
-def stream_file_name(folder, flushed_at, pane_index):
-    """A name unique to one flush: UTC flush time, pane number, and a random tag
-    (a restarted job numbers its panes from 0 again)."""
-    return f'{folder}-{flushed_at:%Y%m%dT%H%M%S}Z-{pane_index:05d}-{uuid.uuid4().hex[:8]}.avro'
+def shard_of(key, num_shards):
+    """The shard (0 .. num_shards - 1) of a ``shard_key``: stable across processes and runs
+    (``hash()`` of a str is not)."""
+    return zlib.crc32(key) % num_shards
+
+
+def runner_shards(options):
+    """Shards per folder when none is configured (``--num_shards 0``): the parallelism the
+    options give the runner. A local runner: its worker processes (``--direct_num_workers``,
+    every core for a local batch run, 1 for the local stream, whose one process gains nothing
+    from more files). A remote runner: ``--max_num_workers``, else ``--num_workers``, else
+    Flink's ``--parallelism``, but at least ``DEFAULT_SHARDS``."""
+    runner = options.view_as(StandardOptions).runner
+    name = runner if isinstance(runner, str) or runner is None else type(runner).__name__
+    name = (name or 'DirectRunner').rsplit('.', 1)[-1].lower()
+    if name in LOCAL_RUNNERS or f'{name}runner' in LOCAL_RUNNERS:
+        workers = options.view_as(DirectOptions).direct_num_workers
+        return workers if workers and workers > 0 else (os.cpu_count() or 1)
+    workers = options.view_as(WorkerOptions)
+    stated = (workers.max_num_workers or workers.num_workers
+              or max(0, options.view_as(FlinkRunnerOptions).parallelism or 0))
+    return max(DEFAULT_SHARDS, stated)
+
+
+def batch_file_name(folder, shard=0, num_shards=1):
+    """A batch run's file of one shard: ``stories-00002-of-00004.avro``."""
+    return f'{folder}-{shard:05d}-of-{num_shards:05d}.avro'
+
+
+def stream_file_name(folder, flushed_at, pane_index, shard=0, num_shards=1):
+    """A name unique to one flush of one shard: UTC flush time, shard, the shard's flush
+    (pane) number, and a random tag (a restarted job numbers its panes from 0 again)."""
+    return (f'{folder}-{flushed_at:%Y%m%dT%H%M%S}Z-{shard:05d}-of-{num_shards:05d}'
+            f'-{pane_index:05d}-{uuid.uuid4().hex[:8]}.avro')
 
 
 def write_avro_file(folder_path, name, record_type, records):
@@ -133,38 +197,41 @@ class ValidateRecords(beam.PTransform):
 
 
 class _ToWriteFn(beam.DoFn):
-    """Keys records by their folder for the flush, counting them in."""
+    """Keys records by their shard for the flush, counting them in."""
 
-    def __init__(self, output_dir, folder):
+    def __init__(self, output_dir, record_type, num_shards):
         self.output_dir = output_dir
-        self.folder = folder
+        self.record_type = record_type
+        self.num_shards = num_shards
 
     def process(self, record):
         _count_progress(self.output_dir, taken=1)
-        yield self.folder, record
+        yield shard_of(shard_key(self.record_type, record), self.num_shards), record
 
 
 class _WriteAvroFileFn(beam.DoFn):
-    """One batch of records (one folder, one flush) into one new Avro file."""
+    """One batch of records (one folder, one shard, one flush) into one new Avro file."""
 
-    def __init__(self, output_dir, folder_path, record_type, streaming):
+    def __init__(self, output_dir, folder_path, record_type, streaming, num_shards):
         self.output_dir = output_dir
         self.folder_path = folder_path
+        self.folder = OUTPUT_FOLDERS[record_type]
         self.record_type = record_type
         self.streaming = streaming
+        self.num_shards = num_shards
         self.written = Metrics.counter(self.__class__, 'records_written')
         self.files = Metrics.counter(self.__class__, 'files_written')
 
     def process(self, keyed, pane=beam.DoFn.PaneInfoParam):
-        folder, records = keyed
+        shard, records = keyed
         records = list(records)
         if not records:
             return
         if self.streaming:
-            name = stream_file_name(folder, datetime.datetime.now(datetime.timezone.utc),
-                                    pane.index)
+            name = stream_file_name(self.folder, datetime.datetime.now(datetime.timezone.utc),
+                                    pane.index, shard, self.num_shards)
         else:
-            name = batch_file_name(folder)
+            name = batch_file_name(self.folder, shard, self.num_shards)
         path = write_avro_file(self.folder_path, name, self.record_type, records)
         _count_progress(self.output_dir, written=len(records))
         self.written.inc(len(records))
@@ -173,7 +240,8 @@ class _WriteAvroFileFn(beam.DoFn):
 
 
 class WriteAvroFiles(beam.PTransform):
-    """Records of one type into ``<output>/<folder>/*.avro``; returns the paths written.
+    """Records of one type into ``<output>/<folder>/*.avro``, ``num_shards`` writers (and at
+    most that many files per batch run or flush) per folder; returns the paths written.
 
     On a stream, records are flushed into a new file every ``flush_seconds`` of
     processing time after the first record waiting, so every pane (early ones
@@ -184,10 +252,13 @@ class WriteAvroFiles(beam.PTransform):
     """
 
     def __init__(self, output_dir, record_type, streaming=False, flush_seconds=10,
-                 flush_each=None):
+                 flush_each=None, num_shards=1):
         super().__init__()
+        if num_shards < 1:
+            raise ValueError(f'num_shards must be at least 1, got {num_shards}')
         self.output_dir = output_dir
         self.record_type = record_type
+        self.num_shards = num_shards
         self.streaming = streaming
         self.flush_seconds = flush_seconds
         self.flush_each = record_type == 'CountrySummary' if flush_each is None else flush_each
@@ -203,8 +274,9 @@ class WriteAvroFiles(beam.PTransform):
         _ = (records.pipeline
              | 'OnStart' >> beam.Impulse()
              | 'MakeFolder' >> beam.Map(lambda _, path=folder_path: make_folder(path)))
-        keyed = records | 'KeyByFolder' >> beam.ParDo(
-            _ToWriteFn(self.output_dir, folder)).with_output_types(typing.Tuple[str, typing.Any])
+        keyed = records | 'KeyByShard' >> beam.ParDo(_ToWriteFn(
+            self.output_dir, self.record_type, self.num_shards)).with_output_types(
+                typing.Tuple[int, typing.Any])
         if self.streaming:
             keyed = keyed | 'FlushEvery' >> beam.WindowInto(
                 window.GlobalWindows(), trigger=self._flush_trigger(),
@@ -212,7 +284,8 @@ class WriteAvroFiles(beam.PTransform):
         return (keyed
                 | 'Batch' >> beam.GroupByKey()
                 | 'WriteAvro' >> beam.ParDo(_WriteAvroFileFn(
-                    self.output_dir, folder_path, self.record_type, self.streaming)))
+                    self.output_dir, folder_path, self.record_type, self.streaming,
+                    self.num_shards)))
 
 
 def to_pubsub_message(record_type, record):
