@@ -18,7 +18,7 @@ import glob
 import os
 import sys
 
-from wirewatch.pipeline.cli import read_records
+from wirewatch.pipeline.outputs import read_records
 from wirewatch.transforms.summarise.core import ALERT_LEVELS, latest_panes
 
 MARKS = {'NONE': '.', 'WATCH': 'w', 'WARNING': 'W', 'CRISIS': 'C'}

@@ -33,6 +33,8 @@ import tempfile
 import threading
 import time
 
+from wirewatch.pipeline.outputs import prepare_output_dir, read_records, summary_table
+
 SAMPLE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'sample')
 LIVE_FEEDS = ('wire-desk.xml', 'daily-herald.xml', 'wire-desk-next-snapshot.xml',
               'broken-capture.xml')
@@ -179,7 +181,6 @@ class OutputWatcher:
 
 def count_records(output):
     """{folder: records} of every output folder under ``output`` (a local directory)."""
-    from wirewatch.pipeline.cli import read_records
     from wirewatch.transforms.sinks import OUTPUT_FOLDERS
     folders = {folder: os.path.join(output, folder) for folder in OUTPUT_FOLDERS.values()}
     return {folder: len(read_records([path])) if os.path.isdir(path) else 0
@@ -189,7 +190,6 @@ def count_records(output):
 def run_demo(output, max_seconds=300, early_seconds=5, quiet_seconds=15, log=print):
     """The whole live demo; returns the latest summary per country and window."""
     from wirewatch.pipeline import emulator, pubsub
-    from wirewatch.pipeline.cli import prepare_output_dir, summary_table
     from wirewatch.pipeline.options import DAY
     from wirewatch.pipeline.streaming import run_stream
     from wirewatch.transforms.summarise.core import latest_panes

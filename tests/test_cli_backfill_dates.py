@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from wirewatch.pipeline.cli import read_records
+from wirewatch.pipeline.outputs import read_records
 
 UTC = datetime.timezone.utc
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from wirewatch import schemas
-from wirewatch.pipeline.cli import read_records
+from wirewatch.pipeline.outputs import read_records
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FEEDS = os.path.join(HERE, 'fixtures', 'cli')

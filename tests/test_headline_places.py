@@ -2,7 +2,8 @@
 (a whole batch run over a feed written for this test)."""
 import os
 
-from wirewatch.pipeline.cli import read_records, run_batch
+from wirewatch.pipeline.cli import run_batch
+from wirewatch.pipeline.outputs import read_records
 
 FEED = os.path.join(os.path.dirname(__file__), 'fixtures', 'places', 'headline-wire.xml')
 

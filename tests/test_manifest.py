@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from wirewatch.pipeline.cli import print_run_report, read_records, run_batch
+from wirewatch.pipeline.cli import run_batch
+from wirewatch.pipeline.outputs import print_run_report, read_records
 from wirewatch.pipeline.manifest import accounting, manifest_block
 from wirewatch.transforms import normalise as normalise_module
 from wirewatch.transforms.extract import extractor as extractor_module

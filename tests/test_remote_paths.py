@@ -18,7 +18,8 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from conftest import TEST_RUNNER
 from factories import make_story
 from wirewatch import schemas
-from wirewatch.pipeline.cli import UsageError, main, prepare_output_dir, read_records
+from wirewatch.pipeline.cli import main
+from wirewatch.pipeline.outputs import UsageError, prepare_output_dir, read_records
 from wirewatch.transforms.deadletter import make_dead_letter
 from wirewatch.transforms.sinks import WriteAvroFiles, write_avro_file
 from wirewatch.transforms.sinks.idempotent import ids_in_folder

@@ -199,7 +199,8 @@ def test_stream_summaries_are_written_as_soon_as_they_fire_in_their_shards(tmp_p
 # ------------------------------------------------------------------------- a whole run
 
 def test_batch_run_with_num_shards_writes_every_record_once(tmp_path):
-    from wirewatch.pipeline.cli import run_batch, read_records
+    from wirewatch.pipeline.cli import run_batch
+    from wirewatch.pipeline.outputs import read_records
 
     out = tmp_path / 'out'
     manifest = run_batch([os.path.join(FIXTURES, 'cli')], str(out), ['--num_shards', '3'])

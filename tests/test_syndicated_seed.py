@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from wirewatch.pipeline.cli import read_records
+from wirewatch.pipeline.outputs import read_records
 
 SEED = os.path.join(os.path.dirname(__file__), '..', '..', 'shared', 'seed-article.txt')
 pytestmark = pytest.mark.skipif(not os.path.exists(SEED), reason='../shared/seed-article.txt not present')
