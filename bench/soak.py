@@ -104,7 +104,7 @@ class Publisher(threading.Thread):
         self.error = None
 
     def run(self):
-        from wirewatch.transforms.ingest.poller import poll_feeds
+        from wirewatch.pipeline.poller import poll_feeds
         position, tick = 0, time.monotonic()
         try:
             while not self.stop.is_set():

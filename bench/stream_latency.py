@@ -536,7 +536,7 @@ def main(argv=None):
 
 def run(args, tmp, state_dir, deadline, streams, filler_stop):
     from wirewatch.pipeline import emulator, pubsub
-    from wirewatch.transforms.ingest.poller import poll_feeds
+    from wirewatch.pipeline.poller import poll_feeds
     project = pubsub.DEFAULT_PROJECT
     names = args.tries
     fill_names = [n for n in names if TRIES[n][1]]

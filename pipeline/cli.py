@@ -257,7 +257,7 @@ def cmd_emulator(argv):
 
 
 def cmd_poll(argv):
-    from wirewatch.transforms.ingest import poller
+    from wirewatch.pipeline import poller
     return poller.poll_main(argv)
 
 

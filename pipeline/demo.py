@@ -193,7 +193,7 @@ def run_demo(output, max_seconds=300, early_seconds=5, quiet_seconds=15, log=pri
     from wirewatch.pipeline.options import DAY
     from wirewatch.pipeline.streaming import run_stream
     from wirewatch.transforms.summarise.core import latest_panes
-    from wirewatch.transforms.ingest.poller import poll_feeds
+    from wirewatch.pipeline.poller import poll_feeds
 
     shown = output.rstrip('/') or output
     output = prepare_output_dir(output)

@@ -10,7 +10,7 @@ from factories import one_item_feed
 
 from wirewatch import schemas
 from wirewatch.pipeline import archive, cli, pubsub
-from wirewatch.transforms.ingest.poller import poll_feeds
+from wirewatch.pipeline.poller import poll_feeds
 
 UTC = dt.timezone.utc
 TOPIC = 'projects/p/topics/items'

@@ -18,7 +18,7 @@ from factories import emulator_available
 from stream_harness import rss, start_stream, stop_stream, story_ids, wait_for
 
 from wirewatch.pipeline import archive, emulator, pubsub
-from wirewatch.transforms.ingest.poller import poll_feeds
+from wirewatch.pipeline.poller import poll_feeds
 
 pytestmark = pytest.mark.emulator
 

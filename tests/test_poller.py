@@ -17,8 +17,9 @@ import pytest
 
 from wirewatch import schemas
 from wirewatch.pipeline import emulator, pubsub
-from wirewatch.transforms.ingest import feeds, poller
-from wirewatch.transforms.ingest.poller import FeedFetcher, FetchError, PollerError, PollState
+from wirewatch.pipeline import poller
+from wirewatch.transforms.ingest import feeds
+from wirewatch.pipeline.poller import FeedFetcher, FetchError, PollerError, PollState
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'poller')
 RSS_LAST_MODIFIED = 'Sun, 09 Jan 2022 15:00:00 GMT'

@@ -18,8 +18,8 @@ import time
 import pytest
 
 from wirewatch import schemas
-from wirewatch.transforms.ingest import poller
-from wirewatch.transforms.ingest.poller import FeedFetcher, FeedPoller, PollState
+from wirewatch.pipeline import poller
+from wirewatch.pipeline.poller import FeedFetcher, FeedPoller, PollState
 
 TIMEOUT = 0.4       # seconds per attempt
 DEADLINE = 2.0      # seconds per feed and pass, attempts and (virtual) waits included

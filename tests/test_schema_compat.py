@@ -21,7 +21,7 @@ from apache_beam.io.gcp.pubsub import PubsubMessage
 from wirewatch import schemas
 from wirewatch.pipeline import pubsub
 from wirewatch.transforms.deadletter import DEAD_LETTER_TAG
-from wirewatch.transforms.ingest import poller
+from wirewatch.pipeline import poller
 from wirewatch.transforms.ingest.sources import _DecodeMessageFn, decode_feed_item
 from wirewatch.transforms.sinks import to_pubsub_message
 

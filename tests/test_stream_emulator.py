@@ -12,7 +12,7 @@ from wirewatch import schemas
 from wirewatch.pipeline import emulator, pubsub
 from wirewatch.pipeline.demo import serve_directory
 from wirewatch.pipeline.streaming import run_stream
-from wirewatch.transforms.ingest.poller import poll_feeds
+from wirewatch.pipeline.poller import poll_feeds
 
 pytestmark = pytest.mark.emulator
 

@@ -81,7 +81,7 @@ def test_stream_stopped_by_a_signal_leaves_final_files_and_every_folder(tmp_path
     """SIGINT as soon as the event is on its topic: the event is then still waiting for its
     file flush (10 s later), so the stop must write it out before cancelling the runner."""
     from wirewatch.pipeline.cli import main
-    from wirewatch.transforms.ingest.poller import poll_feeds
+    from wirewatch.pipeline.poller import poll_feeds
 
     feeds = tmp_path / 'feeds'
     feeds.mkdir()
