@@ -12,6 +12,7 @@ from apache_beam.options.pipeline_options import StandardOptions
 
 from wirewatch.pipeline.manifest import ComputeManifest
 from wirewatch.pipeline.options import WirewatchOptions
+from wirewatch.pipeline.runners import LOCAL_STREAMING_RUNNER
 from wirewatch.transforms.cluster import Cluster
 from wirewatch.transforms.cluster.similarity import DEFAULT_THRESHOLD
 from wirewatch.transforms.extract import ExtractEvents
@@ -72,7 +73,8 @@ def build_pipeline(options, source, started_at=None):
     if streaming:  # a replayed or redelivered item adds no second Story or Event
         for record_type in ('Story', 'Event'):
             valid[record_type] = valid[record_type] | f'SkipWritten{record_type}' >> SkipWritten(
-                opts.output, record_type, opts.dedup_ttl_seconds)
+                opts.output, record_type, opts.dedup_ttl_seconds,
+                scan_folder=options.view_as(StandardOptions).runner == LOCAL_STREAMING_RUNNER)
 
     num_shards = opts.num_shards or runner_shards(options)
     for record_type, pcoll in valid.items():

@@ -388,7 +388,7 @@ SUMMARIES = {
     'run': 'batch/backfill: feed files -> Avro outputs and _MANIFEST.json in DIR',
     'emulator': 'start, stop or check the local Pub/Sub emulator (loopback)',
     'poll': 'poll feeds (HTTP or files), publish each new entry once to Pub/Sub',
-    'replay': 'publish archived items again after a crash (outputs get no doubles)',
+    'replay': 'publish archived items again after a crash (no story/event twice)',
     'stream': 'the pipeline on Pub/Sub until Ctrl-C: Avro files and output topics',
     'read': 'print Avro records as JSON lines or CSV (--where field=value)',
     'report': 'a self-contained HTML report of the crisis summaries in DIR',

@@ -669,6 +669,8 @@ class FeedPoller:
         validators (so a crash re-publishes at most one feed's entries), and at the end.
         """
         summary = PollSummary(passes=1)
+        if self.archive is not None:
+            self.archive.prune()   # day files past the retention, also in a poller left running
         for source in sources:
             if stop_event is not None and stop_event.is_set():
                 break
@@ -758,8 +760,14 @@ class FeedPoller:
         if self.archive is not None and done:
             # archived (fsynced) before the ids are remembered: a crash in between publishes
             # and archives them again next pass, never leaves a published item unarchived
-            self.archive.append([(o.record, pubsub.message_attributes('FeedItem', item_attributes(o.record)),
-                                  self.topic_path, o.message_id) for o in done])
+            try:
+                self.archive.append([(o.record, pubsub.message_attributes('FeedItem', item_attributes(o.record)),
+                                      self.topic_path, o.message_id) for o in done])
+            except OSError as error:  # disk full, I/O error: publish and archive them next pass
+                self.say(f'poll: cannot archive {len(done)} published items ({error}); they are '
+                         'published again next pass (the stream drops the copies)')
+                failures += len(done)
+                done = []
         for outcome in done:
             self.state.mark_seen(outcome.record['item_id'])
         summary.published += len(new) - failures
@@ -830,7 +838,6 @@ def poll_feeds(feeds, topic=pubsub.ITEMS_TOPIC, project=pubsub.DEFAULT_PROJECT, 
         if archive_dir is not False:
             archive = archive_mod.ItemArchive(archive_dir or archive_mod.default_archive_dir(state_path),
                                               retention_days=archive_retention_days)
-            archive.prune()
         poller = FeedPoller(state, topic_path, deadletter_topic_path, publisher=publisher,
                             fetcher=fetcher, say=say, archive=archive)
         try:

@@ -187,3 +187,23 @@ def test_replay_command_dry_run_counts_and_refuses_bad_bounds(tmp_path, capsys):
     assert 'would publish 3 archived items' in capsys.readouterr().err
     assert cli.main(['replay', '--archive', str(tmp_path), '--from', 'last week', '--dry-run']) == 2
     assert cli.main(['replay', '--archive', str(tmp_path / 'none'), '--dry-run']) == 2
+
+
+def test_an_archive_that_cannot_be_written_leaves_the_items_to_the_next_pass(tmp_path, monkeypatch):
+    feed = _feed_file(tmp_path, 'wire.xml', [('g1', 'Levee fails near Orvand', dt.datetime.now(UTC))])
+    state = tmp_path / 'state' / 'poller-state.json'
+    publisher, said = RecordingPublisher(), []
+
+    def disk_full(self, entries, archived_at=None):
+        raise OSError(28, 'No space left on device')
+    with monkeypatch.context() as patch:
+        patch.setattr(archive.ItemArchive, 'append', disk_full)
+        first = poll_feeds([feed], topic='items', project='p', state_path=str(state), publisher=publisher,
+                           say=said.append)
+    assert first.published == 0 and first.publish_errors == 1
+    assert any('cannot archive 1 published items' in line for line in said)
+    second = poll_feeds([feed], topic='items', project='p', state_path=str(state), publisher=publisher,
+                        say=said.append)
+    assert second.published == 1   # published again, and archived this time
+    assert [r['item']['item_id'] for r in archive.read_archive(archive.default_archive_dir(state))] \
+        == [schemas.decode('FeedItem', publisher.messages[-1][1])['item_id']]

@@ -182,7 +182,7 @@ def test_every_message_built_carries_schema_and_fingerprint():
     expected = {'schema': 'Event', 'schema_fingerprint': schemas.fingerprint('Event')}
     assert schemas.message_attributes('Event') == expected
     message = to_pubsub_message('Event', RECORDS['Event'])
-    assert message.attributes == expected
+    assert message.attributes == dict(expected, record_id=RECORDS['Event']['event_id'])
     assert pubsub.decode_message(message.data, message.attributes) == RECORDS['Event']
     assert pubsub.message_attributes('DeadLetter', {'error': 'EMPTY_ENTRY'}) == {
         'schema': 'DeadLetter', 'schema_fingerprint': schemas.fingerprint('DeadLetter'), 'error': 'EMPTY_ENTRY'}

@@ -288,11 +288,27 @@ class WriteAvroFiles(beam.PTransform):
                     self.num_shards)))
 
 
+def record_id(record_type, record):
+    """What a consumer deduplicates a message on: the ``event_id`` of an Event, ``COUNTRY/
+    window start`` of a CountrySummary (its panes share it: keep the latest), else None."""
+    if record_type == 'Event':
+        return record['event_id']
+    if record_type == 'CountrySummary':
+        return f"{record['country']}/{record['window_start'].isoformat()}"
+    return None
+
+
 def to_pubsub_message(record_type, record):
-    """A PubsubMessage: schemaless Avro body; attributes ``schema`` (the record type) and
-    ``schema_fingerprint`` (the writer schema, see ``schemas.message_attributes``)."""
+    """A PubsubMessage: schemaless Avro body; attributes ``schema`` (the record type),
+    ``schema_fingerprint`` (the writer schema, see ``schemas.message_attributes``) and, for
+    Events and summaries, ``record_id`` (topics are at-least-once around a crash and replay:
+    consumers deduplicate on it)."""
     from apache_beam.io.gcp.pubsub import PubsubMessage
-    return PubsubMessage(schemas.encode(record_type, record), schemas.message_attributes(record_type))
+    attributes = schemas.message_attributes(record_type)
+    identity = record_id(record_type, record)
+    if identity is not None:
+        attributes['record_id'] = identity
+    return PubsubMessage(schemas.encode(record_type, record), attributes)
 
 
 class PublishAvro(beam.PTransform):

@@ -10,7 +10,14 @@ already written:
   ``event_id``), expired ``ttl_seconds`` of event time after the record;
 - ids written by an earlier process into the same output folder (files changed
   within the TTL) are read once per worker process when the first record
-  arrives, since the local runner's state does not survive a restart.
+  arrives, since the local runner's state does not survive a restart
+  (``scan_folder``; off on Dataflow, whose keyed state survives worker failures
+  and updates: a *new* Dataflow job does not consult earlier jobs' files).
+
+Files hold each id once. The output topics are at-least-once around a crash (a
+record published but not yet flushed to a file is published again after a
+replay); their messages carry the id as the ``record_id`` attribute for
+consumers to deduplicate on.
 
 Summaries are not filtered: each pane supersedes the one before it for its
 (country, window), so a consumer keeps the latest pane.
@@ -48,10 +55,9 @@ def ids_in_folder(folder_path, record_type, max_age_seconds=None, now=None):
     id_field = ID_FIELDS[record_type]
     projection = {'type': 'record', 'name': record_type, 'namespace': 'wirewatch.v1',
                   'fields': [{'name': id_field, 'type': 'string'}]}
-    try:
-        matches = FileSystems.match([FileSystems.join(folder_path, '*.avro')])[0].metadata_list
-    except Exception:  # no folder yet
-        return frozenset()
+    # no folder yet is an empty match; a listing error is raised (the bundle is retried),
+    # never taken for "nothing written", which would let a replay write everything again
+    matches = FileSystems.match([FileSystems.join(folder_path, '*.avro')])[0].metadata_list
     ids = set()
     for metadata in matches:
         updated = getattr(metadata, 'last_updated_in_seconds', None)
@@ -74,7 +80,10 @@ def written_before(run_token, folder_path, record_type, max_age_seconds):
     key = (run_token, folder_path)
     with _WRITTEN_LOCK:
         if key not in _WRITTEN:
-            _WRITTEN[key] = ids_in_folder(folder_path, record_type, max_age_seconds)
+            ids = ids_in_folder(folder_path, record_type, max_age_seconds)  # raises: not cached
+            for old in [k for k in _WRITTEN if k[1] == folder_path]:  # an earlier run's snapshot
+                del _WRITTEN[old]
+            _WRITTEN[key] = ids
         return _WRITTEN[key]
 
 
@@ -84,18 +93,19 @@ class _SkipWrittenFn(beam.DoFn):
     WRITTEN = ReadModifyWriteStateSpec('written', BooleanCoder())
     EXPIRY = TimerSpec('expiry', TimeDomain.WATERMARK)
 
-    def __init__(self, run_token, folder_path, record_type, ttl_seconds):
+    def __init__(self, run_token, folder_path, record_type, ttl_seconds, scan_folder=True):
         self.run_token = run_token
         self.folder_path = folder_path
         self.record_type = record_type
+        self.scan_folder = scan_folder
         self.ttl = ttl_seconds
         self.skipped = Metrics.counter(self.__class__, 'already_written')
 
     def process(self, keyed, ts=beam.DoFn.TimestampParam,
                 written=beam.DoFn.StateParam(WRITTEN), expiry=beam.DoFn.TimerParam(EXPIRY)):
         record_id, record = keyed
-        if written.read() or record_id in written_before(self.run_token, self.folder_path,
-                                                           self.record_type, self.ttl):
+        if written.read() or (self.scan_folder and record_id in written_before(
+                self.run_token, self.folder_path, self.record_type, self.ttl)):
             self.skipped.inc()
             return
         written.write(True)
@@ -110,8 +120,9 @@ class _SkipWrittenFn(beam.DoFn):
 class SkipWritten(beam.PTransform):
     """Stories or Events whose id was not yet written under ``output_dir`` (streaming)."""
 
-    def __init__(self, output_dir, record_type, ttl_seconds):
+    def __init__(self, output_dir, record_type, ttl_seconds, scan_folder=True):
         super().__init__()
+        self.scan_folder = scan_folder
         self.folder_path = FileSystems.join(output_dir, OUTPUT_FOLDERS[record_type])
         self.record_type = record_type
         self.ttl = ttl_seconds
@@ -123,4 +134,4 @@ class SkipWritten(beam.PTransform):
                 | 'KeyById' >> beam.Map(lambda r: (r[id_field], r)).with_output_types(
                     typing.Tuple[str, typing.Any])
                 | 'DropWritten' >> beam.ParDo(_SkipWrittenFn(
-                    self.run_token, self.folder_path, self.record_type, self.ttl)))
+                    self.run_token, self.folder_path, self.record_type, self.ttl, self.scan_folder)))
