@@ -195,3 +195,94 @@ def test_expand_inputs_files_dirs_and_globs(tmp_path):
     assert got == sorted([str(tmp_path / 'a' / 'one.xml'), str(tmp_path / 'a' / 'deep' / 'two.xml.gz'),
                           str(tmp_path / 'three.rss')])
     assert feeds.expand_input(str(tmp_path / 'missing.xml')) == []
+
+
+# --- the XML entity guard (defusedxml) and hostile bytes ------------------------------------
+
+RSS_ITEM = ('<item><title>{title}</title><link>https://wire.example.com/1</link>'
+            '<description>{summary}</description></item>')
+
+
+def rss(title='Talks resume', summary='Delegates met.', prolog='<?xml version="1.0" encoding="utf-8"?>\n',
+        before_channel=''):
+    return (f'{prolog}<rss version="2.0">{before_channel}<channel><title>Example Wire</title>'
+            + RSS_ITEM.format(title=title, summary=summary) + '</channel></rss>').encode('utf-8')
+
+
+@pytest.mark.parametrize('doc, reason', [
+    (rss(prolog='<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "x">]>'), "internal entity (expansion risk) 'a'"),
+    (rss(prolog='<!DOCTYPE rss [<!ENTITY a SYSTEM "https://evil.example.net/x">]>'), 'external entity'),
+    (rss(prolog='<!DOCTYPE rss [<!ENTITY % p SYSTEM "file:///etc/hosts"> %p;]>'), 'external entity'),
+    (rss(prolog='<!DOCTYPE rss [<!ENTITY img SYSTEM "pic.gif" NDATA gif>]>'), 'external entity'),
+    # a comment holding '<a>' ends the prolog for a text scan, not for the XML parser
+    (rss(prolog='<!-- <a> --><!DOCTYPE rss [<!ENTITY a "x">]>'), "internal entity (expansion risk) 'a'"),
+    # leading junk: the XML parser stops at once; feedparser's lenient parser would read the DOCTYPE
+    (rss(prolog='\n\n<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "x">]>'), 'before its first element'),
+    # feedparser lifts declarations out of comments in the prolog into a DOCTYPE of its own
+    (rss(prolog='<!DOCTYPE rss [<!-- \n<!ENTITY a "x"> -->]>'), 'before its first element'),
+])
+def test_entity_declarations_are_found_by_parser_and_prolog_scan(doc, reason):
+    assert reason in feeds.find_xml_hazard(doc)
+    out = list(feeds.parse_feed_bytes(doc, 'https://wire.example.com/rss', FETCHED))
+    assert [(k, r['error']) for k, r in out] == [('deadletter', 'XML_ENTITY_FORBIDDEN')]
+
+
+def test_entity_markup_quoted_in_article_text_is_not_a_declaration():
+    # An article about XML: the regex scan refused the whole feed for it.
+    for summary in ('<![CDATA[Attackers send <!ENTITY lol "lol"> declarations.]]>',
+                    'Attackers send &lt;!ENTITY lol "lol"&gt; declarations.'):
+        items, dead = [], []
+        for kind, record in feeds.parse_feed_bytes(rss(summary=summary), 'https://wire.example.com/rss', FETCHED):
+            (items if kind == 'item' else dead).append(record)
+        assert dead == [] and items[0]['summary'] == 'Attackers send <!ENTITY lol "lol"> declarations.'
+
+
+def test_netscape_rss091_doctype_is_allowed_and_its_dtd_never_fetched():
+    doc = rss(prolog='<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+                     '"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n')
+    assert feeds.find_xml_hazard(doc) is None
+    out = list(feeds.parse_feed_bytes(doc, 'https://wire.example.com/rss', FETCHED))
+    assert [(k, r['title']) for k, r in out] == [('item', 'Talks resume')]
+
+
+@pytest.mark.parametrize('doc, problem', [
+    (b'\n\n' + rss(), 'MALFORMED_FEED_PARTIAL'),                               # junk before the declaration
+    (rss(title='Talks&nbsp;resume &amp; recess'), 'MALFORMED_FEED_PARTIAL'),   # an HTML entity XML lacks
+    (rss(summary='Delegates met & talked.'), 'MALFORMED_FEED_PARTIAL'),        # a bare ampersand
+    (rss(before_channel='<unclosed>'), 'MALFORMED_FEED_PARTIAL'),              # a tag never closed
+])
+def test_malformed_but_recoverable_feed_keeps_its_items(doc, problem):
+    assert feeds.find_xml_hazard(doc) is None
+    out = list(feeds.parse_feed_bytes(doc, 'https://wire.example.com/rss', FETCHED))
+    assert [k for k, _ in out] == ['deadletter', 'item']
+    assert out[0][1]['error'] == problem and out[1][1]['url'] == 'https://wire.example.com/1'
+
+
+def test_bytes_naming_a_local_file_are_not_opened(tmp_path):
+    local = tmp_path / 'local.xml'
+    local.write_bytes(rss(title='LOCAL-FILE-ITEM'))
+    out = list(feeds.parse_feed_bytes(os.fsencode(local), 'https://evil.example.com/rss', FETCHED))
+    assert [(k, r['error']) for k, r in out] == [('deadletter', 'NOT_A_FEED')]
+    assert 'LOCAL-FILE-ITEM' not in repr(out)
+
+
+@pytest.mark.parametrize('ref', ['&#55296;', '&#xDFFF;', '&#x110000;', '&#' + '9' * 5000 + ';'])
+def test_character_reference_to_no_character_does_not_crash_the_reader(ref):
+    # Well-formed XML refuses these; feedparser's lenient parser (broken XML) raised on them.
+    doc = rss(title=f'Talks {ref} resume', before_channel='<unclosed>')
+    out = list(feeds.parse_feed_bytes(doc, 'https://wire.example.com/rss', FETCHED))
+    assert [(k, r.get('error')) for k, r in out] == [('deadletter', 'MALFORMED_FEED_PARTIAL'), ('item', None)]
+    item = out[1][1]
+    assert item['title'] == 'Talks \ufffd resume'
+    assert schemas.decode('FeedItem', schemas.encode('FeedItem', item))['title'] == item['title']
+
+
+@pytest.mark.parametrize('label', [b'\x80UTF-8', b'\x00tf-8'])
+def test_mangled_encoding_label_is_read_as_if_undeclared(label):
+    # feedparser raised on these labels; the entity guard reads the same way as the parser.
+    doc = b'<?xml version="1.0" encoding="' + label + b'"?>' + rss(prolog='')
+    out = list(feeds.parse_feed_bytes(doc, 'https://wire.example.com/rss', FETCHED))
+    assert [(k, r['title']) for k, r in out] == [('item', 'Talks resume')]
+    hostile = b'<?xml version="1.0" encoding="' + label + b'"?>' + rss(prolog='<!DOCTYPE rss [<!ENTITY a "x">]>')
+    out = list(feeds.parse_feed_bytes(hostile, 'https://wire.example.com/rss', FETCHED))
+    assert [(k, r['error']) for k, r in out] == [('deadletter', 'XML_ENTITY_FORBIDDEN')]

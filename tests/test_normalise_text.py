@@ -68,6 +68,44 @@ def test_reuters_link_markers_and_correction_notes_are_removed():
     assert text.clean_text(raw) == 'Voters backed the 2023 reform, in a referendum.'
 
 
+@pytest.mark.parametrize('html, visible', [
+    ('<p>a</p><![foo[x]]> ok', 'a\n\n<![foo[x]]> ok'),           # a marked section html.parser does not know
+    ('<p>a</p><![ 1', 'a\n\n<![ 1'),                              # a marked section without a name
+    ('<p>a</p> 3 < 4 and <b', 'a\n\n3 < 4 and <b'),              # '<' with no '>' after it is text
+    ('<p>a</p><!-- never closed <b>b</b>', 'a\n\n<!-- never closed b'),
+    ('<p>a<![if !supportLists]>b<![endif]>c</p><!-- x --><![CDATA[<i>d</i>]]>', 'abc\n\nd'),
+])
+def test_broken_markup_keeps_its_text_and_never_raises(html, visible):
+    assert text.html_to_clean_text(html) == visible
+
+
+def test_defuse_markup_escapes_only_what_can_never_close():
+    assert text.defuse_markup('<p>x</p><!-- c --><![CDATA[y]]>') == '<p>x</p><!-- c --><![CDATA[y]]>'
+    assert text.defuse_markup('<a <a <a>') == '<a <a <a>'  # each has a '>' after it
+    assert text.defuse_markup('<p>x</p><a <!--') == '<p>x</p>&lt;a &lt;!--'
+    assert text.defuse_markup('<!-- a > b <![CDATA[ c >') == '&lt;!-- a > b &lt;![CDATA[ c >'
+    assert text.defuse_markup('<![if x]> y <![foo[ z ]>') == '<![if x]> y &lt;![foo[ z ]>'
+
+
+def test_deeply_nested_blocks_break_lines_like_flat_ones():
+    nested = '<div>' * 3000 + 'inner' + '</div>' * 3000 + 'after<ul><li>one<li>two</ul>'
+    assert text.html_to_clean_text(nested) == 'inner\n\nafter\n\none\n\ntwo'
+
+
+def test_every_repeated_outlet_suffix_is_removed():
+    assert titles.split_title('Harbour strike spreads' + ' - Reuters' * 500) == (
+        'Harbour strike spreads', 'Reuters', 'Reuters')
+    assert titles.split_title('Harbour strike spreads - Reuters - Sample Wire Desk', 'Sample Wire') == (
+        'Harbour strike spreads', 'Reuters', 'Sample Wire Desk')
+
+
+def test_credit_naming_many_reporters_keeps_each_once_in_order():
+    names = [f'Ann{n:04d} Lee' for n in range(3000)]
+    credit = '(Reporting by ' + ', '.join(names + names[:10]) + '; Editing by Bo Ek)'
+    authors, rest = dateline.extract_bylines('Body text.\n\n' + credit)
+    assert authors == names and rest == 'Body text.'
+
+
 # --- properties ---------------------------------------------------------------------------
 
 @settings(max_examples=300, deadline=None)

@@ -9,11 +9,11 @@ Feed-level reason codes (DeadLetter.error, stage 'read'):
 - ``EMPTY_FEED``            0 bytes or only whitespace (feedparser reports no error for it).
 - ``FEED_TOO_LARGE``        more than ``max_feed_bytes`` (after gunzip).
 - ``XML_ENTITY_FORBIDDEN``  the document declares XML entities (billion laughs, or
-                            SYSTEM/PUBLIC entities that could read local files); refused
-                            before any XML parser sees it.
+                            SYSTEM/PUBLIC entities that could read local files or URLs);
+                            refused before feedparser sees it (:func:`find_xml_hazard`).
 - ``NOT_A_FEED``            no entries and the document is HTML (an error page) or not a
                             recognised feed format.
-- ``MALFORMED_FEED``        broken XML that yields no entries.
+- ``MALFORMED_FEED``        broken XML that yields no entries, or bytes that make feedparser fail.
 - ``TRUNCATED_FEED``        the document ends early but some entries were recovered; the
                             entries are kept, an incomplete last entry is dropped and this
                             dead letter makes the loss visible.
@@ -39,12 +39,16 @@ import datetime
 import glob
 import gzip
 import hashlib
+import io
 import os
 import re
 import urllib.parse
 import zlib
 
 import feedparser
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from feedparser.encodings import convert_to_utf8
 
 from wirewatch.transforms.deadletter import Rejected, make_dead_letter
 
@@ -56,10 +60,19 @@ FEED_FILE_SUFFIXES = ('.xml', '.rss', '.atom', '.rdf', '.gz', '.feed')
 # Expat messages meaning "the document stops before it is complete".
 _TRUNCATION_MESSAGES = ('no element found', 'unclosed token', 'unclosed cdata section')
 _ENTITY_DECLARATION = re.compile(r'<!\s*ENTITY\b(?P<body>[^>]{0,2000})', re.IGNORECASE)
+# Where the prolog ends for feedparser's own DOCTYPE handling: the first '<' and word character.
+_FIRST_ELEMENT = re.compile(r'<[A-Za-z0-9_]')
+_FIRST_ELEMENT_BYTES = re.compile(rb'<[A-Za-z0-9_]')
+# Which of the first four bytes are NUL -> the wide encoding (XML 1.0, appendix F).
+_WIDE_NUL_PATTERNS = {(False, True, True, True): 'utf-32-le', (True, True, True, False): 'utf-32-be',
+                      (False, True, False, True): 'utf-16-le', (True, False, True, False): 'utf-16-be'}
+_PROBE_CHUNK_BYTES = 64 * 1024
+# A numeric character reference as feedparser's lenient parser reads it.
+_CHARREF = re.compile(rb'&#([0-9]+|[xX][0-9a-fA-F]+);')
+_XML_DECLARATION = re.compile(rb'^\s*<\?xml[^>]*>')
 _HTML_START = re.compile(r'^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)',
                          re.IGNORECASE | re.DOTALL)
 _GZIP_MAGIC = b'\x1f\x8b'
-_EBCDIC_XML_START = b'\x4c\x6f\xa7\x94'
 # A capture time in a file name: basic ISO 8601 in UTC, as in 20200524T094919Z_2e54f80c.xml.
 _FILENAME_TIME = re.compile(r'(?<![0-9])(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?![0-9A-Za-z])')
 # A feed's date is stale when older than its newest dated entry by more than this, or older
@@ -201,15 +214,19 @@ def parse_feed_bytes(data, feed_url, fetched_at, headers=None, max_feed_bytes=DE
     if not data.strip():
         yield 'deadletter', _dead('EMPTY_FEED', f'{len(data)} bytes, no content: {source}', data, source)
         return
-    entity = find_entity_declaration(data)
-    if entity:
-        yield 'deadletter', _dead('XML_ENTITY_FORBIDDEN', f'{entity}; refused before parsing: {source}', data, source)
+    hazard = find_xml_hazard(data, headers)
+    if hazard:
+        yield 'deadletter', _dead('XML_ENTITY_FORBIDDEN', f'{hazard}; refused before parsing: {source}', data, source)
         return
 
-    parsed = feedparser.parse(data, response_headers=_lower_keys(headers),
-                              sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed, document = _feedparser_parse(data, headers)
+    except Exception as exc:  # a parser bug on hostile bytes must not stop a run or the poller: recorded
+        yield 'deadletter', _dead('MALFORMED_FEED', f'feedparser failed: {exc.__class__.__name__}: {exc}: {source}',
+                                  data, source)
+        return
     feed_url = feed_url or declared_feed_url(parsed.feed) or _file_url(source)
-    text = _decoded(data, parsed.get('encoding'))
+    text = _decoded(document, parsed.get('encoding'))
     problem = _bozo_problem(parsed)
     entries = list(parsed.entries)
 
@@ -251,6 +268,51 @@ def parse_feed_bytes(data, feed_url, fetched_at, headers=None, max_feed_bytes=DE
                                       repr(dict(entry)), source)
         else:
             yield 'item', item
+
+
+def _feedparser_parse(data, headers):
+    """(feedparser's result, the bytes it read) for one document.
+
+    feedparser gets a stream, never the bytes themselves: it opens bytes that name a file (a
+    body of b'/etc/hostname' or b'/dev/zero' would be read from the local disk). Its lenient
+    parser raises on a character reference to a lone surrogate or past U+10FFFF ('&#55296;');
+    the document is then read again as UTF-8 with such references replaced by U+FFFD.
+    """
+    options = {'sanitize_html': False, 'resolve_relative_uris': False}
+    try:
+        return feedparser.parse(io.BytesIO(data), response_headers=_lower_keys(headers), **options), data
+    except ValueError:
+        pass
+    document = _replace_unencodable_charrefs(_as_feedparser_decodes(data, headers))
+    lowered = dict(_lower_keys(headers) or {}, **{'content-type': 'application/xml; charset=utf-8'})
+    return feedparser.parse(io.BytesIO(document), response_headers=lowered, **options), document
+
+
+def _as_feedparser_decodes(data, headers):
+    """``data`` in UTF-8, decoded as feedparser decodes it (BOM, HTTP charset, XML declaration,
+    its fallbacks), with its XML declaration saying UTF-8. An encoding label feedparser raises
+    on (b'\\x80UTF-8') is read as if the declaration were absent; the raw bytes when even that fails."""
+    lowered = dict(_lower_keys(headers) or {})
+    data = bytes(data)
+    for document in (data, _XML_DECLARATION.sub(b'', data, count=1)):
+        try:
+            return convert_to_utf8(dict(lowered), document, {})
+        except ValueError:
+            continue
+    return data
+
+
+def _replace_unencodable_charrefs(utf8):
+    """UTF-8 ``utf8`` with character references to no encodable character replaced by U+FFFD's."""
+    def replace(match):
+        ref = match.group(1)
+        hexadecimal = ref[:1] in (b'x', b'X')
+        digits = (ref[1:] if hexadecimal else ref).lstrip(b'0') or b'0'
+        value = int(digits, 16 if hexadecimal else 10) if len(digits) <= 8 else None
+        if value is None or value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            return b'&#xFFFD;'
+        return match.group()
+    return _CHARREF.sub(replace, utf8)
 
 
 class _FeedContext:
@@ -372,27 +434,105 @@ def feed_date(feed, entries=(), observed_at=None):
     return None
 
 
-def find_entity_declaration(data):
-    """A description of the first XML ENTITY declaration in ``data`` (any common encoding), or None."""
-    for text in _texts_to_scan(data):
-        match = _ENTITY_DECLARATION.search(text)
+def find_xml_hazard(data, headers=None):
+    """Why ``data`` must not reach an XML parser, or None: the first XML entity declaration
+    (internal: billion laughs and other expansion; external SYSTEM/PUBLIC: local files, URLs;
+    parameter) or external entity reference, in any encoding.
+
+    The document is decoded as feedparser will decode it (BOM, HTTP charset, XML declaration,
+    its fallbacks), then its prolog is read by defusedxml's expat parser with entity
+    declarations and external references forbidden; the read stops at the root element,
+    after which no declaration can come. Feedparser's lenient fallback parser (used when the
+    XML is broken) takes declarations from the text before the first element, so that text
+    is searched for ``<!ENTITY`` too, in the decoded document and in the UTF-16/UTF-32
+    readings of the raw bytes. A DOCTYPE without entities (RSS 0.91's Netscape DTD) is
+    allowed: feedparser never loads an external DTD.
+    """
+    utf8 = _as_feedparser_decodes(data, headers)
+    hazard = _defused_prolog_hazard(utf8)
+    if hazard:
+        return hazard
+    for prolog in _prolog_readings(utf8, data):
+        match = _ENTITY_DECLARATION.search(prolog)
         if match:
             body = match.group('body')
             kind = ('external entity (SYSTEM/PUBLIC)' if re.search(r'\b(SYSTEM|PUBLIC)\b', body, re.IGNORECASE)
                     else 'parameter entity' if body.lstrip().startswith('%')
                     else 'internal entity (expansion risk)')
-            return f'document declares an XML {kind}'
+            return f'document declares an XML {kind} before its first element'
     return None
 
 
-def _texts_to_scan(data):
-    yield data.decode('latin-1')
-    head = data[:4]
-    if b'\x00' in head or head[:2] in (b'\xff\xfe', b'\xfe\xff'):
-        for codec in ('utf-16-le', 'utf-16-be', 'utf-32-le', 'utf-32-be'):
-            yield data.decode(codec, 'ignore')
-    if head == _EBCDIC_XML_START:
-        yield data.decode('cp037', 'ignore')
+class _RootReached(Exception):
+    """Raised at the root element's start tag: the prolog, where declarations live, is read."""
+
+
+class _PrologProbe:
+    """An ElementTree parser target that stops the parse at the root element."""
+
+    def start(self, tag, attrib):
+        raise _RootReached(tag)
+
+    def close(self):
+        return None
+
+
+def _defused_prolog_hazard(utf8):
+    """defusedxml's verdict on the prolog of a UTF-8 document, or None (also when expat
+    cannot read the prolog: broken XML goes to feedparser's lenient parser, see above)."""
+    parser = DefusedXMLParser(target=_PrologProbe(), forbid_dtd=False, forbid_entities=True,
+                              forbid_external=True)
+    try:
+        for offset in range(0, len(utf8), _PROBE_CHUNK_BYTES):
+            parser.feed(utf8[offset:offset + _PROBE_CHUNK_BYTES])
+        parser.close()
+    except _RootReached:
+        return None
+    except EntitiesForbidden as forbidden:
+        if forbidden.sysid or forbidden.pubid:
+            return (f'document declares an XML external entity (SYSTEM/PUBLIC) {forbidden.name!r} '
+                    f'-> {_short(forbidden.sysid or forbidden.pubid)}')
+        return f'document declares an XML internal entity (expansion risk) {forbidden.name!r}'
+    except ExternalReferenceForbidden as forbidden:
+        return f'document refers to an XML external entity (SYSTEM/PUBLIC) {_short(forbidden.sysid)}'
+    except DefusedXmlException as forbidden:
+        return f'document uses a forbidden XML construct: {forbidden}'
+    except ParseError:
+        return None
+    return None
+
+
+def _prolog_readings(utf8, data):
+    """The prologs feedparser's lenient parser could read: the decoded document's, and the raw
+    bytes' read as UTF-16/UTF-32 when their first bytes say so (feedparser may decode a wide
+    encoding without a BOM or declaration as UTF-8)."""
+    match = _FIRST_ELEMENT_BYTES.search(utf8)
+    yield (utf8[:match.start()] if match else utf8).decode('utf-8', 'replace')
+    codec = _wide_codec(data)
+    if codec:
+        yield _prolog(data.decode(codec, 'replace'))
+
+
+def _wide_codec(data):
+    """UTF-16 or UTF-32 (and byte order) from a BOM or the NUL bytes of the first character
+    (XML 1.0, appendix F), else None."""
+    head = bytes(data[:4])
+    for bom, codec in ((b'\xff\xfe\x00\x00', 'utf-32-le'), (b'\x00\x00\xfe\xff', 'utf-32-be'),
+                       (b'\xff\xfe', 'utf-16-le'), (b'\xfe\xff', 'utf-16-be')):
+        if head.startswith(bom):
+            return codec
+    return _WIDE_NUL_PATTERNS.get(tuple(byte == 0 for byte in head))
+
+
+def _prolog(text):
+    """The text before the first element, as feedparser's DOCTYPE handling splits it."""
+    match = _FIRST_ELEMENT.search(text)
+    return text[:match.start()] if match else text
+
+
+def _short(value, limit=200):
+    value = repr(value)
+    return value if len(value) <= limit else value[:limit] + '...'
 
 
 class _TooLarge(Exception):

@@ -113,6 +113,7 @@ def normalise_item(item, now=None):
                        f'file time {ingested_at.isoformat()} is not a publication time in a backfill '
                        f'(give --capture-time or --capture-time-from-filename to keep it)')
     story_id = item['item_id']
+    outlet_set = outlet_names(outlets)
     return {
         'story_id': story_id,
         'cluster_id': story_id,
@@ -128,7 +129,7 @@ def normalise_item(item, now=None):
         'ingested_at': ingested_at,
         'dateline_place': dateline.place if dateline else None,
         'authors': [a for a in datelines.merge_authors(item.get('authors'), byline_authors)
-                    if a.lower() not in outlet_names(outlets)],
+                    if a.lower() not in outlet_set],
         'item_id': item.get('item_id'),
         'dateline_date': dateline.date if dateline else None,
         'wire': (dateline.wire if dateline and dateline.wire else None) or title_wire,

@@ -157,9 +157,21 @@ def split_names(names):
     result = []
     for name in _NAME_LIST_SPLIT.split(names or ''):
         name = _NAME_SUFFIX.sub('', name.strip(' .()')).strip(' .')
-        if name and any(ch.isalpha() for ch in name) and name not in result:
+        if name and any(ch.isalpha() for ch in name):
             result.append(name)
-    return result
+    return _add_new([], result)
+
+
+def _add_new(names, more, seen=None):
+    """``names`` extended with those of ``more`` it lacks, in order; ``seen``, the set of
+    ``names``, is kept up to date when given (a set, not a list scan: a hostile text may
+    name tens of thousands)."""
+    seen = set(names) if seen is None else seen
+    for name in more:
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
 
 
 def byline_authors(paragraph):
@@ -183,34 +195,34 @@ def byline_authors(paragraph):
 
 def credit_authors(credit):
     """Reporters/writers named in a '(Reporting by A and B; Editing by C)' credit."""
-    authors = []
+    authors, seen = [], set()
     for segment in credit.strip(' ().').split(';'):
         match = _AUTHOR_SEGMENT.match(segment.strip())
         if match:
             names = re.split(r'\b(?:edit(?:ed|ing)|french version|translated)\b', match.group('names'),
                              flags=re.IGNORECASE)[0]
-            authors.extend(n for n in split_names(names) if n[0].isupper() and n not in authors)
+            _add_new(authors, (n for n in split_names(names) if n[0].isupper()), seen)
     return authors
 
 
 def extract_bylines(text):
     """(authors, text without byline paragraphs and reporting credits)."""
-    authors = []
+    authors, seen = [], set()
     kept = []
     paras = text.split('\n\n')
     for index, paragraph in enumerate(paras):
         near_top = index < LEAD_PARAGRAPHS_SEARCHED
         names = byline_authors(paragraph) if near_top else None
         if names:
-            authors.extend(n for n in names if n not in authors)
+            _add_new(authors, names, seen)
             continue
         if _CREDIT_PARAGRAPH.match(paragraph):
-            authors.extend(n for n in credit_authors(paragraph) if n not in authors)
+            _add_new(authors, credit_authors(paragraph), seen)
             continue
         credit = _CREDIT_PARENTHESIS.search(paragraph)
         credited = credit_authors(credit.group(0)) if credit else []
         if credited:
-            authors.extend(n for n in credited if n not in authors)
+            _add_new(authors, credited, seen)
             paragraph = paragraph[:credit.start()].rstrip()
         if paragraph:
             kept.append(paragraph)

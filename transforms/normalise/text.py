@@ -1,10 +1,12 @@
 """Feed HTML to clean plain text: paragraphs separated by one blank line.
 
 ``html_to_text`` drops scripts, styles, images (tracking pixels) and embeds and decodes
-entities; ``clean_text`` repairs mojibake (ftfy, which also straightens curly quotes), normalises whitespace and drops
-boilerplate paragraphs listed in ``data/boilerplate_lines.txt`` and fragments listed in
-``data/boilerplate_inline.txt``. ``clean_text`` is idempotent. Characters lost before the
-feed was written (e.g. "Rpublique" for "République") cannot be recovered and are kept.
+entities, in time linear in its input whatever the markup (see :func:`defuse_markup`);
+``clean_text`` repairs mojibake (ftfy, which also straightens curly quotes), normalises
+whitespace and drops boilerplate paragraphs listed in ``data/boilerplate_lines.txt`` and
+fragments listed in ``data/boilerplate_inline.txt``. ``clean_text`` is idempotent.
+Characters lost before the feed was written (e.g. "Rpublique" for "République") cannot be
+recovered and are kept.
 """
 import re
 import unicodedata
@@ -25,11 +27,22 @@ BLOCK_TAGS = ('p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 
               'dd', 'dt', 'dl', 'hr', 'address', 'main', 'nav')
 MAX_BOILERPLATE_PARAGRAPH = 200  # characters; longer paragraphs are prose, never boilerplate
 
-_HTML_HINT = re.compile(r'<\s*/?\s*[a-zA-Z][^>]*>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});')
+# Markup worth parsing: a tag opener with a '>' somewhere after it, or an entity.
+_TAG_OPENER = re.compile(r'<\s*/?\s*[a-zA-Z]')
+_ENTITY = re.compile(r'&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});')
 _SPACES = re.compile(r'[^\S\n]+')
-_PARAGRAPH_BREAK = re.compile(r'\s*\n\s*')
 # Control and format characters other than newline (zero-width spaces, BOMs, soft hyphens...).
 _INVISIBLE_CATEGORIES = ('Cc', 'Cf', 'Cs', 'Co', 'Cn')
+# What closes the constructs html.parser searches ahead for (its own patterns, Python 3.11).
+_COMMENT_CLOSE = re.compile(r'--\s*>')
+_SECTION_CLOSE = re.compile(r']\s*]\s*>')
+_OFFICE_SECTION_CLOSE = re.compile(r']\s*>')
+_OPENERS = re.compile(r'<!--|<!\[(?P<section>[a-zA-Z][-_.a-zA-Z0-9]*)?')
+# Marked sections html.parser knows; any other ('<![foo[') makes it raise.
+_SECTION_CLOSERS = {'temp': _SECTION_CLOSE, 'cdata': _SECTION_CLOSE, 'ignore': _SECTION_CLOSE,
+                    'include': _SECTION_CLOSE, 'rcdata': _SECTION_CLOSE,
+                    'if': _OFFICE_SECTION_CLOSE, 'else': _OFFICE_SECTION_CLOSE, 'endif': _OFFICE_SECTION_CLOSE}
+_BLOCK_END = object()
 
 
 def html_to_text(html):
@@ -38,23 +51,94 @@ def html_to_text(html):
         return ''
     if isinstance(html, bytes):
         html = html.decode('utf-8', 'replace')
-    if not _HTML_HINT.search(html):
+    if not has_markup(html):
         return html
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        soup = bs4.BeautifulSoup(html, 'html.parser')
+        soup = bs4.BeautifulSoup(defuse_markup(html), 'html.parser')
     for tag in soup.find_all(DROPPED_TAGS):
-        tag.decompose()
+        if not tag.decomposed:  # not inside one already dropped
+            tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, (bs4.Comment, bs4.Doctype, bs4.CData,
                                                                   bs4.ProcessingInstruction))):
         if isinstance(comment, bs4.CData):
             comment.replace_with(html_to_text(str(comment)))
         else:
             comment.extract()
-    for tag in soup.find_all(BLOCK_TAGS):
-        tag.insert_before('\n')
-        tag.insert_after('\n')
-    return soup.get_text()
+    return _block_text(soup)
+
+
+def has_markup(text):
+    """True when ``text`` holds a tag (an opener and, after it, a '>') or an entity.
+
+    Only the first opener is tried: when no '>' follows it none follows a later one (the
+    one-pattern form, r'<[a-zA-Z][^>]*>', scans to the end from every '<': quadratic).
+    """
+    opener = _TAG_OPENER.search(text)
+    return bool(opener and text.find('>', opener.end()) >= 0) or bool(_ENTITY.search(text))
+
+
+def defuse_markup(html):
+    """``html`` with each '<' that opens no complete construct escaped as '&lt;'.
+
+    Python 3.11's html.parser searches the rest of the document again for every construct
+    left open: a '<' with no '>' after it, a comment or marked section never closed. That
+    is quadratic (minutes for a few hundred KiB of '<a '), and a marked section it does
+    not know ('<![foo[') makes it raise. To the parser such a '<' is text anyway, so
+    escaping it keeps the visible text and leaves one linear parse.
+    """
+    if '<' not in html:
+        return html
+    last_gt = html.rfind('>')
+    last_close = {}
+
+    def closed_after(pattern, position):
+        if pattern not in last_close:
+            last_close[pattern] = max((m.start() for m in pattern.finditer(html)), default=-1)
+        return last_close[pattern] >= position
+
+    escaped = []
+    for opener in _OPENERS.finditer(html):
+        start = opener.start()
+        if start > last_gt:
+            break  # the tail is escaped below
+        if opener.group() == '<!--':
+            keep = closed_after(_COMMENT_CLOSE, start + 4)
+        else:
+            closer = _SECTION_CLOSERS.get((opener.group('section') or '').lower())
+            keep = closer is not None and closed_after(closer, start + 3)
+        if not keep:
+            escaped.append(start)
+    pieces, done = [], 0
+    for start in escaped:
+        pieces.append(html[done:start])
+        pieces.append('&lt;')
+        done = start + 1
+    pieces.append(html[done:last_gt + 1] if last_gt >= done else '')
+    pieces.append(html[max(done, last_gt + 1):].replace('<', '&lt;'))
+    return ''.join(pieces)
+
+
+def _block_text(soup):
+    """The soup's text with a line break around every block element, in one walk of the tree
+    (inserting line-break strings around each block tag walks its subtree: quadratic when
+    tags nest deeply)."""
+    wanted = soup.interesting_string_types
+    pieces = []
+    stack = [soup]
+    while stack:
+        node = stack.pop()
+        if node is _BLOCK_END:
+            pieces.append('\n')
+        elif isinstance(node, bs4.NavigableString):
+            if type(node) in wanted:
+                pieces.append(str(node))
+        else:
+            if node.name in BLOCK_TAGS:
+                pieces.append('\n')
+                stack.append(_BLOCK_END)
+            stack.extend(reversed(node.contents))
+    return ''.join(pieces)
 
 
 def normalise_whitespace(text):
@@ -67,7 +151,9 @@ def normalise_whitespace(text):
     if invisible:
         text = text.translate(invisible)
     text = text.replace('\u2028', '\n').replace('\u2029', '\n')
-    paragraphs = (_SPACES.sub(' ', p).strip() for p in _PARAGRAPH_BREAK.split(text))
+    # Line by line: splitting on a pattern like r'\s*\n\s*' backtracks over every run of
+    # spaces without a newline, quadratic (minutes for 100,000 spaces).
+    paragraphs = (_SPACES.sub(' ', line).strip() for line in text.split('\n'))
     return '\n\n'.join(p for p in paragraphs if p)
 
 
