@@ -18,7 +18,8 @@ from apache_beam.transforms.userstate import (BagStateSpec, ReadModifyWriteState
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 from wirewatch.transforms.cluster.exact import item_identity, split_first_seen, url_identity
-from wirewatch.transforms.cluster.index import BandIndex, Vote, cluster_event_time, decide_cluster
+from wirewatch.transforms.cluster.index import (BandIndex, Vote, cluster_event_time, decide_cluster,
+                                                entries_to_rows, rows_to_entries)
 from wirewatch.transforms.cluster.resolve import MAX_ROUNDS, Head, head_of, lift
 from wirewatch.transforms.cluster.similarity import (ALL_BANDS, DEFAULT_THRESHOLD, band_keys,
                                                      fingerprint, for_index)
@@ -135,6 +136,19 @@ class _VoteInBandFn(beam.DoFn):
             yield sid, index.offer(sid, ts, fp)
 
 
+class BandEntriesCoder(PickleCoder):
+    """A band index's entries in state, pickled as plain tuples (see ``entries_to_rows``)."""
+
+    def encode(self, entries):
+        return super().encode(entries_to_rows(entries))
+
+    def decode(self, encoded):
+        return rows_to_entries(super().decode(encoded))
+
+    def as_deterministic_coder(self, step_label, error_message=None):
+        return self
+
+
 @beam.typehints.with_input_types(typing.Tuple[str, typing.Any])
 class _VoteInBandStatefulFn(beam.DoFn):
     """Unbounded path: the band's index lives in state; each entry expires a TTL after its event time.
@@ -142,7 +156,7 @@ class _VoteInBandStatefulFn(beam.DoFn):
     The watermark timer is kept at the oldest entry + TTL; when it fires, expired
     entries are dropped and the timer moves to the next oldest (or the key is cleared).
     """
-    INDEX = ReadModifyWriteStateSpec('index', PickleCoder())
+    INDEX = ReadModifyWriteStateSpec('index', BandEntriesCoder())
     EXPIRY = TimerSpec('expiry', TimeDomain.WATERMARK)
 
     def __init__(self, ttl, threshold):
