@@ -2,22 +2,27 @@
 by ``poll`` at a fixed offered rate, read by one ``wirewatch stream``, counted as they reach the
 stream's stories output.
 
-Usage: python bench/stream_throughput.py [--items 10000] [--rates 50,100] [--sample-seconds 5]
-                                         [--profile-seconds 0] [--max-minutes 60] [--json OUT]
+Usage: python bench/stream_throughput.py [--items 10000] [--rates 50,100]
+                                         [--compare before,+pulls,+timers,defaults]
+                                         [--compare-items 1500] [--profile-seconds 0]
+                                         [--sample-seconds 5] [--max-minutes 90] [--json OUT]
                                          [--keep DIR] [--no-write]
        (exits 0 with a message when Java or the emulator is absent)
 
-For each offered rate (items/s), in turn: one private emulator on a free loopback port and one
-``wirewatch stream`` process with its shipped defaults (the same command a user types; it
-publishes events and summaries to output topics of its own). After a warm-up item has reached
-the stream's stories files (spaCy and the gazetteer are loaded by then), ``--items`` generated
-items are published through the poller's own code: every ``--poll-seconds`` the items due by
-then are written into a dozen local RSS files (six invented outlets, two section feeds each,
-each file also listing its last few older items, as a real feed does) and one
-``FeedPoller.poll_once`` pass over all of them publishes the new entries, exactly as a
-long-running ``wirewatch poll`` does between its passes.
+Runs, one after the other, each with a fresh private emulator on a free loopback port and one
+stream: first the tries of ``--compare`` (``--compare-items`` items each, at the first rate),
+which run ``wirewatch stream`` with only some of the local-runner fixes of
+``wirewatch.pipeline.direct_runner`` (this script's ``--stream-child``), to measure them; then
+``wirewatch stream`` as shipped (the command a user types; it also publishes events and
+summaries to output topics of its own) with ``--items`` items at each offered rate of
+``--rates`` (items/s). After a warm-up item has reached the stream's stories files (spaCy and
+the gazetteer are loaded by then), the items are published through the poller's own code:
+every ``--poll-seconds`` the items due by then are written into a dozen local RSS files (six
+invented outlets, two section feeds each, each file also listing its last few older items, as
+a real feed does) and one ``FeedPoller.poll_once`` pass over all of them publishes the new
+entries, as a long-running ``wirewatch poll`` does between its passes.
 
-The generated feed (``WireFeed``, seeded): a title and a 1-3 sentence lead (about 20 to 90
+The generated feed (``WireFeed``, seeded): a title and a 1-3 sentence lead (13 to 55
 words) on ten kinds of news (protests, talks, disasters, attacks, central banks, courts,
 outbreaks, elections, sport, power cuts), in invented towns (checked absent from the gazetteer)
 of 30 real countries, with invented people and organisations. Mix by item, about 60 % unique
@@ -32,13 +37,15 @@ Measured every ``--sample-seconds``: items published, stories written (files und
 stream's ``stories/`` folder, read as they appear; re-ingests are expected to write none), the
 backlog (stories published but not yet written) and the lag (seconds since the story the stream
 has reached, in publication order, was published), the stream's RSS and CPU seconds.
-Reported per rate: the offered and achieved publishing rates, the stream's sustained rate over
+Reported per run: the offered and achieved publishing rates, the stream's sustained rate over
 the second half of publishing (stories written per second over the share of items that are
 stories, in items/s), the end-to-end rate (all items over first publish to last story
 written), the backlog's and the lag's slopes over the second half (least squares; the backlog
-grows when its slope exceeds 2 % of the offered rate), the stream's CPU seconds per item and
-the load average at start and end. ``--profile-seconds N`` also records a py-spy profile of
-the stream for N s from the middle of the first rate's publishing and prints its top entries.
+grows when its slope exceeds 2 % of the offered rate), the stream's CPU milliseconds per item
+processed and the rate that gives on one core (the DirectRunner works on one thread), its share
+of a core over the run (below 1 with a backlog: other processes had the core), and the load
+average at start and end. ``--profile-seconds N`` also records a py-spy profile of the stream
+for N s from the middle of the first ``--rates`` run and prints its top entries.
 
 Loopback only; the stream and the emulator run in their own process groups and are stopped on
 exit, errors and signals. Writes its section of BENCHMARKS.md unless ``--no-write``.
@@ -62,7 +69,6 @@ import time
 from xml.sax.saxutils import escape
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from extract_throughput import write_benchmarks_section  # noqa: E402
 from stream_latency import CODAS, HOST, MIDDLES, ONSETS, Stream, say  # noqa: E402
@@ -230,7 +236,6 @@ COPY_PROBABILITY = 0.25
 COPY_COUNTS = (1, 2, 2)
 REINGEST_PROBABILITY = 0.25
 COPY_DELAY_ITEMS = (5, 400)      # a copy or a re-ingest comes this many items after the original
-WARMUP_TOWN_INDEX = 0
 
 
 def invented_names(seed=11):
