@@ -48,8 +48,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from extract_throughput import write_benchmarks_section  # noqa: E402
-from stream_throughput import (Harness, emulator_missing, interrupt_on_signals,  # noqa: E402
-                               invented_names, mix_line, process_tree, say)
+from stream_throughput import (Harness, command_line, emulator_missing,  # noqa: E402
+                               interrupt_on_signals, invented_names, mix_line, process_tree, say)
 
 SECTION = 'stream-memory'
 COMMAND = 'python bench/stream_memory.py'
@@ -100,40 +100,82 @@ class Checkpoints:
                     self.on_reached(self.reached)
 
 
-def report_lines(args, reached, partial, figures):
+def goal_base(checkpoints):
+    """The checkpoint growth is measured from: the second of three or more (50k of the
+    issue's 10k/50k/200k), else the first."""
+    return checkpoints[1] if len(checkpoints) > 2 else checkpoints[0]
+
+
+def items_written(sample):
+    """Items whose stories a sample had seen written (stories over the share of items that are
+    stories; re-ingests write nothing)."""
+    share = sample.stories_published / sample.published if sample.published else 1.0
+    return sample.stories_out / share if share else 0
+
+
+def report_lines(args, reached, partial, figures, samples=()):
     flags = ' '.join(scaled_flags(args.time_scale))
     lines = [f'RSS of one `wirewatch stream` (BundleBasedDirectRunner, Beam 2.77, its local-runner fixes, '
              f'{os.cpu_count()} cores)',
              'and its children, fed the generated wire of bench/stream_throughput.py by the poller\'s own code '
-             f'at {args.rate:g} items/s,',
+             f'at up to {args.rate:g} items/s,',
              f'time options scaled by 1/{args.time_scale:g} ({flags}) so that windows close',
              'and TTL state expires within the run (the runner\'s watermark is the wall clock; see the script).']
     if figures.get('counts'):
         lines.append('Items: ' + mix_line(figures['counts']) + '.')
-    lines.append('  items      minutes  RSS MB   peak MB  stream CPU s  lag s  load avg')
+    lines.append('  items      minutes  RSS MB   peak MB  stream CPU s  CPU ms/item*  lag s  load avg')
+    previous = (0, samples[0].cpu_s) if samples else None
     for p in reached:
+        per_item = (1000 * (p.cpu_s - previous[1]) / (p.items - previous[0])) if previous else float('nan')
+        previous = (p.items, p.cpu_s)
         lines.append(f'  {p.items:<9,}  {p.elapsed / 60:<7.1f}  {p.rss_mb:<7.0f}  {p.peak_mb:<7.0f}  '
-                     f'{p.cpu_s:<12.0f}  {p.lag_s:<5.0f}  {p.load:.1f}')
+                     f'{p.cpu_s:<12.0f}  {per_item:<12.1f}  {p.lag_s:<5.0f}  {p.load:.1f}')
+    lines.append('  * since the checkpoint before (the first: since the warm-up); stream CPU s counts from its start')
     if figures.get('achieved'):
         lines.append(f'  publishing: {figures["published"]:,} items at {figures["achieved"]:.1f} items/s achieved '
-                     f'(held back {figures["held_seconds"]:.0f} s while the stream lagged more than '
-                     f'{args.max_lag_seconds:g} s); load average {figures["load_before"]:.1f} at start, '
+                     f'(held back {figures["held_seconds"]:.0f} s while '
+                     f'{figures.get("hold_rule") or f"the stream lagged more than {args.max_lag_seconds:g} s"}); '
+                     f'load average {figures["load_before"]:.1f} at start, '
                      f'{figures["load_after"]:.1f} at end; RSS after warm-up {figures["rss_start"]:.0f} MB.')
     if figures.get('stories_published'):
         lines.append(f'  at the end: {figures["stories_out"]:,} of {figures["stories_published"]:,} stories published '
                      f'were written; {figures.get("dead_letters", 0):,} dead letters.')
-    if len(reached) >= 2:
-        base = reached[1] if len(reached) > 2 else reached[0]
-        last = reached[-1]
-        growth = last.rss_mb / base.rss_mb - 1
-        met = growth <= GOAL_GROWTH
-        lines.append(f'Growth from {base.items:,} to {last.items:,} items: {100 * growth:+.1f} % '
-                     f'(goal <= {100 * GOAL_GROWTH:g} %: {"met" if met else "NOT met"}).')
-    wanted = sorted(args.checkpoints)
+    base_items = goal_base(args.checkpoints)
+    base = next((p for p in reached if p.items == base_items), None)
+    if base and reached[-1] is not base:
+        growth = reached[-1].rss_mb / base.rss_mb - 1
+        lines.append(f'Growth from {base.items:,} to {reached[-1].items:,} items: {100 * growth:+.1f} % '
+                     f'(goal <= {100 * GOAL_GROWTH:g} %: {"met" if growth <= GOAL_GROWTH else "NOT met"}).')
     if partial:
-        missing = [n for n in wanted if n not in {p.items for p in reached}]
+        missing = [n for n in args.checkpoints if n not in {p.items for p in reached}]
         lines.append(f'PARTIAL: stopped ({partial}) before {", ".join(f"{n:,}" for n in missing)} items.')
+        since = [x for x in samples if base and x.t >= base.t]
+        if since:
+            end = since[-1]
+            rss = sorted(x.rss_mb for x in since)
+            lines.append(f'  By the end about {items_written(end):,.0f} items were written: RSS {end.rss_mb:.0f} MB, '
+                         f'{100 * (end.rss_mb / base.rss_mb - 1):+.1f} % from {base.items:,} items; over the '
+                         f'{len(since)} samples since, RSS {rss[0]:.0f} to {rss[-1]:.0f} MB (median '
+                         f'{rss[len(rss) // 2]:.0f}).')
     return lines
+
+
+def report_from_json(args, argv):
+    """Report (and write the section of) a run saved with ``--json``."""
+    from stream_throughput import Sample
+    with open(args.from_json, encoding='utf-8') as f:
+        saved = json.load(f)
+    reached = [Checkpoint(**p) for p in saved['checkpoints']]
+    samples = [Sample(**x) for x in saved['samples']]
+    figures = saved['figures']
+    done = {p.items for p in reached}
+    partial = None if set(args.checkpoints) <= done else figures.get('partial', 'stopped')
+    lines = report_lines(args, reached, partial, figures, samples)
+    print('\n'.join(lines))
+    if not args.no_write and reached:
+        rest = [a for i, a in enumerate(argv) if a != '--from-json' and (i == 0 or argv[i - 1] != '--from-json')]
+        write_benchmarks_section(args.section, lines, figures.get('command') or command_line(rest, COMMAND))
+    return 0
 
 
 def parse_args(argv):
@@ -158,6 +200,8 @@ def parse_args(argv):
     parser.add_argument('--json', help='write the checkpoints (as they are reached) and samples here')
     parser.add_argument('--keep', help="copy the stream's log to this folder")
     parser.add_argument('--no-write', action='store_true', help='do not touch BENCHMARKS.md')
+    parser.add_argument('--from-json', help='report (and write the section of) a run saved with --json, '
+                                            'given the same options')
     args = parser.parse_args(argv)
     try:
         args.checkpoints = sorted({int(c) for c in args.checkpoints.split(',') if c.strip()})
@@ -171,6 +215,8 @@ def parse_args(argv):
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if args.from_json:
+        return report_from_json(args, argv)
     missing = emulator_missing()
     if missing:
         print(f'stream memory: skipped: {missing}')
@@ -181,7 +227,9 @@ def main(argv=None):
     tmp = tempfile.mkdtemp(prefix='wirewatch-stream-memory-')
     harness = Harness(tmp, stream_flags=scaled_flags(args.time_scale),
                       sample_seconds=args.sample_seconds, name='soak')
-    checkpoints, partial, figures = None, None, {}
+    checkpoints, partial = None, None
+    figures = {'command': command_line(argv, COMMAND),
+               'hold_rule': f'the stream lagged more than {args.max_lag_seconds:g} s'}
 
     def save_progress(reached):
         if args.json:
@@ -236,7 +284,7 @@ def main(argv=None):
         partial = f'interrupted: {interrupt or "Ctrl-C"}'
         say(f'stream memory: {partial}')
     finally:
-        figures['load_after'] = os.getloadavg()[0]
+        figures.update(load_after=os.getloadavg()[0], partial=partial)
         if harness.sampler:
             harness.sampler.stop.set()
             if harness.sampler.samples:
@@ -253,10 +301,11 @@ def main(argv=None):
                 os.makedirs(args.keep, exist_ok=True)
                 shutil.copy(harness.stream.log_path, args.keep)
         shutil.rmtree(tmp, ignore_errors=True)
-    lines = report_lines(args, reached, partial, figures)
+    samples = harness.sampler.samples if harness.sampler else []
+    lines = report_lines(args, reached, partial, figures, samples)
     print('\n'.join(lines))
     if not args.no_write and reached:
-        write_benchmarks_section(args.section, lines, ' '.join([COMMAND] + argv))
+        write_benchmarks_section(args.section, lines, figures['command'])
     say(f'stream memory: done after {(time.monotonic() - started) / 60:.1f} min')
     return 0 if not partial else 1
 

@@ -1029,8 +1029,20 @@ def parse_args(argv):
     return args
 
 
-def command_line(argv):
-    return ' '.join([COMMAND] + list(argv))
+OUTPUT_ONLY = ('--json', '--keep', '--no-write')
+
+
+def command_line(argv, command=COMMAND):
+    """The command as BENCHMARKS.md shows it: without the options that only say where files go."""
+    shown, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in OUTPUT_ONLY:
+            skip = arg != '--no-write'
+        elif not arg.startswith(tuple(o + '=' for o in OUTPUT_ONLY)):
+            shown.append(arg)
+    return ' '.join([command] + shown)
 
 
 def emulator_missing():
