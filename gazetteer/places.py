@@ -33,6 +33,8 @@ PLACE_KIND_SUFFIXES = ('province', 'district', 'governorate', 'state', 'region',
                        'city', 'area', 'zone')
 
 COUNTRY, ADMIN1, CITY = 'COUNTRY', 'ADMIN1', 'CITY'
+# A small place's name this short ('Tur', 'Ain') is taken only in a country the article names.
+SHORT_NAME = 3
 MIN_CITY_POPULATION = 15000
 # A city beats a same-named US state when it is at least this big (Washington, New York).
 CITY_OVER_STATE_POPULATION = 500000
@@ -60,6 +62,8 @@ class Place:
 
 
 _LEADING_THE = re.compile(r'^the\s+')
+_ARABIC_ARTICLE = re.compile(r'^(?:al|el|ad|ar|as|ash|at|az|an)[- ](?=\w{3})')
+_JOIN = re.compile(r"[\s'-]+")
 _SPACES = re.compile(r'\s+')
 _CITY_SUFFIX = ' city'
 
@@ -81,6 +85,21 @@ def fold(text):
     if text.endswith('.') and '.' not in text[:-1]:  # a full stop, not 'U.S.'
         text = text[:-1]
     return text.strip()
+
+
+def _joined(key):
+    return _JOIN.sub('', key)
+
+
+def _same_name(a, b):
+    """Admin1 names agree once folded and with kind words set aside ('Sindh' = 'Sindh Province')."""
+    a, b = (' '.join(w for w in fold(x).split() if w not in PLACE_KIND_SUFFIXES) for x in (a or '', b or ''))
+    return bool(a) and (a == b or a in b or b in a)
+
+
+def _names_any(folded, phrases):
+    """Whether a folded name holds one of ``phrases`` as whole words."""
+    return any(re.search(r'(?<!\w)' + re.escape(p) + r'(?!\w)', folded) for p in phrases)
 
 
 def _is_acronym(alias):
@@ -142,6 +161,7 @@ class Gazetteer:
         self._cells = self._load_small_places()
         self._named_admin1 = {}       # city key -> Place with its admin1 name (filled on use)
         self._resolved = {}           # (text, context) -> Place or None: names recur across stories
+        self._joined = None           # names without spaces and hyphens -> name (built on first use)
         self._city_by_key = {p.key: p for ps in self._cities_by_name.values() for p in ps}
         for alias, target in load_data('place_aliases')['aliases'].items():
             key = fold(target)
@@ -250,7 +270,14 @@ class Gazetteer:
         context = set(context_countries or ())
         # a town also spelled like a common word ('Us', 'Of', 'Police') needs a capital and more
         small_ok = stripped[:1].isupper() and key not in _common_words() and len(key) > 2
+        if ',' in key:  # 'Hyderabad, Sindh': a place and the place that contains it
+            inner, _, outer = key.rpartition(',')
+            container = self._resolve_text(outer, context_countries)
+            if container is not None and inner.strip():
+                return self.resolve_within(inner.strip(), container) or container
         found = self._resolve_key(key, context, small_ok)
+        if found is None:
+            found = self._resolve_variant(key, context, small_ok)
         if found is None:
             words = key.split()
             if len(words) > 1 and words[-1] in PLACE_KIND_SUFFIXES:  # 'Kandahar province'
@@ -259,6 +286,102 @@ class Gazetteer:
                     found = self._best_admin1(base, context)
                 found = found or self._resolve_key(base, context, small_ok)
         return found
+
+    def _resolve_variant(self, key, context, small_ok):
+        """Usual spelling variants: an Arabic article ('Al-Arish', 'El Fasher' -> Arish, Fasher)
+        and words run together or apart ('Mirpurkhas' = 'Mirpur Khas')."""
+        bare = _ARABIC_ARTICLE.sub('', key)
+        if bare != key and len(bare) > 2:
+            found = self._resolve_key(bare, context, small_ok)
+            if found is not None:
+                return found
+        joined = self._joined_names().get(_joined(key))
+        if joined and joined != key:
+            return self._resolve_key(joined, context, small_ok)
+        return None
+
+    def _joined_names(self):
+        """Known names keyed without spaces, hyphens and apostrophes (built on first use)."""
+        if self._joined is None:
+            joined = {}
+            for table in (self._small_by_name, self._cities_by_name, self._admin1_by_name):
+                for name in table:
+                    if ' ' in name or '-' in name or "'" in name:
+                        joined.setdefault(_joined(name), name)
+            self._joined = joined
+        return self._joined
+
+    def resolve_within(self, text, container):
+        """A place named inside ``container`` (a resolved country, admin1 or city): 'Rafah'
+        within North Sinai is Egypt's Rafah, not Gaza's. None when the country has no such place."""
+        key = fold(text)
+        for candidate in (key, _ARABIC_ARTICLE.sub('', key), self._joined_names().get(_joined(key))):
+            if not candidate:
+                continue
+            found = self._place_in(candidate, container)
+            if found is not None:
+                return found
+        words = key.split()
+        if len(words) > 1 and words[-1] in PLACE_KIND_SUFFIXES:
+            return self.resolve_within(' '.join(words[:-1]), container)
+        return None
+
+    def _place_in(self, key, container):
+        iso3 = container.iso3
+        region = fold(container.admin1 or '') if container.precision != COUNTRY else ''
+        options = [s for s in self._admin1_by_name.get(key, ()) if s.iso3 == iso3]
+        options += [self._with_admin1_name(c) for c in self._cities_by_name.get(key, ()) if c.iso3 == iso3]
+        for name, lat, lon, country, admin1, kind in self._small_by_name.get(key, ()):
+            if country == iso3:
+                options.append(Place(name, iso3, ADMIN1, f'district:{iso3}:{name}', admin1=admin1) if kind == 'D'
+                               else Place(name, iso3, CITY, f'place:{iso3}:{name}', admin1=admin1, lat=lat, lon=lon))
+        if not options:
+            return None
+        same_region = [p for p in options if region and _same_name(p.admin1, region)]
+        return (same_region or options)[0]
+
+    def outlet_country(self, source_name=None, url=None):
+        """The country an outlet is based in, from its name ('Daily Nation (Kenya)', 'Bangkok
+        Post', 'Zambian Watchdog') or its web address's country domain ('.ng'); None for
+        international wires and broadcasters (data/outlet_hints.json) and when nothing says."""
+        hints = load_data('outlet_hints')
+        for outlet in re.split(r'[;|]', source_name or ''):  # 'Aswat Masriya; Daily News Egypt'
+            outlet = ' '.join(outlet.split())
+            for part in re.findall(r'\(([^)]*)\)', outlet):  # 'The Guardian (Nigeria)', 'Vanguard (Lagos)'
+                found = self._country_in_name(part)
+                if found:
+                    return found
+            if outlet and not _names_any(fold(outlet), hints['international']):
+                found = self._country_in_name(re.sub(r'\(.*?\)', ' ', outlet))
+                if found:
+                    return found
+        host = (re.match(r'^[a-z][a-z0-9+.-]*://([^/:?#]+)', (url or '').lower()) or [None, ''])[1]
+        tld = host.rsplit('.', 1)[-1] if '.' in host else ''
+        if len(tld) == 2 and tld not in hints['generic_country_domains']:
+            return self._iso2_to_iso3.get(tld.upper())
+        return None
+
+    def _country_in_name(self, text):
+        """A country, demonym, capital or city of 100,000+, or first-level subdivision of one
+        country named by whole words of an outlet's name."""
+        words = [w for w in re.split(r"[^\w'.-]+", text) if w]
+        common = _common_words()
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                phrase = ' '.join(words[i:i + size])
+                key = fold(phrase)
+                if not key or key in common or not phrase[:1].isupper():
+                    continue
+                iso3 = self._country_by_name.get(key) or self._exact.get(phrase) or self.demonym_country(phrase)
+                if iso3:
+                    return iso3
+                cities = [c for c in self._cities_by_name.get(key, ()) if c.is_capital or c.population >= 100000]
+                if cities:
+                    return cities[0].iso3
+                states = {s.iso3 for s in self._admin1_by_name.get(key, ())}
+                if len(states) == 1:
+                    return states.pop()
+        return None
 
     def _resolve_key(self, key, context, small_ok=True):
         iso3 = self._country_by_name.get(key)
@@ -300,7 +423,7 @@ class Gazetteer:
         in_context = [r for r in rows if r[3] in context]
         if in_context:
             row = in_context[0]
-        elif len({r[3] for r in rows}) == 1 and not context:
+        elif len({r[3] for r in rows}) == 1 and not context and len(key) > SHORT_NAME:
             row = rows[0]
         else:
             return None  # a town name several countries share, or one far from the places the article names

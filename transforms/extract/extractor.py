@@ -61,25 +61,60 @@ STATE_SECTORS = frozenset({'GOV', 'MIL', 'COP'})
 PEOPLE_SECTORS = frozenset({'CVL', 'EDU', 'LAB', 'OPP', 'JRN', 'MED', 'REL', 'BUS'})
 TOLL_CATEGORIES = ('killed', 'injured', 'arrested')
 PRECISION_RANK = {'COUNTRY': 0, 'ADMIN1': 1, 'CITY': 2}
+# Evidence for a story's main country: a place named counts 1, a demonym half ('Ethiopian
+# farmers' may live anywhere), and a country whose forces, drones or border are named a
+# quarter of its kind (forces fight abroad; a border has two sides).
+DEMONYM_WEIGHT = 0.5
+ABROAD_WEIGHT = 0.25
+ABROAD_NOUNS = frozenset({'force', 'forces', 'troop', 'soldier', 'army', 'military', 'drone', 'jet', 'warplane',
+                          'aircraft', 'peacekeeper', 'convoy', 'base', 'border', 'frontier', 'navy', 'contingent',
+                          'mercenary', 'battalion', 'brigade', 'airstrike', 'strike', 'missile', 'artillery'})
+# Keys of the gazetteer's small places (cities1000 towns and districts).
+SMALL_PLACE_KEYS = ('place:', 'district:')
 _BULLETS = ('*', '•', '-', '–', '·')
 
 
 class ArticleContext:
     """What the whole article says about places: mention counts, main country, dateline,
-    the headline's place, and which sentences are title, lead, teaser or body."""
+    the headline's place, the outlet's country, and which sentences are title, lead,
+    teaser or body."""
 
     def __init__(self, doc, story, gazetteer, title_chars=0):
-        counts, named = collections.Counter(), collections.Counter()
+        self.gazetteer = gazetteer
+        # 'Daily Nation (Kenya)', '.ng': a hint for names several countries share, and the
+        # last resort for a story that names no place at all (local wires rarely name their country)
+        self.outlet_country = gazetteer.outlet_country(story.get('source_name'), story.get('url'))
+        hint = (self.outlet_country,) if self.outlet_country else ()
+        self._within = _contained_places(doc, gazetteer, hint)
+        counts, named, small = collections.Counter(), collections.Counter(), []
         for ent in doc.ents:
-            iso3 = _entity_country(ent, gazetteer)
-            if iso3:
-                counts[iso3] += 1
-            else:
-                group_country = named_country(ent.text)
-                if group_country:
-                    named[group_country] += 1
+            weight = _evidence_weight(ent)
+            if not weight:
+                continue
+            if ent.label_ == 'NORP':
+                iso3 = gazetteer.demonym_country(ent.text)
+                if iso3:
+                    counts[iso3] += weight * DEMONYM_WEIGHT
+                continue
+            place = self._within.get((ent.start, ent.end))
+            if place is None and ent.label_ in PLACE_LABELS:
+                place = gazetteer.resolve(ent.text)
+                if place is not None and place.key.startswith(SMALL_PLACE_KEYS):
+                    small.append(ent)  # a town of a few thousand: read once the bigger places are known
+                    continue
+            if place is not None:
+                counts[place.iso3] += weight
+            elif ent.label_ not in PLACE_LABELS and named_country(ent.text):
+                named[named_country(ent.text)] += 1
+        known = tuple(counts) or hint
+        for ent in small:  # in a country the article names (or its outlet's), else only when unambiguous
+            place = gazetteer.resolve(ent.text, known) if known else gazetteer.resolve(ent.text)
+            if place is not None:
+                counts[place.iso3] += 1
         if not counts:  # no place or demonym at all: 'Al Shabaab fighters attacked a base' is Somalia
             counts = named
+        if not counts and self.outlet_country:
+            counts[self.outlet_country] += 1
         self.countries = tuple(counts)
         self.dateline_place = None
         dateline = (story.get('dateline_place') or '').split('/')[0].strip()
@@ -94,13 +129,21 @@ class ArticleContext:
             if ent.start_char >= title_chars:
                 break
             if ent.label_ in PLACE_LABELS:
-                place = gazetteer.resolve(ent.text, self.countries)
+                place = self.resolve(ent)
                 if place is not None:
                     headline_places.append(place)
         # The headline's most precise place: 'Ecuador police ... in Guayaquil' -> Guayaquil.
         self.headline_place = max(headline_places, key=lambda p: PRECISION_RANK[p.precision], default=None)
         self.sentences = list(doc.sents)
         self.roles = _sentence_roles(doc.text, self.sentences, title_chars)
+
+    def resolve(self, ent):
+        """The place a place entity names, read with the article: the place inside the one
+        named after it ('Rafah, North Sinai'), else the name among the article's countries."""
+        within = self._within.get((ent.start, ent.end))
+        if within is not None:
+            return within
+        return self.gazetteer.resolve(ent.text, self.countries)
 
     def agreeing_dateline(self):
         """The dateline place when it lies in the story's main country (a reaction datelined
@@ -136,13 +179,53 @@ def _sentence_roles(text, sentences, title_chars):
     return roles
 
 
-def _entity_country(ent, gazetteer, context=()):
-    if ent.label_ == 'NORP':
-        return gazetteer.demonym_country(ent.text)
-    if ent.label_ in PLACE_LABELS:
-        place = gazetteer.resolve(ent.text, context)
-        return place.iso3 if place else None
-    return None
+# 'in Deder, East Harerge', 'Hyderabad, Sindh', 'a village in Hodan district': a place, then the
+# place that contains it, joined by a comma, 'in' or 'of' (and maybe a kind word).
+_CONTAINMENT = re.compile(r"^(?:(?:village|town|city|area|district|locality|county|province|region|state|"
+                          r"upazila|sub-district|municipality|camp|neighbou?rhood|suburb|township)s?\s*)?(?:,|in|of)$")
+# 'the U.S. embassy', 'Turkey's consulate': the country owns the building, which stands elsewhere.
+_MISSION_NOUNS = frozenset({'embassy', 'embassies', 'consulate', 'consulates', 'mission', 'ambassador', 'envoy'})
+
+
+def _contained_places(doc, gazetteer, hint=()):
+    """{(start, end) of a place entity: Place} for places named with the place that contains
+    them: the inner one is looked for inside the outer one only ('Rafah, North Sinai' is
+    Egypt's Rafah), and when that country has no such name the outer place stands for it
+    ('Highfields, Harare' is in Harare, not Australia). Read right to left, so that a chain
+    ('Sahapur village in Faridganj in Chandpur district') nests."""
+    ents = [e for e in doc.ents if e.label_ in PLACE_LABELS]
+    within = {}
+    for inner, outer in reversed(list(zip(ents, ents[1:]))):
+        between = doc[inner.end:outer.start].text.strip().lower()
+        if not _CONTAINMENT.match(between) or inner.sent.start != outer.sent.start:
+            continue
+        container = within.get((outer.start, outer.end)) or gazetteer.resolve(outer.text, hint)
+        if container is None:
+            continue
+        place = gazetteer.resolve_within(inner.text, container)
+        if place is None and container.precision != 'COUNTRY':
+            place = container
+        if place is not None:
+            within[(inner.start, inner.end)] = place
+    return within
+
+
+def _evidence_weight(ent):
+    """How much a country word says about where the story is: a place 1, a country that owns
+    forces, drones or a border named there a quarter ('Kenyan forces', 'US drones hit ...',
+    'near the Afghan border'), an embassy's country nothing ('at the U.S. embassy')."""
+    if _names_an_embassy(ent):
+        return 0.0
+    head = ent.root.head
+    if ent.root.dep_ in ('compound', 'amod', 'poss', 'nmod') and head.lemma_.lower() in ABROAD_NOUNS:
+        return ABROAD_WEIGHT
+    return 1.0
+
+
+def _names_an_embassy(ent):
+    """'protesters at the U.S. embassy': the entity modifies an embassy, consulate or envoy."""
+    head = ent.root.head
+    return ent.root.dep_ in ('compound', 'poss', 'amod', 'nmod') and head.lower_ in _MISSION_NOUNS
 
 
 class EventExtractor:
@@ -332,7 +415,7 @@ class EventExtractor:
         copies, seen = [], {event['country']}
         for conj in entity.root.conjuncts:
             ent = next((e for e in conj.sent.ents if e.start <= conj.i < e.end and e.label_ in PLACE_LABELS), None)
-            place = self.gazetteer.resolve(ent.text, context.countries) if ent is not None else None
+            place = context.resolve(ent) if ent is not None else None
             if place is None or place.iso3 in seen:
                 continue
             seen.add(place.iso3)
@@ -351,7 +434,7 @@ class EventExtractor:
         if token.ent_type_ in PLACE_LABELS:
             entity = next((e for e in sent.ents if e.start <= token.i < e.end), None)
             if entity is not None:
-                return self.gazetteer.resolve(entity.text, context.countries)
+                return context.resolve(entity)
         for child in token.children:
             if child.dep_ in ('amod', 'compound') and child.ent_type_ == 'NORP':
                 iso3 = self.gazetteer.demonym_country(child.text)
@@ -369,8 +452,8 @@ class EventExtractor:
         for ent in sent.ents:
             if ent.label_ not in PLACE_LABELS:
                 continue
-            place = self.gazetteer.resolve(ent.text, context.countries)
-            if place is None:
+            place = context.resolve(ent)
+            if place is None or _names_an_embassy(ent):
                 continue
             root = _phrase_head(ent.root)  # 'at Gaza seaport cafe': Gaza names the cafe's place
             distance = abs(root.i - match.token.i)

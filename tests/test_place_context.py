@@ -1,0 +1,128 @@
+"""Where a story is when it barely says: the outlet's country, a place named with the place
+that contains it, spelling variants, and country words that do not place a story (an
+embassy's country, foreign forces, a border)."""
+import datetime as dt
+
+import pytest
+
+from wirewatch.gazetteer import CITY, Gazetteer
+
+PUBLISHED = dt.datetime(2024, 5, 14, 9, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope='module')
+def gaz():
+    return Gazetteer.load()
+
+
+@pytest.mark.parametrize('source, url, iso3', [
+    ('The Morning Ledger (Ghana)', None, 'GHA'),        # a country in brackets
+    ('Vanguard (Lagos)', None, 'NGA'),                   # a city in brackets
+    ('Harbour Times of India', None, 'IND'),             # a country word
+    ('Zambian Evening Watch', None, 'ZMB'),              # a demonym
+    ('Bangkok Evening Post', None, 'THA'),               # a capital
+    ('Agence France-Presse', None, None),                # an international wire: France is not the place
+    ('Radio France Internationale', None, None),
+    ('Voice of America', None, None),
+    ('The Guardian (Nigeria)', None, 'NGA'),             # brackets win over an international-sounding name
+    ('Defence Chronicle', None, None),                   # 'efe' inside a word is not the EFE agency
+    ('Reuters; Daily News Egypt', None, 'EGY'),          # several sources: the first that says
+    ('The Courier', 'https://www.courier.example.ng/news/1', 'NGA'),  # a country domain
+    ('The Courier', 'https://bit.ly/abc', None),         # a domain used worldwide
+    ('The Courier', None, None),
+    (None, None, None),
+])
+def test_outlet_country(gaz, source, url, iso3):
+    assert gaz.outlet_country(source, url) == iso3
+
+
+@pytest.mark.parametrize('text, iso3, name', [
+    ('Al-Arish', 'EGY', None),            # an Arabic article before a name the gazetteer knows bare
+    ('El Fasher', 'SDN', 'El Fasher'),   # known with its article: unchanged
+    ('Mirpurkhas', 'PAK', 'Mirpur Khas'),  # words run together
+    ('Hyderabad, Sindh', 'PAK', 'Hyderabad'),  # a place and its province: Pakistan's Hyderabad
+    ('Hyderabad', 'IND', 'Hyderabad'),   # alone: the bigger one
+    ('Rafah, Egypt', 'EGY', None),
+])
+def test_resolve_variants_and_containers(gaz, text, iso3, name):
+    place = gaz.resolve(text)
+    assert place is not None and place.iso3 == iso3
+    if name:
+        assert place.name == name
+
+
+def test_kind_nouns_and_short_small_names_are_not_guessed(gaz):
+    assert gaz.resolve('Centre') is None      # 'the Centre' (India's government), not Centre, Alabama
+    assert gaz.resolve('Camp') is None
+    assert gaz.resolve('Tur') is None         # a Romanian village's name, too short to take without context
+    assert gaz.resolve('Tur', ('ROU',)) is not None
+
+
+def test_resolve_within(gaz):
+    egypt = gaz.resolve('Egypt')
+    assert gaz.resolve_within('Rafah', egypt).iso3 == 'EGY'
+    assert gaz.resolve_within('Rafah', gaz.resolve('Gaza Strip') or gaz.resolve('Palestine')).iso3 == 'PSE'
+    assert gaz.resolve_within('Nowhereville', egypt) is None
+
+
+def story(text, source='Example Wire', title='', story_id='p1'):
+    return {'story_id': story_id, 'cluster_id': story_id, 'title': title, 'text': text,
+            'published_at': PUBLISHED, 'dateline_place': None, 'dateline_date': None,
+            'url': 'https://example.test/a', 'source_name': source, 'language': 'en'}
+
+
+def events_of(extractor, *stories):
+    return list(extractor.extract(stories))
+
+
+def test_outlet_country_places_a_story_that_names_no_place(extractor):
+    text = 'Police arrested 14 traders at the cattle market on Monday after a fight over stall fees.'
+    with_outlet, = events_of(extractor, story(text, source='The Morning Ledger (Ghana)'))
+    assert [e['country'] for e in with_outlet] == ['GHA']
+    assert with_outlet[0]['location']['precision'] == 'COUNTRY'
+    without, = events_of(extractor, story(text, source='Example Wire'))
+    assert [e['country'] for e in without] == [None]
+
+
+def test_outlet_country_does_not_override_the_text(extractor):
+    text = 'Police arrested 14 traders in Accra on Monday after a fight over stall fees.'
+    events, = events_of(extractor, story(text.replace('Accra', 'Nairobi'), source='The Morning Ledger (Ghana)'))
+    assert [e['country'] for e in events] == ['KEN']
+
+
+def test_an_embassy_country_is_not_where_the_protest_is(extractor):
+    text = 'Hundreds of students protested outside the French embassy on Friday against a new visa rule.'
+    events, = events_of(extractor, story(text, source='The Dhaka Ledger (Bangladesh)'))
+    assert [(e['event_type'], e['country']) for e in events] == [('PROTEST', 'BGD')]
+
+
+def main_country(extractor, text, source='Example Wire'):
+    from wirewatch.transforms.extract.extractor import ArticleContext
+    doc, item, title_chars = extractor.make_doc(story(text, source=source))
+    return ArticleContext(extractor.nlp(doc), item, extractor.gazetteer, title_chars).main_country
+
+
+@pytest.mark.parametrize('text, iso3', [
+    # foreign forces and a border say less than a town named: Somalia, not Ethiopia or Kenya
+    ('Gunmen ambushed an Ethiopian army convoy on Tuesday. Residents of Baidoa said four soldiers died.', 'SOM'),
+    ('Two herders were shot dead near the Kenyan border, elders in Beledweyne said.', 'SOM'),
+    # ... but a demonym alone still places a story
+    ('Ethiopian farmers blocked a road on Tuesday to protest against new taxes.', 'ETH'),
+])
+def test_country_words_that_do_not_place_a_story(extractor, text, iso3):
+    assert main_country(extractor, text) == iso3
+
+
+def test_a_place_named_with_its_province(extractor):
+    text = 'Party workers protested in Hyderabad, Sindh on Sunday against the arrest of a local leader.'
+    events, = events_of(extractor, story(text))
+    assert [(e['event_type'], e['country']) for e in events] == [('PROTEST', 'PAK')]
+    assert events[0]['location']['name'] == 'Hyderabad' and events[0]['location']['precision'] == CITY
+    assert events[0]['location']['admin1'] == 'Sindh'
+
+
+def test_a_suburb_unknown_to_the_gazetteer_takes_its_city(extractor):
+    text = 'Supporters of two rival parties clashed in Highfields, Harare on Saturday, injuring six people.'
+    events, = events_of(extractor, story(text))
+    assert [e['country'] for e in events] == ['ZWE']
+    assert events[0]['location']['name'] == 'Harare'
