@@ -53,3 +53,29 @@ def test_counts_tied_to_human_nouns(nlp, sentence, expected):
 ])
 def test_no_count(nlp, sentence):
     assert _counts(nlp, sentence) == set()
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # headline-style tolls, a number right before its cue
+    ('Eight dead after clan fighting near the wells.', {('killed', 8)}),
+    ('One dead and three injured when a minibus hit a mine.', {('killed', 1), ('injured', 3)}),
+    ('Rebels clashed with militiamen near the river, resulting in 3 killed and 10 wounded.',
+     {('killed', 3), ('injured', 10)}),
+    ('Twenty-three dead, 12 wounded as herders clashed with farmers.', {('killed', 23), ('injured', 12)}),
+    ('Fifteen killed and wounded in the shelling.', set()),  # one number, two kinds of harm
+    # one person named as the victim
+    ('Unknown gunmen shot a policeman dead outside his house.', {('killed', 1)}),
+    ('Armed men stopped the bus and shot the driver dead.', {('killed', 1)}),
+    ('A soldier was shot and killed as he slept.', {('killed', 1)}),  # how, then what
+    ('Gunmen assassinated an army colonel near his home.', {('killed', 1)}),
+    ('Assailants killed Tomas Verhaegen, a village chief, on Monday.', {('killed', 1)}),
+    ('The attack left a soldier and a militiaman killed.', {('killed', 2)}),
+    ('At least five combatants were killed on both sides.', {('killed', 5)}),
+    # the doer is not a victim
+    ('A gunman killed five people at a market.', {('killed', 5)}),
+    ('A conscript was shot dead by a sniper at a checkpoint.', {('killed', 1)}),
+    ('A suspected militant stabbed to death a police colonel outside his home.', {('killed', 1)}),
+    ('The police arrested a student near the campus.', {('arrested', 1)}),
+])
+def test_toll_phrasings(nlp, sentence, expected):
+    assert _counts(nlp, sentence) == expected

@@ -71,10 +71,17 @@ def test_actor_compatibility():
 
 
 def test_same_event_needs_type_place_and_date():
+    gao = {'name': 'Gao', 'country': 'MLI', 'admin1': 'Gao', 'precision': 'CITY'}
     base = {'event_type': 'ASSAULT', 'mode': None, 'country': 'MLI', 'event_date': dt.date(2024, 3, 8),
-            'actor1': None, 'actor2': None, '_place_source': 'clause'}
+            'actor1': None, 'actor2': None, '_place_source': 'clause', 'location': gao, '_dated': True}
     assert same_event(base, dict(base, event_date=dt.date(2024, 3, 9)))
     assert not same_event(base, dict(base, event_date=dt.date(2024, 3, 1)))
+    # a mention with no date of its own carries the story's date, which does not count against it
+    assert same_event(base, dict(base, event_date=dt.date(2024, 3, 12), _dated=False))
+    # two towns named in their own sentences are two events; a town and its country may be one
+    assert not same_event(base, dict(base, location=dict(gao, name='Kidal', admin1='Kidal')))
+    assert same_event(base, dict(base, location={'name': 'Mali', 'country': 'MLI', 'precision': 'COUNTRY'}))
+    assert same_event(base, dict(base, location=dict(gao, name='Kidal'), _place_source='main'))
     assert not same_event(base, dict(base, country='NER'))
     assert same_event(base, dict(base, country='NER', _place_source='main'))  # a default place yields
     assert not same_event(dict(base, event_type='COERCE', mode='arrest'), dict(base, event_type='COERCE', mode='dismiss'))
@@ -96,3 +103,18 @@ def test_only_the_leading_paragraphs_are_parsed():
     kept = _leading_paragraphs(text, 5000)
     assert kept.count('Paragraph') == 5 and kept.endswith('x')  # paragraph 4 crosses the limit and stays whole
     assert _leading_paragraphs('short text', 5000) == 'short text'
+
+
+def test_a_toll_told_in_the_next_sentence_joins_the_dated_attack(extractor):
+    events = extract_events(extractor, 'Gunmen attacked a village in Zamfara on Sunday. At least 12 people were killed, '
+                                       'police said.')
+    [attack] = [e for e in events if e['event_type'] == 'ASSAULT']
+    assert attack['killed'] == 12 and attack['country'] == 'NGA'
+    assert attack['actor1']['name'] == 'Gunmen'
+
+
+def test_attacks_in_two_towns_stay_two_events(extractor):
+    events = extract_events(extractor, 'Gunmen killed four villagers in Gao on Sunday. In a separate attack, '
+                                       'nine soldiers were killed in Kidal, the army said.')
+    assaults = sorted((e['location']['name'], e['killed']) for e in events if e['event_type'] == 'ASSAULT')
+    assert assaults == [('Gao', 4), ('Kidal', 9)]

@@ -12,6 +12,7 @@ import re
 from wirewatch.transforms.extract.lexicon import load_data
 
 CATEGORIES = ('killed', 'injured', 'arrested', 'crowd_size')
+HARMS = ('killed', 'injured', 'arrested')
 MAX_AVRO_INT = 2 ** 31 - 1
 _NOT_COUNT_ENTITIES = frozenset({'DATE', 'TIME', 'MONEY', 'PERCENT', 'ORDINAL', 'QUANTITY'})
 _WORD = re.compile(r'\d[\d,]*(?:\.\d+)?|[a-z]+|-')
@@ -43,6 +44,9 @@ def _lexicon():
         'zero': frozenset(data['zero_words']),
         'bodies': frozenset(data['body_nouns']),
         'range': frozenset(data['range_words']),
+        'means': frozenset(data['means_cues']),
+        'collectives': frozenset(data['person_collectives']),
+        'headline': {w: c for c, words in data['headline_cues'].items() for w in words},
     }
 
 
@@ -108,7 +112,12 @@ def find_counts(sent, is_demonym=lambda token: False):
     """
     lex = _lexicon()
     totals = {}
+    headline = list(_headline_tolls(sent, lex))
+    numbers = {i for *_, used in headline for i in used}
+    cues = {cue for _, _, cue, _ in headline}
     for token in sent:
+        if token.i in numbers or _is_doer(token, lex):
+            continue
         if _is_human(token, lex, is_demonym):
             value = _number_of(token, lex)
         elif _is_bare_number(token, lex):
@@ -124,14 +133,67 @@ def find_counts(sent, is_demonym=lambda token: False):
         if _ambiguous_cue(cue, category, lex) or _superseded(token):
             continue
         key = (category, cue.i)
-        totals[key] = min(totals.get(key, 0) + value, MAX_AVRO_INT)
+        if cue.i not in cues:
+            totals[key] = min(totals.get(key, 0) + value, MAX_AVRO_INT)
+    for category, value, cue, _ in headline:
+        totals[(category, cue)] = value
     return [CountMention(category, value, cue) for (category, cue), value in totals.items()]
+
+
+def _is_doer(token, lex):
+    """Who did it, not who suffered: 'killed by a sniper', 'a gunman killed five people'
+    (but '5,000 people joined the march' are the crowd)."""
+    if token.dep_ == 'pobj' and token.head.dep_ == 'agent':
+        return True
+    if any(c.dep_ == 'acl' and _cue_category(c, lex) and any(d.dep_ == 'dobj' for d in c.children)
+           for c in token.children):
+        return True  # 'a militant stabbed to death a colonel' (parsed as a reduced relative)
+    head = token.head
+    return token.dep_ == 'nsubj' and head.pos_ == 'VERB' and head.tag_ != 'VBN' \
+        and _cue_category(head, lex) in HARMS and any(c.dep_ == 'dobj' for c in head.children)
+
+
+def _headline_tolls(sent, lex):
+    """Tolls written without a verb, a number right before its cue: 'Eight dead due to
+    clashes', 'One dead and three injured', 'resulting in 3 killed and 10 wounded',
+    'Twenty-three dead, 12 wounded'. Not 'killed 3' (read above), not '15 killed and
+    wounded' (one number, two kinds of harm), not a year or a number of things."""
+    tokens = list(sent)
+    for i, token in enumerate(tokens[:-1]):
+        if not token.like_num and token.lower_ not in lex['units']:
+            continue
+        if i + 1 < len(tokens) and (tokens[i + 1].like_num or tokens[i + 1].text == '-'):
+            continue  # inside a number phrase: read at its last word
+        j = i + 1
+        if _is_human(tokens[j], lex, lambda t: False) and tokens[j].tag_ in ('NNS', 'NNPS') and j + 1 < len(tokens):
+            j += 1  # 'Eight people dead'
+        cue = tokens[j]
+        category = lex['headline'].get(cue.lower_)
+        if category is None or looks_like_year(token):
+            continue
+        after = tokens[j + 1:j + 3]
+        if len(after) == 2 and after[0].lower_ in ('and', 'or', '&') and lex['headline'].get(after[1].lower_) not in (None, category):
+            continue  # '15 killed and wounded'
+        start = i
+        while start > 0 and (tokens[start - 1].like_num or tokens[start - 1].text == '-'
+                             or tokens[start - 1].lower_ in ('least', 'at', 'some', 'about', 'nearly', 'over')):
+            start -= 1
+        value = parse_number(' '.join(t.text for t in tokens[start:i + 1]))
+        if value is not None:
+            yield category, value, cue.i, {t.i for t in tokens[start:j]}
 
 
 def _is_human(token, lex, is_demonym):
     if token.pos_ not in ('NOUN', 'PROPN', 'PRON'):
         return False
-    return token.lemma_.lower() in lex['human'] or token.lower_ in lex['human'] or is_demonym(token)
+    return token.lemma_.lower() in lex['human'] or token.lower_ in lex['human'] or is_demonym(token) \
+        or _names_a_person(token)
+
+
+def _names_a_person(token):
+    """The last word of a person's name ('killed Ali Musa')."""
+    return token.ent_type_ == 'PERSON' and token.ent_iob_ in ('B', 'I') and \
+        (token.i + 1 >= len(token.doc) or token.doc[token.i + 1].ent_iob_ != 'I')
 
 
 def looks_like_year(token):
@@ -156,6 +218,8 @@ def _ambiguous_cue(cue, category, lex):
     """'killed and wounded 15 people': one figure under two kinds of harm gives no toll."""
     for other in list(cue.conjuncts):
         other_category = _cue_category(other, lex)
+        if category == 'killed' and other.lemma_.lower() in lex['means']:
+            continue  # 'was shot and killed': how, not a second harm
         if other_category and other_category != category:
             # its own victims: an object, or the subject of a passive ('... and scores injured')
             deps = ('dobj', 'nsubjpass', 'nsubj', 'npadvmod') if other.tag_ == 'VBN' else ('dobj', 'nsubjpass')
@@ -179,6 +243,8 @@ def _number_of(noun, lex):
             return 0  # 'no civilians were killed'
         if child.dep_ == 'det' and child.lower_ in ('a', 'an') and noun.tag_ in ('NN', 'NNP'):
             return 1  # 'a man was shot dead'
+    if _one_person(noun, lex):
+        return 1  # 'shot the driver dead', 'killed former leader Ali Musa', 'his son was killed'
     head = noun.head
     if noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.lemma_.lower() in lex['bodies']:
         return _number_of(head.head, lex)  # 'two bodies of civilians' (a nummod of the noun returned above)
@@ -189,6 +255,23 @@ def _number_of(noun, lex):
                 or quantity.lower_ in lex['vague_values']:
             return parse_number(' '.join(t.text for t in quantity.subtree if t.i < head.i))
     return None
+
+
+def _one_person(noun, lex):
+    """A single person named as the victim: a singular person noun with 'the', 'this',
+    'another' or a possessive, or a person's name, as object or passive subject (not 'the
+    police', a collective, and not the doer in a 'by' phrase)."""
+    if noun.dep_ not in ('dobj', 'nsubjpass', 'nsubj') or any(c.dep_ == 'nummod' for c in noun.children):
+        return False
+    if noun.dep_ == 'nsubj' and noun.head.lower_ not in lex['headline']:
+        return False  # 'the driver killed ...' is the doer; 'the driver dead' is not
+    if _names_a_person(noun):  # 'killed Ali Musa', 'Ali Musa was shot': the name's own verb
+        return noun.dep_ != 'nsubj' and _cue_category(noun.head, lex) is not None \
+            and not any(c.dep_ == 'cc' for c in noun.children)
+    if noun.tag_ != 'NN' or noun.lemma_.lower() in lex['collectives']:
+        return False
+    return any((c.dep_ == 'det' and c.lower_ in ('the', 'this', 'that', 'another')) or c.dep_ == 'poss'
+               for c in noun.children)
 
 
 def _phrase(token):
@@ -212,6 +295,8 @@ def _cue_of(token, lex):
     if node.dep_ == 'pobj' and node.head.lower_ == 'of' and node.head.head.lemma_.lower() in lex['bodies']:
         return 'killed', node.head.head  # 'the bodies of two civilians were found'
     candidates = [c for c in node.children if c.dep_ in ('amod', 'acl', 'relcl', 'oprd')]
+    # 'a soldier and a militiaman killed': the participle after the last conjunct is everyone's
+    candidates.extend(c for conj in node.conjuncts for c in conj.children if c.dep_ == 'acl' and c.i > conj.i)
     head = node.head
     if node.dep_ == 'pobj' and head.dep_ in ('prep', 'agent'):
         if head.lower_ == 'of' and _cue_category(head.head, lex) is None and head.head.dep_ in ('nsubj', 'nsubjpass', 'dobj'):
@@ -223,6 +308,10 @@ def _cue_of(token, lex):
         # not ccomp: in 'a hospital official said 9 people were killed' the official is no toll
         candidates.extend(c for c in head.children if c.dep_ in ('acomp', 'oprd', 'attr', 'xcomp', 'advmod')
                           and c.i != node.i)
+        candidates.extend(c for c in head.children if c.lower_ == 'dead' and c.dep_ in ('advcl', 'ccomp', 'dep'))
+        if node.dep_ in ('nsubjpass', 'nsubj', 'dobj'):  # 'was shot and killed': the verbs of one subject
+            candidates.extend(c for c in head.conjuncts if c.pos_ == 'VERB' and not any(
+                d.dep_ in ('nsubj', 'nsubjpass') for d in c.children))
     found = []
     for candidate in candidates:
         if any(p.dep_ == 'prep' and p.lower_ == 'to' and any(o.lower_ == 'death' for o in p.children)

