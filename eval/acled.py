@@ -15,7 +15,9 @@ published on the event's date. Scores, per row:
   remote violence and violence against civilians -> ASSAULT; strategic developments
   are skipped) against the types coded;
 - deaths exact: the largest killed figure among the events against ACLED's
-  fatalities, over rows whose note states deaths (fatalities > 0).
+  fatalities, over rows whose note states deaths (fatalities > 0);
+- false deaths: rows where ACLED records no fatality but an event carries a death toll
+  (a toll's precision: a recalled killing or a protest's cause counted as new deaths).
 """
 import csv
 import datetime
@@ -88,7 +90,8 @@ def score_rows(rows, coded, gazetteer):
     """Figures over rows and [(events, main country)] in the same order."""
     from wirewatch.gazetteer import fold
     n = {k: 0 for k in ('rows', 'country_right', 'country_given', 'with_event', 'admin1_given', 'admin1_right', 'located',
-                        'near', 'typed', 'type_right', 'deaths_stated', 'deaths_exact', 'deaths_coded')}
+                        'near', 'typed', 'type_right', 'deaths_stated', 'deaths_exact', 'deaths_coded',
+                        'deathless', 'deaths_false')}
     for row, (events, main_country) in zip(rows, coded):
         n['rows'] += 1
         place = gazetteer.resolve(row.get('country', ''))
@@ -118,6 +121,9 @@ def score_rows(rows, coded, gazetteer):
             deaths = int(row.get('fatalities') or 0)
         except ValueError:
             deaths = 0
+        if deaths == 0:
+            n['deathless'] += 1
+            n['deaths_false'] += any(e['killed'] for e in events)
         if deaths > 0:
             n['deaths_stated'] += 1
             killed = [e['killed'] for e in events if e['killed'] is not None]
@@ -131,7 +137,8 @@ def score_rows(rows, coded, gazetteer):
             'admin1': share('admin1_right', 'admin1_given'), 'admin1_coverage': share('admin1_given', 'with_event'),
             'within_50km': share('near', 'located'), 'located_share': share('located', 'with_event'),
             'event_type': share('type_right', 'typed'), 'deaths_exact': share('deaths_exact', 'deaths_stated'),
-            'deaths_exact_when_coded': share('deaths_exact', 'deaths_coded')}
+            'deaths_exact_when_coded': share('deaths_exact', 'deaths_coded'),
+            'deaths_false': share('deaths_false', 'deathless')}
 
 
 def code_rows(extractor, rows):

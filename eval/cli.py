@@ -57,6 +57,8 @@ def format_acled(figures):
         f"  event type         {_pct(figures['event_type'])} % of {n['typed']} protest and violence rows coded with ACLED's type",
         f"  deaths exact       {_pct(figures['deaths_exact'])} % of {n['deaths_stated']} rows with deaths "
         f"({_pct(figures['deaths_exact_when_coded'])} % of the {n['deaths_coded']} where a toll was coded)",
+        f"  false deaths       {_pct(figures['deaths_false'])} % of {n['deathless']} rows without deaths "
+        f"given a death toll",
     ])
 
 

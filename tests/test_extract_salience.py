@@ -118,3 +118,25 @@ def test_attacks_in_two_towns_stay_two_events(extractor):
                                        'nine soldiers were killed in Kidal, the army said.')
     assaults = sorted((e['location']['name'], e['killed']) for e in events if e['event_type'] == 'ASSAULT')
     assert assaults == [('Gao', 4), ('Kidal', 9)]
+
+
+def test_a_toll_in_the_next_sentence_needs_the_violence_just_told(extractor):
+    # the sentence after an attack: its 'killed' needs no violence word of its own
+    [beating] = [e for e in extract_events(extractor, 'Gunmen attacked traders at the Tamba market on Monday. '
+                                                      'At least one civilian killed.') if e['event_type'] == 'ASSAULT']
+    assert beating['killed'] == 1
+    # ... but a count never joins an event of another kind, nor fills a figure already told
+    [arrests] = [e for e in extract_events(extractor, 'Police arrested 14 protesters in Tamba on Monday. '
+                                                      'Two people died.') if e['event_type'] == 'COERCE']
+    assert arrests['killed'] is None and arrests['arrested'] == 14
+
+
+def test_what_a_protest_is_about_is_not_an_event_at_it(extractor):
+    events = extract_events(extractor, 'Students marched through Tamba on Friday to protest against a string of '
+                                       'night-time attacks that killed nine people.')
+    assert [(e['event_type'], e['killed']) for e in events] == [('PROTEST', None)]
+    events = extract_events(extractor, 'Inmates protested the death of a prisoner at the central jail on Friday.')
+    assert [(e['event_type'], e['killed']) for e in events] == [('PROTEST', None)]
+    [riot] = [e for e in extract_events(extractor, 'Refinery workers rioted in Tamba on Friday after a laborer died.')
+              if e['event_type'] == 'PROTEST']
+    assert riot['killed'] is None

@@ -165,8 +165,11 @@ def _headline_tolls(sent, lex):
         if i + 1 < len(tokens) and (tokens[i + 1].like_num or tokens[i + 1].text == '-'):
             continue  # inside a number phrase: read at its last word
         j = i + 1
-        if _is_human(tokens[j], lex, lambda t: False) and tokens[j].tag_ in ('NNS', 'NNPS') and j + 1 < len(tokens):
-            j += 1  # 'Eight people dead'
+        while j < len(tokens) - 1 and j - i <= 3 and tokens[j].tag_ == 'NNP':
+            j += 1  # 'Two al Shabaab dead': a named group's members
+        if j < len(tokens) - 1 and _is_human(tokens[j], lex, lambda t: False) \
+                and (tokens[j].tag_ in ('NNS', 'NNPS') or token.lower_ in ('1', 'one')):
+            j += 1  # 'Eight people dead', 'At least 1 civilian killed'
         cue = tokens[j]
         category = lex['headline'].get(cue.lower_)
         if category is None or looks_like_year(token):
@@ -270,8 +273,12 @@ def _one_person(noun, lex):
             and not any(c.dep_ == 'cc' for c in noun.children)
     if noun.tag_ != 'NN' or noun.lemma_.lower() in lex['collectives']:
         return False
-    return any((c.dep_ == 'det' and c.lower_ in ('the', 'this', 'that', 'another')) or c.dep_ == 'poss'
-               for c in noun.children)
+    if any((c.dep_ == 'det' and c.lower_ in ('the', 'this', 'that', 'another')) or c.dep_ == 'poss'
+           for c in noun.children):
+        return True
+    # headline grammar drops the article: 'gunmen kill police officer', 'DRC soldier shot dead'
+    return noun.dep_ in ('dobj', 'nsubjpass') and _cue_category(noun.head, lex) in HARMS \
+        and not any(c.dep_ in ('det', 'cc', 'conj') for c in noun.children)
 
 
 def _phrase(token):

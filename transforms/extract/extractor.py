@@ -47,6 +47,10 @@ SENSE_BONUS = 0.15
 FUTURE_TOLERANCE_DAYS = 1
 # Two mentions of one event may carry dates this far apart ('on Saturday' vs the headline's day).
 MERGE_DATE_DAYS = 2
+# A toll told this many sentences after its event, in a sentence with no event of its own, is its toll.
+FOLLOW_UP_SENTENCES = 2
+# The rejection of a trigger whose ambiguous sense needs context its sentence lacks ('killed').
+MISSING_CONTEXT = 'sense:unknown'
 # Verbal cooperation and verbal conflict (PLOVER quad classes 1 and 3).
 VERBAL_QUADS = (1, 3)
 # Acts a state does at home when no place is said: 'France bans Israeli officials'.
@@ -290,11 +294,20 @@ class EventExtractor:
         by_sentence = collections.defaultdict(list)
         for match in matches:
             by_sentence[match.token.sent.start].append(match)
-        mentions = []
+        mentions, previous = [], None
         for sentence_index, sent in enumerate(context.sentences):
             role = context.roles[sentence_index] if sentence_index < len(context.roles) else BODY
             sentence_matches = by_sentence.get(sent.start, ())
-            if role == TEASER or not sentence_matches:
+            if role == TEASER:
+                continue
+            if role != TITLE and previous is not None and sentence_index - previous[0] <= FOLLOW_UP_SENTENCES \
+                    and all(m.rejection == MISSING_CONTEXT for m in sentence_matches):
+                # 'Gunmen attacked a village on Sunday. At least 12 people were killed.': a toll in
+                # a sentence with no event of its own (or only a 'killed' that needed the violence
+                # its sentence does not name) belongs to the event just told
+                self._assign_counts(sent, previous[1], fill_only=True)
+                continue
+            if not sentence_matches:
                 continue
             candidates, rejected = [], set()
             for match in sentence_matches:
@@ -308,13 +321,19 @@ class EventExtractor:
                     candidates.append(event)
                     candidates.extend(self._conjoined_actors(event, context))
                     candidates.extend(self._conjoined_places(event, context))
+            protests = [c for c in candidates if c['event_type'] == 'PROTEST']
+            if protests:  # 'protested against attacks that killed nine': the attacks are what it is about
+                candidates = [c for c in candidates if c['event_type'] == 'PROTEST' or not any(
+                    _told_as_cause(doc[c['_token']], doc[p['_token']], True, earlier=False) for p in protests)]
             if candidates:
                 self._assign_counts(sent, candidates, rejected)
                 scope = toll_scope(sent.text, self._cumulative)
                 for event in candidates:
                     if any(event[c] is not None for c in TOLL_CATEGORIES):
                         event['toll_scope'] = scope
-                mentions.extend(merge_events(candidates))
+                merged = merge_events(candidates)
+                mentions.extend(merged)
+                previous = (sentence_index, merged)
         background = {m.entry['lemma'] for m in matches if m.time_status != 'CURRENT'}
         mentions = [m for m in mentions if not _echoes_background(m, background)]
         return [_public(e) for e in salient_events(mentions)]
@@ -493,7 +512,9 @@ class EventExtractor:
         return None, None, None
 
     # --- counts ----------------------------------------------------------------------
-    def _assign_counts(self, sent, events, rejected=frozenset()):
+    def _assign_counts(self, sent, events, rejected=frozenset(), fill_only=False):
+        """Give the sentence's counts to its events (``fill_only``: to events of an earlier
+        sentence, and only where they have no figure of that kind yet)."""
         is_demonym = lambda t: t.ent_type_ == 'NORP' and t.tag_ in ('NNS', 'NNPS')  # noqa: E731
         for mention in find_counts(sent, is_demonym):
             if mention.cue in rejected:
@@ -501,8 +522,13 @@ class EventExtractor:
             target = next((e for e in events if mention.cue in e['_tokens']), None)
             if target is None:
                 target = self._nearest_event(events, mention)
-            if target is None:
+            if target is None or (fill_only and target[mention.category] is not None):
                 continue
+            if mention.category in TOLL_CATEGORIES and _told_as_cause(sent.doc[mention.cue], sent.doc[target['_token']],
+                                                                     target['event_type'] == 'PROTEST'):
+                continue  # 'protested against the killing of nine', 'after a laborer died': deaths before
+            if fill_only and mention.category in TOLL_CATEGORIES:
+                target['toll_scope'] = toll_scope(sent.text, self._cumulative)
             previous = target[mention.category]
             target[mention.category] = mention.value if previous is None else previous + mention.value
             target['confidence'] += COUNT_BONUS if previous is None else 0.0
@@ -516,6 +542,35 @@ class EventExtractor:
         if mention.category in self._exclusive:
             return None
         return by_distance[0] if by_distance else None
+
+
+# What a protest is about: 'protested against / over / about the killing of ...', 'protest the death of ...'
+PROTEST_TOPIC = frozenset({'against', 'over', 'about', 'for'})
+# What came before: 'rioted after a laborer died', 'following the death of a prisoner'.
+EARLIER = frozenset({'after', 'following'})
+
+
+def _told_as_cause(token, trigger, is_protest, earlier=True):
+    """True when ``token`` (a toll's cue or a trigger) lies in what came before ``trigger``
+    ('following the death of a prisoner, residents burned ...', 'rioted after a laborer
+    died') or, for a protest, in what it is about ('protested against attacks that killed
+    nine', 'in protest against the death of a boy')."""
+    node = token
+    for _ in range(12):
+        parent = node.head
+        if parent.i == node.i or node.i == trigger.i:
+            return False
+        if earlier and node.dep_ == 'pobj' and parent.lower_ in EARLIER:
+            return True
+        if earlier and node.dep_ == 'advcl' and any(c.dep_ == 'mark' and c.lower_ in EARLIER for c in node.children):
+            return True
+        topic = node.dep_ == 'dobj' or node.dep_ == 'prep' and node.lower_ in PROTEST_TOPIC
+        if topic and (parent.lemma_ == 'protest' or is_protest and parent.i == trigger.i):
+            return True
+        if parent.i == trigger.i:
+            return False
+        node = parent
+    return False
 
 
 def toll_scope(sentence_text, cues):
