@@ -67,14 +67,55 @@ def load_leads(labels, corpus_root):
 
 @functools.lru_cache(maxsize=64)
 def _items_by_link(path):
-    from wirewatch.transforms.ingest.feeds import read_feed_file
+    from wirewatch.transforms.ingest.feeds import parse_feed_bytes, read_feed_file
+    if path.endswith('_entries.json'):  # feeds/parsed-entries-2023-10: entries already parsed, as JSON
+        records = parse_feed_bytes(entries_as_rss(path), None, _entries_fetched_at(path), source=path, backfill=True)
+    else:
+        records = read_feed_file(path)
     out = {}
-    for kind, record in read_feed_file(path):
+    for kind, record in records:
         if kind == 'item':
             for key in ('url', 'guid'):
                 if record.get(key):
                     out.setdefault(_link_key(record[key]), record)
     return out
+
+
+def entries_as_rss(path):
+    """RSS 2.0 bytes for a JSON list of already-parsed feed entries (title, description,
+    link, date_published, language, and the outlet as 'album'), so that they go through the
+    same ingest and normalise code as any feed."""
+    from email.utils import format_datetime
+    from datetime import datetime
+    from xml.sax.saxutils import escape
+    with open(path, encoding='utf-8') as f:
+        entries = json.load(f)
+    outlet = next((e.get('album') or e.get('artist') for e in entries if e.get('album') or e.get('artist')), '')
+    language = next((e.get('language') for e in entries if e.get('language')), 'en')
+    items = []
+    for entry in entries:
+        parts = [f'<title>{escape(entry.get("title") or "")}</title>', f'<link>{escape(entry.get("link") or "")}</link>',
+                 f'<description>{escape(entry.get("description") or "")}</description>']
+        if entry.get('date_published'):
+            try:
+                moment = datetime.fromisoformat(entry['date_published'].replace('Z', '+00:00'))
+                parts.append(f'<pubDate>{format_datetime(moment)}</pubDate>')
+            except ValueError:
+                pass
+        items.append('<item>' + ''.join(parts) + '</item>')
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f'<title>{escape(outlet)}</title><link>{escape(entries[0].get("source") or "") if entries else ""}</link>'
+            f'<language>{escape(language)}</language>' + ''.join(items) + '</channel></rss>').encode('utf-8')
+
+
+def _entries_fetched_at(path):
+    """A day folder's end ('.../2023-10-07/...') as the capture time, else the file's mtime."""
+    from datetime import datetime, timezone
+    day = os.path.basename(os.path.dirname(path))
+    try:
+        return datetime.strptime(day, '%Y-%m-%d').replace(hour=23, minute=59, tzinfo=timezone.utc)
+    except ValueError:
+        return datetime.fromtimestamp(os.path.getmtime(path), timezone.utc)
 
 
 def _link_key(link):

@@ -147,3 +147,24 @@ def test_admin1_names_compare_without_kind_words_and_codes():
     assert same_admin1('Eastern Visayas (Region VIII)', 'Eastern Visayas')
     assert same_admin1('Almaty Qalasy', 'Almaty') and same_admin1('Banaadir', 'banaadir')
     assert not same_admin1('Oromiya', 'Amhara') and not same_admin1('Lagos', '')
+
+
+def test_parsed_entries_json_is_read_as_a_feed(tmp_path):
+    """feeds/parsed-entries-2023-10 holds entries already parsed, as JSON: labels can point at them."""
+    import json as json_
+    from wirewatch.eval.leads import _items_by_link, lead_story
+    day = tmp_path / '2023-10-05'
+    day.mkdir()
+    path = day / 'https.example.testrss_entries.json'
+    path.write_text(json_.dumps([
+        {'title': 'Protesters & police clash in Tamba', 'link': 'https://example.test/a?x=1&y=2',
+         'description': '<p>Hundreds marched on Thursday.</p><p>Second paragraph.</p>',
+         'date_published': '2023-10-05T08:00:00+00:00', 'language': 'en-US', 'album': 'Example Daily'},
+        {'title': 'No date here', 'link': 'https://example.test/b', 'description': 'Text.', 'language': 'en-US'},
+    ]), encoding='utf-8')
+    items = _items_by_link(str(path))
+    assert set(items) == {'https://example.test/a?x=1&y=2', 'https://example.test/b'}
+    story = lead_story(items['https://example.test/a?x=1&y=2'])
+    assert story['title'] == 'Protesters & police clash in Tamba'
+    assert story['text'] == 'Hundreds marched on Thursday.'
+    assert story['published_at'].isoformat().startswith('2023-10-05T08:00')
