@@ -32,6 +32,9 @@ CASES = [
     ('The government accused rebels of attacking the convoy.', 'attacking', 'CLAIMED', 'accuse'),
     ('Police are investigating an alleged attack on a bus.', 'attack', 'CLAIMED', 'alleged'),
     ('The group claimed the troops had allegedly killed two farmers.', 'killed', 'CLAIMED', 'allegedly'),
+    ('Actress Mara Quill sues a producer saying he assaulted her', 'assaulted', 'CLAIMED', 'sue'),  # a lawsuit's claim
+    # a headline verb the small model tags as a noun before the trigger
+    ('Oil tumbles as Trump cancels attack on Iran', 'attack', 'NEGATED', 'cancel'),
     # hypothetical modals and questions
     ('Troops could attack the town.', 'attack', 'HYPOTHETICAL', 'could'),
     ('The militia might storm the parliament.', 'storm', 'HYPOTHETICAL', 'might'),

@@ -140,3 +140,11 @@ def test_what_a_protest_is_about_is_not_an_event_at_it(extractor):
     [riot] = [e for e in extract_events(extractor, 'Refinery workers rioted in Tamba on Friday after a laborer died.')
               if e['event_type'] == 'PROTEST']
     assert riot['killed'] is None
+
+
+def test_headline_subjects_the_parser_attaches_as_modifiers(extractor):
+    """Headline grammar: the small model reads the subject as a modifier of the verb."""
+    events = extract_events(extractor, '', title='Varnek slams Osterlund for seeking funds for elections')
+    assert [(e['event_type'], e['actor1']['name']) for e in events] == [('ACCUSE', 'Varnek')]
+    events = extract_events(extractor, '', title='Hong Kong police ban Tiananmen vigil')
+    assert [(e['event_type'], e['actor1']['name']) for e in events] == [('COERCE', 'Hong Kong police')]

@@ -49,7 +49,7 @@ def factuality_cues():
 def read_factuality(token, cues=None):
     """(status, cue word) of the event named by trigger ``token``; ('ASSERTED', None) by default."""
     cues = cues or factuality_cues()
-    own = _own_clause(token, cues, is_trigger=True)
+    own = _own_clause(token, cues, is_trigger=True) or _headline_verb_cue(token, cues)
     if own:
         return own
     previous = token
@@ -69,6 +69,25 @@ def read_factuality(token, cues=None):
     if mention:
         return MENTIONED, mention
     return ASSERTED, None
+
+
+def _headline_verb_cue(token, cues):
+    """A headline verb the small model tags as a noun modifying the trigger: 'Trump cancels
+    attack on Iran', 'army plans offensive', 'minister orders strike'."""
+    for child in token.children:
+        if child.dep_ != 'compound' or child.i > token.i or child.pos_ not in ('NOUN', 'PROPN'):
+            continue
+        word = child.lower_
+        forms = {word, word[:-1] if word.endswith('s') else word, word[:-2] if word.endswith('ed') else word,
+                 word[:-1] if word.endswith('d') else word}
+        for cue_list, status in (('negation_governors', NEGATED), ('future_object_governors', FUTURE),
+                                 ('order_governors', ORDERED)):
+            if status == ORDERED and token.lemma_.lower() in cues['ordered_is_done']:
+                continue  # 'cities order curfews': ordering a curfew imposes it
+            hit = forms & cues[cue_list]
+            if hit:
+                return status, hit.pop()
+    return None
 
 
 def _only_mentioned(token, cues):

@@ -279,10 +279,24 @@ def _verb_arguments(verb):
         agent = _pobj(verb, g['agent_prepositions']) or _partner_in_setting(verb)
         return agent, patient
     actor1 = _subject(verb)
+    if actor1 is None and verb.dep_ == 'ROOT':
+        actor1 = _headline_subject(verb)
     actor2 = _child(verb, 'dobj')
     if actor2 is None:
         actor2 = _pobj(verb, g['target_prepositions']) or _pobj(verb, g['partner_prepositions'])
     return actor1, actor2
+
+
+def _headline_subject(verb):
+    """The subject of a headline verb that the small model attaches as a modifier: in
+    'Ramaswamy slams Zelenskyy' the name is an 'amod' of 'slams'. The capitalised word just
+    before the verb, opening the sentence."""
+    lefts = [c for c in verb.lefts if c.dep_ in ('amod', 'compound', 'npadvmod', 'nmod')]
+    if not lefts:
+        return None
+    word = lefts[-1]
+    opening = word.left_edge.i == verb.sent.start
+    return word if opening and word.i == verb.i - 1 and word.text[:1].isupper() else None
 
 
 def _partner_in_setting(verb):
@@ -318,8 +332,18 @@ def _noun_arguments(noun, entry):
     for child in noun.children:
         if child.dep_ in ('amod', 'compound') and child.ent_type_ in ('NORP', 'GPE'):
             put('actor1', child)  # 'Russian deployment'
+    if 'VERB' in entry.get('pos', ()):
+        # a headline verb tagged as a noun after its subject: 'Trump requests delay'
+        opening = [c for c in noun.lefts if c.dep_ == 'compound' and c.i == noun.i - 1 and c.text[:1].isupper()
+                   and c.left_edge.i == noun.sent.start and c.ent_type_ not in ('DATE', 'TIME', 'CARDINAL')]
+        if opening and noun.tag_ in ('NNS', 'VBZ'):
+            put('actor1', opening[0])
     if noun.dep_ in ('dobj', 'attr') and noun.head.lemma_.lower() in g['light_verbs']:
         put('actor1', _subject(noun.head))  # 'protesters staged a rally'
+    # headline grammar, where the small model tags the verb as a noun with a subject and an
+    # object of its own: 'Hong Kong police ban Tiananmen vigil'
+    put('actor1', _child(noun, 'nsubj'))
+    put('actor2', _child(noun, 'dobj'))
     if noun.dep_ == 'pobj' and noun.head.head.pos_ == 'VERB' and noun.head.head.lemma_.lower() in ('take', 'join'):
         put('actor1', _subject(noun.head.head))  # 'took part in protests'
     return slots['actor1'], slots['actor2']
