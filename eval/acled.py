@@ -74,10 +74,25 @@ _ADMIN_WORDS = re.compile(r'\((.*?)\)|\b(region|province|state|governorate|divis
 
 def same_admin1(ours, theirs):
     """Admin1 names agree once case, accents, bracketed codes and kind words are set
-    aside ('Eastern Visayas (Region VIII)' = 'Eastern Visayas', 'Almaty Qalasy' = 'Almaty')."""
+    aside ('Eastern Visayas (Region VIII)' = 'Eastern Visayas', 'Almaty Qalasy' = 'Almaty'),
+    or when they are two transliterations of one name: the same consonants in the same
+    order ('Madanin' = 'Medenine', 'Oromiya' = 'Oromia', 'Bahr al Ghazal' = 'Bahr el Ghazal').
+    A translated name ('Lower Shabeelle' / 'Shabeellaha Hoose') or another division
+    ('NCT' / 'Delhi') still counts as wrong."""
     from wirewatch.gazetteer import fold
     a, b = (' '.join(_ADMIN_WORDS.sub(' ', fold(x)).split()) for x in (ours, theirs or ''))
-    return bool(a) and bool(b) and (a == b or a in b or b in a)
+    if not a or not b:
+        return False
+    if a == b or a in b or b in a:
+        return True
+    sa, sb = _skeleton(a), _skeleton(b)
+    return len(sa) >= 2 and sa == sb
+
+
+def _skeleton(name):
+    """The consonants of a name, doubled letters once ('banghazi' -> 'bngz')."""
+    letters = re.sub(r'[^a-z]|[aeiouyhw]', '', name)
+    return re.sub(r'(.)\1+', r'\1', letters)
 
 
 def km(lat1, lon1, lat2, lon2):

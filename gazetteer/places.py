@@ -397,11 +397,11 @@ class Gazetteer:
         return self._best_small_place(key, context) if small_ok else None
 
     def _with_admin1_name(self, city):
-        """The city with the admin1 name of its nearest cities1000 place (computed once)."""
+        """The city with the admin1 name of its nearest cities1000 place, or none (computed once)."""
         named = self._named_admin1.get(city.key)
         if named is None:
             name = _nearest_admin1(self._cells, city)
-            named = dataclasses.replace(city, admin1=name) if name else city
+            named = dataclasses.replace(city, admin1=name)  # never a code ('SD.49') where no name is known
             self._named_admin1[city.key] = named
         return named
 

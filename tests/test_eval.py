@@ -147,6 +147,11 @@ def test_admin1_names_compare_without_kind_words_and_codes():
     assert same_admin1('Eastern Visayas (Region VIII)', 'Eastern Visayas')
     assert same_admin1('Almaty Qalasy', 'Almaty') and same_admin1('Banaadir', 'banaadir')
     assert not same_admin1('Oromiya', 'Amhara') and not same_admin1('Lagos', '')
+    # transliterations agree (the same consonants), translations and other divisions do not
+    assert same_admin1('Madanin', 'Medenine') and same_admin1('Oromiya', 'Oromia')
+    assert same_admin1('Western Bahr al Ghazal', 'Western Bahr el Ghazal')
+    assert not same_admin1('Lower Shabeelle', 'Shabeellaha Hoose') and not same_admin1('NCT', 'Delhi')
+    assert not same_admin1('Kano', 'Kogi')
 
 
 def test_parsed_entries_json_is_read_as_a_feed(tmp_path):

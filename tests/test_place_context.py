@@ -54,6 +54,7 @@ def test_resolve_variants_and_containers(gaz, text, iso3, name):
 def test_kind_nouns_and_short_small_names_are_not_guessed(gaz):
     assert gaz.resolve('Centre') is None      # 'the Centre' (India's government), not Centre, Alabama
     assert gaz.resolve('Camp') is None
+    assert gaz.resolve('Court') is None       # 'Nakawa Chief Magistrate Court', not Court in Switzerland
     assert gaz.resolve('Tur') is None         # a Romanian village's name, too short to take without context
     assert gaz.resolve('Tur', ('ROU',)) is not None
 
@@ -126,3 +127,12 @@ def test_a_suburb_unknown_to_the_gazetteer_takes_its_city(extractor):
     events, = events_of(extractor, story(text))
     assert [e['country'] for e in events] == ['ZWE']
     assert events[0]['location']['name'] == 'Harare'
+
+
+def test_a_city_admin1_is_a_name_or_nothing(gaz):
+    """A city whose admin1 name is unknown gives none, never a GeoNames code such as 'SD.49'."""
+    import re
+    for name in ('Buram', 'Kyiv', 'Almaty', 'Mogadishu', 'Lima'):
+        place = gaz.resolve(name)
+        assert place is not None
+        assert place.admin1 is None or not re.fullmatch(r'[A-Z]{2}\.\w+', place.admin1), (name, place.admin1)
