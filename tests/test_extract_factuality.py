@@ -41,6 +41,7 @@ CASES = [
     ('Officials said the strike would hit the port.', 'hit', 'HYPOTHETICAL', 'would'),
     ('Will the army crack down on the protesters?', 'crack', 'FUTURE', 'will'),
     ('Did police arrest the organisers?', 'arrest', 'HYPOTHETICAL', '?'),
+    ("Here's how to protest safely during the pandemic, according to doctors", 'protest', 'HYPOTHETICAL', 'how'),
     # future
     ('Farmers will protest in the capital next week.', 'protest', 'FUTURE', 'will'),
     ('The opposition plans to march on Friday.', 'march', 'FUTURE', 'plan'),
@@ -120,7 +121,7 @@ def test_every_cue_family_has_a_case():
         'negation_deps', 'negation_determiners', 'negation_prepositions', 'negation_adverbs', 'negation_governors',
         'denial_governors', 'denial_nouns', 'claim_governors', 'claim_modifiers', 'hypothetical_modals',
         'future_auxiliaries', 'future_governors', 'future_object_governors', 'future_modifiers', 'future_nouns',
-        'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'causal_verbs',
+        'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}

@@ -158,6 +158,29 @@ class ArticleContext:
         return None
 
 
+def _several(token):
+    """The phrase names more than one party: a plural ('ministers', 'leaders'), a
+    coordination ('Putin and Xi') or a list ('Lebanon, Israel')."""
+    if token is None:
+        return False
+    return token.tag_ in ('NNS', 'NNPS') or any(c.dep_ == 'conj' for c in token.children) \
+        or any(c.dep_ in ('npadvmod', 'appos') and c.pos_ == 'PROPN' for c in token.head.children if c.i < token.i)
+
+
+def _meeting_parties(tokens):
+    """Two parties named around a meeting's words: 'US-Iran talks', 'Franco-German talks',
+    'holds calls with Israel' (the partner on either word), 'talks between ...'."""
+    for trigger in tokens:
+        before = [t for t in trigger.subtree if t.i < trigger.i]
+        names = [t for t in before if t.pos_ == 'PROPN' or t.ent_type_ in ('GPE', 'NORP', 'ORG')]
+        if len(names) >= 2 and any(t.text in ('-', '/', 'and', '&') for t in before):
+            return True
+        for word in (trigger, trigger.head):
+            if any(c.dep_ == 'prep' and c.lower_ in ('with', 'between') for c in word.children):
+                return True
+    return False
+
+
 def _sentence_roles(text, sentences, title_chars):
     """Role of each sentence (by index): title, teaser (bullets before the lead), lead
     (the first paragraph of text), body."""
@@ -358,6 +381,9 @@ class EventExtractor:
             return None  # a statement, demand or threat is only an event when we know who made it
         if actor1 and actor2 and actor1['name'] == actor2['name']:
             actor2 = None
+        if entry['event_type'] == 'CONSULT' and actor2 is None and not _several(actor1_token) \
+                and not _meeting_parties(match.tokens):
+            return None  # a meeting takes two: 'the prime minister was discussing the restrictions' is none
         actor_tokens = {t.i for tok in (actor1_token, actor2_token) if tok is not None
                         for t in tok.subtree}
         target_place = None

@@ -49,7 +49,7 @@ def factuality_cues():
 def read_factuality(token, cues=None):
     """(status, cue word) of the event named by trigger ``token``; ('ASSERTED', None) by default."""
     cues = cues or factuality_cues()
-    own = _own_clause(token, cues, is_trigger=True) or _headline_verb_cue(token, cues)
+    own = _own_clause(token, cues, is_trigger=True) or _headline_verb_cue(token, cues) or _how_to(token, cues)
     if own:
         return own
     previous = token
@@ -69,6 +69,15 @@ def read_factuality(token, cues=None):
     if mention:
         return MENTIONED, mention
     return ASSERTED, None
+
+
+def _how_to(token, cues):
+    """'how to protest safely', 'whether to strike': an infinitive after a question word."""
+    if not any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children):
+        return None
+    word = next((c for c in token.children if c.dep_ in ('advmod', 'mark') and c.lower_ in cues['question_infinitives']),
+                None)
+    return (HYPOTHETICAL, word.lower_) if word is not None else None
 
 
 def _headline_verb_cue(token, cues):

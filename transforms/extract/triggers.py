@@ -243,7 +243,11 @@ def _pobj(token, prepositions, dep=('prep', 'agent')):
 
 def _subject(verb, depth=0):
     g = grammar()
-    subj = _child(verb, 'nsubj')
+    subjects = [c for c in verb.children if c.dep_ == 'nsubj']
+    # two subjects is a misparse of a clause before ('Oil steadies after US threatens ...'):
+    # the verb's own subject is the one nearest before it
+    subj = max((c for c in subjects if c.i < verb.i), key=lambda c: c.i, default=None) if len(subjects) > 1 \
+        else (subjects[0] if subjects else None)
     if subj is not None and subj.lower_ in g['relative_pronouns'] and verb.dep_ == 'relcl':
         return verb.head
     if subj is not None or depth > 3:

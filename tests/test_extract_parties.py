@@ -1,0 +1,24 @@
+"""Who acts in an event: a meeting takes two parties, and a verb's own subject is the one
+before it when the small model gives it two."""
+import pytest
+
+from factories import extract_events
+
+
+@pytest.mark.parametrize('text, title, expected', [
+    # a meeting with a partner, a plural, a coordination or a hyphenated pair: CONSULT
+    ('The foreign minister of Varsland met the Ostrian envoy in Geneva on Monday.', '', ['CONSULT']),
+    ('Trade ministers met in Geneva on Monday to discuss tariffs.', '', ['CONSULT']),
+    ('', 'Serbia-Kosovo talks end without a deal', ['CONSULT']),
+    ('', 'Premier Alvik holds calls with Varsland and Ostria', ['CONSULT']),
+    # one party talking about a topic is no meeting
+    ('The prime minister was discussing the lifting of restrictions in a live interview on Monday.', '', []),
+])
+def test_a_meeting_takes_two(extractor, text, title, expected):
+    assert [e['event_type'] for e in extract_events(extractor, text, title=title)] == expected
+
+
+def test_the_subject_before_the_verb(extractor):
+    """'Oil steadies after US threatens ...': the parser gives 'threatens' two subjects."""
+    events = extract_events(extractor, '', title='Oil steadies after US threatens to blockade Iran indefinitely')
+    assert [(e['event_type'], e['actor1']['name']) for e in events] == [('THREATEN', 'US')]
