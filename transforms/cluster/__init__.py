@@ -294,8 +294,14 @@ class _LiftFromGroupFn(beam.DoFn):
 class _LiftStatefulFn(beam.DoFn):
     """Unbounded path: members wait at their claimed cluster's key for its head marker.
 
-    The head is kept for a TTL of event time (later copies may still claim it);
-    members whose head never comes are released unchanged when the key expires.
+    A key expires a TTL of event time after its cluster's own publication: the bands
+    keep the cluster's entry, so later copies may claim it, that long. The head marker
+    gives that time (``Head.published``; its event timestamp is the time it *counts* at,
+    earlier when it is itself a copy), and so does every member (its ``seconds`` are its
+    claimed cluster's time; its event timestamp is its previous claim's after a lift).
+    One deadline per key: a member never waits for a head that has already expired.
+    Members whose head never comes are released unchanged when the key expires (at
+    once when the deadline has passed).
     """
     HEAD = ReadModifyWriteStateSpec('head', PickleCoder())
     PENDING = BagStateSpec('pending', PickleCoder())
@@ -315,13 +321,15 @@ class _LiftStatefulFn(beam.DoFn):
             for story, seconds in pending.read():
                 yield _lift_output(story, seconds, value, self.lifted)
             pending.clear()
+            claimable_from = _seconds(ts) if value.published is None else max(_seconds(ts), value.published)
         else:
             head = head_state.read()
             if head is None:
                 pending.add(value)
             else:
                 yield _lift_output(*value, head, self.lifted)
-        deadline = max(until.read() or 0.0, _seconds(ts) + self.ttl)
+            claimable_from = value[1]
+        deadline = max(until.read() or 0.0, claimable_from + self.ttl)
         until.write(deadline)
         expiry.set(Timestamp(deadline))
 

@@ -30,12 +30,18 @@ class Head:
     story_id: str
     claim: str = None    # cluster_id of a copy; None for a representative
     seconds: float = None
+    # its own publication time (seconds): the bands keep it, so copies can claim it, until a
+    # TTL after this, which is later than ``seconds`` when the story is itself a copy
+    published: float = None
 
 
 def head_of(story, seconds):
     """The head marker of a decided story (``seconds``: its event time in windows)."""
     dup = story.get('duplicate_of')
-    return Head(story['story_id'], story['cluster_id'] if dup else None, seconds)
+    published = story.get('published_at')
+    if published is not None and not isinstance(published, (int, float)):
+        published = published.timestamp()
+    return Head(story['story_id'], story['cluster_id'] if dup else None, seconds, published)
 
 
 def lift(member, seconds, head):
