@@ -120,6 +120,8 @@ class TriggerLexicon:
                 continue
             if entry.get('lowercase') and not token.text.islower():
                 continue
+            if 'NOUN' not in entry['pos'] and token.dep_ in NOUN_ROLES:
+                continue  # a verb-only trigger the tagger calls a verb in a noun's place: 'on corruption charges'
             dependents = list(_object_words(token) if entry.get('with_object') else _dependents(token))
             if any(d.lemma_.lower() in entry.get('unless', ()) for d in dependents):
                 continue
@@ -136,6 +138,10 @@ class TriggerLexicon:
                 return TriggerMatch(token, entry, [token, hit])
             return TriggerMatch(token, entry, [token])
         return None
+
+
+# Roles only a noun plays.
+NOUN_ROLES = frozenset({'pobj', 'nsubj', 'nsubjpass', 'dobj', 'compound', 'poss'})
 
 
 def _pos_names(pos):
