@@ -31,6 +31,10 @@ def gaz():
     ('The Courier', 'https://bit.ly/abc', None),         # a domain used worldwide
     ('The Courier', None, None),
     (None, None, None),
+    # outlets whose names do not say (data/outlet_countries.json), by name or by domain
+    ('Radio Okapi', None, 'COD'),
+    ('Dawn', None, 'PAK'),
+    ('Some Blog', 'https://www.radiookapi.net/2024/05/01/actualite', 'COD'),
 ])
 def test_outlet_country(gaz, source, url, iso3):
     assert gaz.outlet_country(source, url) == iso3
