@@ -140,3 +140,20 @@ def test_a_city_admin1_is_a_name_or_nothing(gaz):
         place = gaz.resolve(name)
         assert place is not None
         assert place.admin1 is None or not re.fullmatch(r'[A-Z]{2}\.\w+', place.admin1), (name, place.admin1)
+
+
+def test_a_national_outlet_outweighs_a_lone_demonym_not_a_place(extractor):
+    text = 'Parents blocked the main roads on Monday, demanding English as the medium of instruction.'
+    assert main_country(extractor, text, source='Press Trust of India') == 'IND'
+    assert main_country(extractor, text) == 'GBR'  # without the outlet, the demonym is all there is
+    placed = 'Parents blocked the main roads in Accra on Monday, demanding English as the medium of instruction.'
+    assert main_country(extractor, placed, source='Press Trust of India') == 'GHA'
+
+
+def test_a_small_name_is_read_in_the_outlet_country(extractor):
+    """'Ilam' is an Iranian province and a Nepali town: a Nepali outlet means the town; a big
+    city keeps its reading whatever the outlet ('Paris' from an Indian outlet)."""
+    text = 'Protesters enforced a general strike in Ilam on Sunday, demanding a separate province.'
+    assert main_country(extractor, text, source='The Kathmandu Post') == 'NPL'
+    assert main_country(extractor, text) == 'IRN'
+    assert main_country(extractor, 'Protesters marched in Paris on Sunday.', source='Hindustan Times') == 'FRA'

@@ -69,6 +69,8 @@ PRECISION_RANK = {'COUNTRY': 0, 'ADMIN1': 1, 'CITY': 2}
 # farmers' may live anywhere), and a country whose forces, drones or border are named a
 # quarter of its kind (forces fight abroad; a border has two sides).
 DEMONYM_WEIGHT = 0.5
+OUTLET_WEIGHT = 0.6
+PROMINENT_POPULATION = 100_000
 ABROAD_WEIGHT = 0.25
 ABROAD_NOUNS = frozenset({'force', 'forces', 'troop', 'soldier', 'army', 'military', 'drone', 'jet', 'warplane',
                           'aircraft', 'peacekeeper', 'convoy', 'base', 'border', 'frontier', 'navy', 'contingent',
@@ -103,6 +105,11 @@ class ArticleContext:
             place = self._within.get((ent.start, ent.end))
             if place is None and ent.label_ in PLACE_LABELS:
                 place = gazetteer.resolve(ent.text)
+                if place is not None and hint and place.iso3 not in hint and not _prominent(place):
+                    # 'Ilam' from a Nepali outlet is Nepal's Ilam, not Iran's province
+                    local = gazetteer.resolve_within(ent.text, gazetteer.country(hint[0]))
+                    if local is not None:
+                        place = self._within[(ent.start, ent.end)] = local
                 if place is not None and place.key.startswith(SMALL_PLACE_KEYS):
                     small.append(ent)  # a town of a few thousand: read once the bigger places are known
                     continue
@@ -117,8 +124,10 @@ class ArticleContext:
                 counts[place.iso3] += 1
         if not counts:  # no place or demonym at all: 'Al Shabaab fighters attacked a base' is Somalia
             counts = named
-        if not counts and self.outlet_country:
-            counts[self.outlet_country] += 1
+        if self.outlet_country and (not counts or max(counts.values()) < 1):
+            # a national outlet's own country outweighs a lone demonym ('demanding English'),
+            # never a place the story names
+            counts[self.outlet_country] += OUTLET_WEIGHT
         self.countries = tuple(counts)
         self.dateline_place = None
         dateline = (story.get('dateline_place') or '').split('/')[0].strip()
@@ -235,6 +244,12 @@ def _contained_places(doc, gazetteer, hint=()):
         if place is not None:
             within[(inner.start, inner.end)] = place
     return within
+
+
+def _prominent(place):
+    """A country, a capital or a city of 100,000+: known beyond its country ('Paris' from a
+    Texan outlet is still Paris, France)."""
+    return place.precision == 'COUNTRY' or place.is_capital or place.population >= PROMINENT_POPULATION
 
 
 def _evidence_weight(ent):
