@@ -81,3 +81,18 @@ def test_sense_rules_refer_to_known_classes_and_entries():
         for rule in rules:
             if rule.get('as'):
                 assert lexicon.entry_for(rule['as']) is not None, rule
+
+
+def test_a_headline_is_read_with_its_lead_which_may_only_take_a_sense_away(extractor):
+    from factories import extract_events
+    # the headline says 'jailed'; its lead says it was a court's sentence
+    events = extract_events(extractor, 'Two cousins from Perth have been handed extra jail time by a district court.',
+                            title='Perth cousins linked to suitcase of cash jailed')
+    assert [e['event_type'] for e in events] == []
+    events = extract_events(extractor, 'They were held overnight and released on bail, officers said.',
+                            title='Police detain 40 protesters in Tamba')
+    assert [e['event_type'] for e in events] == ['COERCE']
+    # ... but a lead does not confirm an ambiguous headline word: police at a fire are no attack
+    events = extract_events(extractor, 'Police officers stand outside after adjoining nightclubs caught fire.',
+                            title='Nightclub Fire Kills at Least 13 in Tamba')
+    assert [e['event_type'] for e in events] == []

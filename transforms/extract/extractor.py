@@ -318,6 +318,7 @@ class EventExtractor:
                 token.is_sent_start = True
         published = as_utc_datetime(story['published_at'])
         doc.user_data['reference_year'] = published.year
+        doc.user_data['title_chars'] = title_chars  # the sense component reads a headline with its lead
         return doc, story, title_chars
 
     def events_from_doc(self, story, doc, title_chars=0, context=None):

@@ -44,6 +44,19 @@ def _context(tokens, noun_only):
     return lemma_set(t for t in tokens if not (t.pos_ in ('VERB', 'AUX') and t.lemma_.lower() in noun_only))
 
 
+def _with_lead(token):
+    """The trigger's sentence; for a headline, the headline and the sentence after it (a
+    terse headline's sense is in its lead: '... jailed' over 'handed extra jail time')."""
+    sent = token.sent
+    title_chars = token.doc.user_data.get('title_chars') or 0
+    if sent.start_char >= title_chars or sent.end >= len(token.doc):
+        return sent
+    lead = token.doc[sent.end].sent
+    while lead.text.strip() == '' and lead.end < len(token.doc):
+        lead = token.doc[lead.end].sent
+    return token.doc[sent.start:lead.end]
+
+
 def read_sense(match, rules=None):
     """(sense, re-code lemma or None, keep) for a trigger match.
 
@@ -57,11 +70,14 @@ def read_sense(match, rules=None):
     args = _context(argument_tokens(token), rules['noun_only']) - own
     objects = _context(object_tokens(token), rules['noun_only']) - own
     sentence = _context(token.sent, rules['noun_only']) - own
+    # a headline's lead may take a sense away ('... jailed' over 'handed extra jail time'),
+    # never confirm an ambiguous one
+    story_words = _context(_with_lead(token), rules['noun_only']) - own
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
     for rule in applicable:
-        words = {'args': args, 'object': objects}.get(rule['in'], sentence)
+        words = {'args': args, 'object': objects}.get(rule['in'], story_words)
         if not words & classes[rule['class']]:
             continue
         if rule.get('unless') and sentence & classes[rule['unless']]:
