@@ -9,6 +9,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.utils.timestamp import Timestamp
 
 from factories import make_story
+from fake_state import FakeTimer, FakeValue
 from wirewatch.transforms.cluster import Cluster, _VoteInBandStatefulFn
 from wirewatch.transforms.cluster.similarity import fingerprint
 
@@ -143,32 +144,10 @@ def test_batch_title_only_feeds_merge_copies_but_not_templates():
                               ('q1', 'q1', None), ('q2', 'q2', None)]))
 
 
-class _FakeState:
-    def __init__(self):
-        self.value = None
-
-    def read(self):
-        return self.value
-
-    def write(self, value):
-        self.value = value
-
-    def clear(self):
-        self.value = None
-
-
-class _FakeTimer:
-    def __init__(self):
-        self.at = None
-
-    def set(self, at):
-        self.at = at
-
-
 def test_band_state_is_emptied_when_its_watermark_timers_fire():
     """The stateful band DoFn: the timer follows the oldest entry + TTL; firing drops expired entries."""
     fn = _VoteInBandStatefulFn(ttl=3600, threshold=0.5)
-    state, timer = _FakeState(), _FakeTimer()
+    state, timer = FakeValue(), FakeTimer()
     first = fingerprint('Police fire tear gas at parliament protest', LEAD)
     copy = fingerprint('Tear gas fired as protesters march on parliament', LEAD)
     t = T0.timestamp()

@@ -21,6 +21,7 @@ from apache_beam.utils.windowed_value import PaneInfoTiming
 
 from conftest import TEST_RUNNER
 from factories import make_story
+from fake_state import FakeTimer, FakeValue
 from wirewatch import schemas
 from wirewatch.transforms.summarise import (KEPT, LATENESS_SHARDS, TOO_LATE, UNKNOWN,
                                             LatenessLedger, RouteTooLate, _RouteTooLateFn,
@@ -100,25 +101,6 @@ def test_too_late_detail_names_window_event_time_and_lateness():
 
 # --- the DoFn, driven by hand (state, timer and counters without a runner) ----------------
 
-class _State:
-    def __init__(self):
-        self.value = None
-
-    def read(self):
-        return self.value
-
-    def write(self, value):
-        self.value = value
-
-
-class _Timer:
-    def __init__(self):
-        self.at = None
-
-    def set(self, timestamp):
-        self.at = timestamp
-
-
 class _Counting:
     """Runs code under a metrics container, as a runner's bundle does."""
 
@@ -143,7 +125,7 @@ class _Counting:
 
 def test_dofn_counts_dead_letters_and_closes_windows_on_its_timer():
     fn = _RouteTooLateFn(DAY, LATENESS)
-    ledger, close = _State(), _Timer()
+    ledger, close = FakeValue(), FakeTimer()
 
     def process(sid, published):
         return list(fn.process((0, story(sid, published)), Timestamp.of(published.timestamp()),

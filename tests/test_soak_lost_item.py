@@ -28,6 +28,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.utils.timestamp import Timestamp
 
 from factories import make_story
+from fake_state import FakeBag, FakeTimer, FakeValue
 from test_cluster_chains import EDITED, FIRST, REWRITTEN, TITLE
 from wirewatch.transforms.cluster import Cluster, _LiftStatefulFn
 from wirewatch.transforms.cluster.resolve import head_of
@@ -40,40 +41,9 @@ S0 = T0.timestamp()
 
 # ---------------------------------------------------------------- the lift step alone
 
-class _Cell:
-    def __init__(self):
-        self.value = None
-
-    def read(self):
-        return self.value
-
-    def write(self, value):
-        self.value = value
-
-    def clear(self):
-        self.value = None
-
-
-class _Bag:
-    def __init__(self):
-        self.values = []
-
-    def read(self):
-        return list(self.values)
-
-    def add(self, value):
-        self.values.append(value)
-
-    def clear(self):
-        self.values = []
-
-
-class _Timer:
-    def __init__(self):
-        self.at = None
-
+class _Timer(FakeTimer):
     def set(self, timestamp):
-        self.at = Timestamp.of(timestamp)
+        super().set(Timestamp.of(timestamp))
 
 
 class _LiftRunner:
@@ -87,8 +57,8 @@ class _LiftRunner:
         self.out = []
 
     def _state(self, key):
-        return self.keys.setdefault(key, {'head_state': _Cell(), 'pending': _Bag(),
-                                           'until': _Cell(), 'expiry': _Timer()})
+        return self.keys.setdefault(key, {'head_state': FakeValue(), 'pending': FakeBag(),
+                                           'until': FakeValue(), 'expiry': _Timer()})
 
     def send(self, key, value, seconds):
         state = self._state(key)
