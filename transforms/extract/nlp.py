@@ -119,6 +119,15 @@ WIREWATCH_COMPONENTS = ('wirewatch_gazetteer', 'wirewatch_triggers', 'wirewatch_
                         'wirewatch_factuality', 'wirewatch_time')
 
 
+def _fix_lemmas(nlp):
+    """The model's known lemma errors (data/lemma_fixes.json), set by its attribute_ruler."""
+    if 'attribute_ruler' not in nlp.pipe_names:
+        return
+    ruler = nlp.get_pipe('attribute_ruler')
+    for lemma, forms in load_data('lemma_fixes')['lemmas'].items():
+        ruler.add(patterns=[[{'LOWER': {'IN': forms}}]], attrs={'LEMMA': lemma})
+
+
 @functools.lru_cache(maxsize=None)
 def load_nlp(model_name=DEFAULT_MODEL):
     """The spaCy pipeline with wirewatch's components, loaded once per process.
@@ -129,6 +138,7 @@ def load_nlp(model_name=DEFAULT_MODEL):
     # Importing registers the factories.
     from wirewatch.transforms.extract import factuality, sense, temporal, triggers  # noqa: F401
     nlp = spacy.load(model_name)
+    _fix_lemmas(nlp)
     previous = 'ner'
     for name in WIREWATCH_COMPONENTS:
         nlp.add_pipe(name, after=previous)
