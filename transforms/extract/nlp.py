@@ -119,6 +119,17 @@ WIREWATCH_COMPONENTS = ('wirewatch_gazetteer', 'wirewatch_triggers', 'wirewatch_
                         'wirewatch_factuality', 'wirewatch_time')
 
 
+def _keep_hyphenated_triggers(nlp):
+    """Trigger words with a hyphen ('sit-in') stay one token, as the lexicon names them."""
+    from spacy.attrs import ORTH
+    for entry in load_data('triggers')['triggers']:
+        word = entry['lemma']
+        if '-' not in word or ' ' in word:
+            continue
+        for form in {word, word + 's', word.capitalize(), word.capitalize() + 's', word.upper()}:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+
+
 def _fix_lemmas(nlp):
     """The model's known lemma errors (data/lemma_fixes.json), set by its attribute_ruler."""
     if 'attribute_ruler' not in nlp.pipe_names:
@@ -139,6 +150,7 @@ def load_nlp(model_name=DEFAULT_MODEL):
     from wirewatch.transforms.extract import factuality, sense, temporal, triggers  # noqa: F401
     nlp = spacy.load(model_name)
     _fix_lemmas(nlp)
+    _keep_hyphenated_triggers(nlp)
     previous = 'ner'
     for name in WIREWATCH_COMPONENTS:
         nlp.add_pipe(name, after=previous)

@@ -77,6 +77,8 @@ def read_sense(match, rules=None):
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
     for rule in applicable:
+        if match.entry.get('mode') in rule.get('except_modes', ()):
+            continue  # 'a hunger strike over job security' is no labour strike
         words = {'args': args, 'object': objects}.get(rule['in'], story_words)
         if not words & classes[rule['class']]:
             continue

@@ -1,0 +1,22 @@
+"""Forms of protest as local wires name them: sit-ins, hunger strikes, dharnas, hartals,
+bandhs, marches taken out, vandalism by a crowd."""
+import pytest
+
+from factories import extract_events
+
+
+@pytest.mark.parametrize('text', [
+    'Students staged a sit-in at the Faculty of Law on Tuesday.',
+    'Members of the teachers union continued a hunger strike outside the education department over job security.',
+    'Farmers marched to the district office to stage a dharna over water issues on Monday.',
+    'Opposition parties enforced a dawn-to-dusk hartal in the district on Sunday.',
+    'Traders observed a bandh in the town on Friday to protest against the new tax.',
+    'Party members took out a protest march on Monday seeking land for the landless.',
+    'Rioters vandalised a campaign vehicle in the market on Saturday.',
+])
+def test_protest_forms(extractor, text):
+    assert 'PROTEST' in [e['event_type'] for e in extract_events(extractor, text)]
+
+
+def test_a_labour_strike_is_still_no_protest(extractor):
+    assert extract_events(extractor, 'Dock workers went on strike over pay on Monday.') == []
