@@ -35,13 +35,26 @@ def sense_rules():
     classes = {name: frozenset(words) for name, words in data['classes'].items()}
     group_of = {lemma: name for name, lemmas in data.get('groups', {}).items() for lemma in lemmas}
     return {'classes': classes, 'rules': data['rules'], 'require': data['require'], 'version': data['version'],
-            'group_of': group_of, 'noun_only': frozenset(data.get('noun_only', ()))}
+            'group_of': group_of, 'noun_only': frozenset(data.get('noun_only', ())),
+            'by_people': frozenset(data.get('by_people', ())),
+            'people': frozenset(data.get('people', ()))}
 
 
 def _context(tokens, noun_only):
     """Lemmas and words of ``tokens``; a verb of ``noun_only`` ('stormed a village',
     'flooded the streets') is not the noun it shares a lemma with."""
     return lemma_set(t for t in tokens if not (t.pos_ in ('VERB', 'AUX') and t.lemma_.lower() in noun_only))
+
+
+def _done_by_people(token, rules):
+    """The verb's doer is an armed or organised group or a crowd: its active subject or its
+    'by' agent ('gunmen', 'a mob', 'an unknown group', 'Al Shabaab', 'Fulani herdsmen')."""
+    if token.pos_ != 'VERB':
+        return False
+    doers = [c for c in token.children if c.dep_ == 'nsubj']
+    doers += [g for c in token.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj']
+    return any(d.lemma_.lower() in rules['people'] or d.lower_ in rules['people'] or d.ent_type_ in ('ORG', 'NORP')
+               for d in doers)
 
 
 def _with_lead(token):
@@ -76,9 +89,12 @@ def read_sense(match, rules=None):
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
+    by_people = lemma in rules['by_people'] and _done_by_people(token, rules)
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
             continue  # 'a hunger strike over job security' is no labour strike
+        if by_people and rule['class'] in ('accident', 'hazard', 'medical'):
+            continue  # 'a group on motorcycles killed a man': people did it, not a crash
         words = {'args': args, 'object': objects}.get(rule['in'], story_words)
         if not words & classes[rule['class']]:
             continue
@@ -88,6 +104,8 @@ def read_sense(match, rules=None):
         return rule['sense'], recode, recode is not None
     required = rules['require'].get(f'{lemma}:{event_type}')
     if required and 'with' not in match.entry:
+        if by_people:
+            return CONFIRMED, None, True  # 'an unknown group on motorcycles killed a man'
         if not (sentence & classes[required]):
             return 'unknown', None, False
         return CONFIRMED, None, True

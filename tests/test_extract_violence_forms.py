@@ -1,0 +1,26 @@
+"""Violence as field reports name it, and killings by people against crashes and disasters."""
+import pytest
+
+from factories import extract_events
+
+
+@pytest.mark.parametrize('text', [
+    'An unknown group on motorcycles killed a man in the market on Tuesday.',   # a group did it, not a crash
+    'Fulani herdsmen killed 12 farmers in the village on Sunday.',
+    'Troops of the two countries exchanged heavy fire across the border on Monday.',
+    'Militants hurled petrol bombs at a passenger train on Saturday night.',
+    'Gunmen beat and raped displaced women near the camp on Friday.',
+    'Six police officers were taken hostage by armed men in the suburb on Thursday.',
+])
+def test_violence_forms(extractor, text):
+    assert 'ASSAULT' in [e['event_type'] for e in extract_events(extractor, text)]
+
+
+@pytest.mark.parametrize('text', [
+    'A drunk driver killed three pedestrians on Monday.',   # one person at the wheel: a crash
+    'Floods killed 12 people in the north on Monday.',
+    'A bus crash killed five people on the highway.',
+    'The earthquake killed 40 people.',
+])
+def test_killed_by_no_one(extractor, text):
+    assert extract_events(extractor, text) == []
