@@ -14,6 +14,10 @@ CASES = [
     # asserted
     ('Soldiers attacked the village on Sunday.', 'attacked', 'ASSERTED', None),
     ('Police said gunmen attacked the convoy.', 'attacked', 'ASSERTED', None),
+    # a coordinated verb shares the first one's negation, not the first verb's meaning
+    ('Militants stopped a bus on the highway and killed two policemen.', 'killed', 'ASSERTED', None),
+    ('Police thwarted an attack and killed a wanted fighter.', 'killed', 'ASSERTED', None),
+    ('Police did not arrest or detain the organisers.', 'detain', 'NEGATED', 'not'),
     ('Thousands of people protested in the capital.', 'protested', 'ASSERTED', None),
     # negation_deps / negation_adverbs / determiners / prepositions / governors
     ('The protesters did not attack the parliament.', 'attack', 'NEGATED', 'not'),

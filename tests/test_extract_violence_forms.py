@@ -24,3 +24,15 @@ def test_violence_forms(extractor, text):
 ])
 def test_killed_by_no_one(extractor, text):
     assert extract_events(extractor, text) == []
+
+
+def test_a_raid_by_an_armed_group_is_an_attack_one_by_police_a_coercion(extractor):
+    assert [e['event_type'] for e in extract_events(
+        extractor, 'Unidentified militiamen raided a village on Monday, burning houses.')] == ['ASSAULT']
+    assert [e['event_type'] for e in extract_events(
+        extractor, 'Police raided the offices of an opposition newspaper on Monday.')] == ['COERCE']
+
+
+def test_a_member_is_one_person(extractor):
+    [event] = extract_events(extractor, '', title='Suspected party cadres kill opposition member in Chogwe')
+    assert event['killed'] == 1

@@ -57,6 +57,14 @@ def read_factuality(token, cues=None):
         if relation == 'nsubj':  # 'hopes the ceasefire can hold': climb on, the verb is no cue
             previous = governor
             continue
+        if relation == 'conj':
+            # a coordinated verb shares the first one's modals and negation ('did not arrest or
+            # detain') and what governs it, not its meaning ('stopped a bus and killed two policemen')
+            found = _own_clause(governor, cues)
+            if found:
+                return found
+            previous = governor
+            continue
         found = _as_governor(governor, relation, previous, cues, token)
         if found is None and _inherits_mood(governor, relation, cues):
             found = _own_clause(governor, cues)
