@@ -71,6 +71,10 @@ def test_no_count(nlp, sentence):
     ('Assailants killed Tomas Verhaegen, a village chief, on Monday.', {('killed', 1)}),
     ('The attack left a soldier and a militiaman killed.', {('killed', 2)}),
     ('At least five combatants were killed on both sides.', {('killed', 5)}),
+    # two harms, each with its own figure: never added together
+    ('Gunmen attacked the camp, killing 4, injuring 7.', {('killed', 4), ('injured', 7)}),
+    ('Fighters attacked soldiers, killing nine soldiers and wounding another 13.', {('killed', 9), ('injured', 13)}),
+    ('Militants attacked a convoy, killing one and kidnapping three.', {('killed', 1)}),
     # the doer is not a victim
     ('A gunman killed five people at a market.', {('killed', 5)}),
     ('A conscript was shot dead by a sniper at a checkpoint.', {('killed', 1)}),

@@ -316,7 +316,7 @@ def _cue_of(token, lex):
         candidates.extend(c for c in head.children if c.dep_ in ('acomp', 'oprd', 'attr', 'xcomp', 'advmod')
                           and c.i != node.i)
         candidates.extend(c for c in head.children if c.lower_ == 'dead' and c.dep_ in ('advcl', 'ccomp', 'dep'))
-        if node.dep_ in ('nsubjpass', 'nsubj', 'dobj'):  # 'was shot and killed': the verbs of one subject
+        if node.dep_ in ('nsubjpass', 'nsubj'):  # 'was shot and killed': the verbs of one subject (not of one object)
             candidates.extend(c for c in head.conjuncts if c.pos_ == 'VERB' and not any(
                 d.dep_ in ('nsubj', 'nsubjpass') for d in c.children))
     found = []
