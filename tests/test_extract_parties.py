@@ -22,3 +22,15 @@ def test_the_subject_before_the_verb(extractor):
     """'Oil steadies after US threatens ...': the parser gives 'threatens' two subjects."""
     events = extract_events(extractor, '', title='Oil steadies after US threatens to blockade Iran indefinitely')
     assert [(e['event_type'], e['actor1']['name']) for e in events] == [('THREATEN', 'US')]
+
+
+@pytest.mark.parametrize('text, title, expected', [
+    # a full name the NER misses is still a doer; a ruling party is the government
+    ('', 'Elon Varga spars with German foreign ministry over migration', ('ACCUSE', 'Elon Varga')),
+    ('The ruling party rebuffed the opposition demand for a recount on Monday.', '', ('REJECT', 'ruling party')),
+    ('The minister lashed out at critics of the budget on Monday.', '', ('ACCUSE', 'minister')),
+])
+def test_verbal_events_and_their_doers(extractor, text, title, expected):
+    events = extract_events(extractor, text, title=title)
+    assert [(e['event_type'], e['actor1']['name']) for e in events] == [expected]
+

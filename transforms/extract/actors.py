@@ -34,6 +34,14 @@ def _lexicon():
     }
 
 
+def _full_name(span, head):
+    """A name of two or more capitalised proper nouns the NER missed ('Elon Musk', 'Drew
+    Brees'): a person or an organisation, of unknown sector."""
+    names = [t for t in span if t.tag_ == 'NNP' and t.text[:1].isupper() and t.is_alpha]
+    return head.tag_ == 'NNP' and len(names) >= 2 and all(t.tag_ in ('NNP', 'HYPH') or t.is_punct for t in span
+                                                        if t.dep_ in ('compound', 'flat') or t.i == head.i)
+
+
 def named_country(text):
     """ISO-3 of a named actor with a stable country ('Boko Haram' -> NGA), else None."""
     hit = _lexicon()['named'].get(text.lower().removeprefix('the '))
@@ -103,7 +111,8 @@ class ActorCoder:
             sector = 'CVL' if token.tag_ in ('NNS', 'NNPS') else UNKNOWN_SECTOR
             if sector == UNKNOWN_SECTOR:
                 return {'name': name, 'sector': sector, 'country': country}
-        if sector == UNKNOWN_SECTOR and token.ent_type_ not in ENTITY_ACTOR_LABELS and not named:
+        if sector == UNKNOWN_SECTOR and token.ent_type_ not in ENTITY_ACTOR_LABELS and not named \
+                and not _full_name(span, token):
             return None  # 'the deployment', 'buildings': not an actor
         all_lemmas = [t.lemma_ for t in span if not t.is_punct and t.dep_ != 'det']
         if country is None and main_country and self._is_domestic(all_lemmas):
