@@ -33,6 +33,12 @@ PLACE_KIND_SUFFIXES = ('province', 'district', 'governorate', 'state', 'region',
                        'city', 'area', 'zone')
 
 COUNTRY, ADMIN1, CITY = 'COUNTRY', 'ADMIN1', 'CITY'
+# A city names an outlet's country only when this big ('Bangkok Post'; not 'Santa Fe New Mexican').
+OUTLET_CITY_POPULATION = 1_000_000
+# Where an Arabic article before a name ('Al-Arish', 'El Fasher') may be dropped to find it.
+ARABIC_COUNTRIES = frozenset({'ARE', 'BHR', 'COM', 'DJI', 'DZA', 'EGY', 'ESH', 'IRQ', 'JOR', 'KWT', 'LBN', 'LBY',
+                              'MAR', 'MRT', 'OMN', 'PSE', 'QAT', 'SAU', 'SDN', 'SOM', 'SSD', 'SYR', 'TCD', 'TUN',
+                              'YEM', 'ISR'})
 # A small place's name this short ('Tur', 'Ain') is taken only in a country the article names.
 SHORT_NAME = 3
 MIN_CITY_POPULATION = 15000
@@ -221,6 +227,11 @@ class Gazetteer:
         place = self._countries.get(iso3)
         return place.name if place else None
 
+    def country_named(self, text):
+        """ISO-3 when ``text`` is a country's name ('Pakistan', 'the United States', 'DRC'), else None."""
+        stripped = (text or '').strip()
+        return self._exact.get(stripped) or self._country_by_name.get(fold(stripped))
+
     def demonym_country(self, word):
         """ISO-3 for a demonym or national adjective ('Kazakh', 'Russians'), else None."""
         key = fold(word)
@@ -293,7 +304,7 @@ class Gazetteer:
         bare = _ARABIC_ARTICLE.sub('', key)
         if bare != key and len(bare) > 2:
             found = self._resolve_key(bare, context, small_ok)
-            if found is not None:
+            if found is not None and found.iso3 in ARABIC_COUNTRIES:  # not 'Al Khor' -> a Russian Khor
                 return found
         joined = self._joined_names().get(_joined(key))
         if joined and joined != key:
@@ -352,7 +363,7 @@ class Gazetteer:
             if fold(outlet) in known:  # 'Radio Okapi', 'Dawn': outlets whose names do not say
                 return known[fold(outlet)]
             for part in re.findall(r'\(([^)]*)\)', outlet):  # 'The Guardian (Nigeria)', 'Vanguard (Lagos)'
-                found = self._country_in_name(part)
+                found = self._country_in_name(part) or getattr(self.resolve(part), 'iso3', None)
                 if found:
                     return found
             if outlet and not _names_any(fold(outlet), hints['international']):
@@ -369,8 +380,10 @@ class Gazetteer:
         return None
 
     def _country_in_name(self, text):
-        """A country, demonym, capital or city of 100,000+, or first-level subdivision of one
-        country named by whole words of an outlet's name."""
+        """A country or demonym (not one that is also a US state: Georgia), or a city of a
+        million or more that is no province's name too, named by whole words of an outlet's
+        name ('Bangkok Post', 'Zambian Watchdog'). Provinces and smaller cities are not read:
+        'Gulf Times', 'Victoria Times Colonist', 'Middle East Eye' say nothing."""
         words = [w for w in re.split(r"[^\w'.-]+", text) if w]
         common = _common_words()
         for size in (3, 2, 1):
@@ -380,14 +393,11 @@ class Gazetteer:
                 if not key or key in common or not phrase[:1].isupper():
                     continue
                 iso3 = self._country_by_name.get(key) or self._exact.get(phrase) or self.demonym_country(phrase)
-                if iso3:
-                    return iso3
-                cities = [c for c in self._cities_by_name.get(key, ()) if c.is_capital or c.population >= 100000]
-                if cities:
-                    return cities[0].iso3
-                states = {s.iso3 for s in self._admin1_by_name.get(key, ())}
-                if len(states) == 1:
-                    return states.pop()
+                if iso3 and not any(st.iso3 == 'USA' for st in self._admin1_by_name.get(key, ())):
+                    return iso3  # but 'Georgia Public Broadcasting' is the US state's
+                cities = [c for c in self._cities_by_name.get(key, ()) if c.population >= OUTLET_CITY_POPULATION]
+                if cities and {st.iso3 for st in self._admin1_by_name.get(key, ())} <= {cities[0].iso3}:
+                    return cities[0].iso3  # 'Kyiv Independent'; but 'Victoria' is also a province elsewhere
         return None
 
     def _resolve_key(self, key, context, small_ok=True):

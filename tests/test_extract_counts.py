@@ -77,6 +77,9 @@ def test_no_count(nlp, sentence):
     ('Militants attacked a convoy, killing one and kidnapping three.', {('killed', 1)}),
     # the doer is not a victim
     ('A gunman killed five people at a market.', {('killed', 5)}),
+    ('Three gunmen killed five people in the market.', {('killed', 5)}),   # the doers' number is no toll
+    ('Gunmen stormed a church and killed the pastor and his wife.', {('killed', 2)}),
+    ('About 300 held a sit-in outside parliament.', set()),                # 'held' is no arrest
     ('A conscript was shot dead by a sniper at a checkpoint.', {('killed', 1)}),
     ('A suspected militant stabbed to death a police colonel outside his home.', {('killed', 1)}),
     ('The police arrested a student near the campus.', {('arrested', 1)}),

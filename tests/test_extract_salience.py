@@ -2,6 +2,8 @@
 later sentences add only distinct current events, actors keep their roles."""
 import datetime as dt
 
+import pytest
+
 from factories import extract_events
 from wirewatch.transforms.extract.extractor import actors_compatible, same_event
 
@@ -148,3 +150,22 @@ def test_headline_subjects_the_parser_attaches_as_modifiers(extractor):
     assert [(e['event_type'], e['actor1']['name']) for e in events] == [('ACCUSE', 'Varnek')]
     events = extract_events(extractor, '', title='Hong Kong police ban Tiananmen vigil')
     assert [(e['event_type'], e['actor1']['name']) for e in events] == [('COERCE', 'Hong Kong police')]
+
+
+
+@pytest.mark.parametrize('second', [
+    'Twelve people died of cholera in the state last month.',       # a date and a disease of its own
+    'Separately, 12 people died when a bus overturned.',            # another matter, an accident
+    'Four people were killed in Gusau.',                            # a place of its own
+])
+def test_a_next_sentence_with_its_own_story_gives_no_toll(extractor, second):
+    [attack] = [e for e in extract_events(extractor, 'Gunmen attacked a village in Zamfara on Sunday. ' + second)
+                if e['event_type'] == 'ASSAULT']
+    assert attack['killed'] is None
+
+
+def test_a_protest_takes_no_toll_from_the_next_sentence(extractor):
+    [protest] = [e for e in extract_events(extractor, 'Protesters marched through the city centre on Saturday. '
+                                                      'Four people were killed, police said.')
+                 if e['event_type'] == 'PROTEST']
+    assert protest['killed'] is None

@@ -5,7 +5,7 @@ from factories import extract_events
 
 
 @pytest.mark.parametrize('text', [
-    'An unknown group on motorcycles killed a man in the market on Tuesday.',   # a group did it, not a crash
+    'An unknown armed group killed a man in the market on Tuesday.',   # a group did it
     'Fulani herdsmen killed 12 farmers in the village on Sunday.',
     'Troops of the two countries exchanged heavy fire across the border on Monday.',
     'Militants hurled petrol bombs at a passenger train on Saturday night.',
@@ -18,6 +18,7 @@ def test_violence_forms(extractor, text):
 
 @pytest.mark.parametrize('text', [
     'A drunk driver killed three pedestrians on Monday.',   # one person at the wheel: a crash
+    'Farmers killed 200 cattle infected with anthrax on Sunday.',   # no people killed
     'Floods killed 12 people in the north on Monday.',
     'A bus crash killed five people on the highway.',
     'The earthquake killed 40 people.',

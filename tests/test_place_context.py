@@ -142,12 +142,26 @@ def test_a_city_admin1_is_a_name_or_nothing(gaz):
         assert place.admin1 is None or not re.fullmatch(r'[A-Z]{2}\.\w+', place.admin1), (name, place.admin1)
 
 
-def test_a_national_outlet_outweighs_a_lone_demonym_not_a_place(extractor):
-    text = 'Parents blocked the main roads on Monday, demanding English as the medium of instruction.'
-    assert main_country(extractor, text, source='Press Trust of India') == 'IND'
-    assert main_country(extractor, text) == 'GBR'  # without the outlet, the demonym is all there is
-    placed = 'Parents blocked the main roads in Accra on Monday, demanding English as the medium of instruction.'
-    assert main_country(extractor, placed, source='Press Trust of India') == 'GHA'
+def test_the_outlet_never_outweighs_what_the_story_says(extractor):
+    """The outlet's country is the last resort: a demonym, a town or forces named win."""
+    assert main_country(extractor, 'Ukrainian drones struck a refinery overnight, officials said.',
+                        source='Dawn') == 'UKR'
+    assert main_country(extractor, 'Gaza airstrike kills 20 people, health officials say.',
+                        source='Daily Nation (Kenya)') == 'PSE'
+    assert main_country(extractor, 'Police fired tear gas at protesters on Monday.', source='Daily Nation (Kenya)') == 'KEN'
+
+
+@pytest.mark.parametrize('source, iso3', [
+    ('Middle East Eye', None), ('Gulf Times', None), ('Georgia Public Broadcasting', None),
+    ('Victoria Times Colonist', None), ('Kyiv Independent', 'UKR'), ('Vanguard (Lagos)', 'NGA'),
+])
+def test_outlet_names_that_only_sound_like_places(gaz, source, iso3):
+    assert gaz.outlet_country(source) == iso3
+
+
+def test_a_list_of_cities_is_no_containment(extractor):
+    events, = events_of(extractor, story('Thousands marched in Nairobi, Kampala and Dar es Salaam on Saturday.'))
+    assert [(e['event_type'], e['location']['name']) for e in events][:1] == [('PROTEST', 'Nairobi')]
 
 
 def test_a_small_name_is_read_in_the_outlet_country(extractor):
@@ -156,4 +170,7 @@ def test_a_small_name_is_read_in_the_outlet_country(extractor):
     text = 'Protesters enforced a general strike in Ilam on Sunday, demanding a separate province.'
     assert main_country(extractor, text, source='The Kathmandu Post') == 'NPL'
     assert main_country(extractor, text) == 'IRN'
+    # ... not when the story names a country of its own
+    assert main_country(extractor, 'Police in Pakistan fired tear gas at protesters in Haripur on Sunday.',
+                        source='The Hindu') == 'PAK'
     assert main_country(extractor, 'Protesters marched in Paris on Sunday.', source='Hindustan Times') == 'FRA'

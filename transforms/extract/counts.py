@@ -174,6 +174,8 @@ def _headline_tolls(sent, lex):
         category = lex['headline'].get(cue.lower_)
         if category is None or looks_like_year(token):
             continue
+        if any(c.dep_ == 'dobj' for c in cue.children):
+            continue  # 'Three gunmen killed five people': the number before is the doers
         after = tokens[j + 1:j + 3]
         if len(after) == 2 and after[0].lower_ in ('and', 'or', '&') and lex['headline'].get(after[1].lower_) not in (None, category):
             continue  # '15 killed and wounded'
@@ -261,23 +263,32 @@ def _number_of(noun, lex):
 
 
 def _one_person(noun, lex):
+    """See _one_person_in_role; a conjunct is read in the role of the first conjunct."""
+    first = noun
+    while first.dep_ == 'conj' and first.head.i != first.i:
+        first = first.head  # 'killed the pastor and his wife': each conjunct in the first one's role
+    if first is not noun:
+        return _one_person_in_role(noun, first.dep_, first.head, lex)
+    return _one_person_in_role(noun, noun.dep_, noun.head, lex)
+
+
+def _one_person_in_role(noun, dep, head, lex):
     """A single person named as the victim: a singular person noun with 'the', 'this',
     'another' or a possessive, or a person's name, as object or passive subject (not 'the
     police', a collective, and not the doer in a 'by' phrase)."""
-    if noun.dep_ not in ('dobj', 'nsubjpass', 'nsubj') or any(c.dep_ == 'nummod' for c in noun.children):
+    if dep not in ('dobj', 'nsubjpass', 'nsubj') or any(c.dep_ == 'nummod' for c in noun.children):
         return False
-    if noun.dep_ == 'nsubj' and noun.head.lower_ not in lex['headline']:
+    if dep == 'nsubj' and head.lower_ not in lex['headline']:
         return False  # 'the driver killed ...' is the doer; 'the driver dead' is not
     if _names_a_person(noun):  # 'killed Ali Musa', 'Ali Musa was shot': the name's own verb
-        return noun.dep_ != 'nsubj' and _cue_category(noun.head, lex) is not None \
-            and not any(c.dep_ == 'cc' for c in noun.children)
+        return dep != 'nsubj' and _cue_category(head, lex) is not None
     if noun.tag_ != 'NN' or noun.lemma_.lower() in lex['collectives']:
         return False
     if any((c.dep_ == 'det' and c.lower_ in ('the', 'this', 'that', 'another')) or c.dep_ == 'poss'
            for c in noun.children):
         return True
     # headline grammar drops the article: 'gunmen kill police officer', 'DRC soldier shot dead'
-    return noun.dep_ in ('dobj', 'nsubjpass') and _cue_category(noun.head, lex) in HARMS \
+    return dep in ('dobj', 'nsubjpass') and _cue_category(head, lex) in HARMS \
         and not any(c.dep_ in ('det', 'cc', 'conj') for c in noun.children)
 
 

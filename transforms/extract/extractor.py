@@ -69,7 +69,6 @@ PRECISION_RANK = {'COUNTRY': 0, 'ADMIN1': 1, 'CITY': 2}
 # farmers' may live anywhere), and a country whose forces, drones or border are named a
 # quarter of its kind (forces fight abroad; a border has two sides).
 DEMONYM_WEIGHT = 0.5
-OUTLET_WEIGHT = 0.6
 PROMINENT_POPULATION = 100_000
 ABROAD_WEIGHT = 0.25
 ABROAD_NOUNS = frozenset({'force', 'forces', 'troop', 'soldier', 'army', 'military', 'drone', 'jet', 'warplane',
@@ -93,6 +92,10 @@ class ArticleContext:
         hint = (self.outlet_country,) if self.outlet_country else ()
         self._within = _contained_places(doc, gazetteer, hint)
         counts, named, small = collections.Counter(), collections.Counter(), []
+        # a story that names a country or a nationality anywhere says where it is: the outlet
+        # then settles nothing ('Police in Pakistan ... in Haripur' from an Indian outlet)
+        names_a_country = any(ent.label_ == 'NORP' or (ent.label_ in PLACE_LABELS and gazetteer.country_named(ent.text))
+                              for ent in doc.ents)
         for ent in doc.ents:
             weight = _evidence_weight(ent)
             if not weight:
@@ -105,7 +108,8 @@ class ArticleContext:
             place = self._within.get((ent.start, ent.end))
             if place is None and ent.label_ in PLACE_LABELS:
                 place = gazetteer.resolve(ent.text)
-                if place is not None and hint and place.iso3 not in hint and not _prominent(place):
+                if place is not None and hint and not names_a_country and place.iso3 not in hint \
+                        and not _prominent(place):
                     # 'Ilam' from a Nepali outlet is Nepal's Ilam, not Iran's province
                     local = gazetteer.resolve_within(ent.text, gazetteer.country(hint[0]))
                     if local is not None:
@@ -114,7 +118,7 @@ class ArticleContext:
                     small.append(ent)  # a town of a few thousand: read once the bigger places are known
                     continue
             if place is not None:
-                counts[place.iso3] += weight
+                counts[place.iso3] += weight if place.precision == 'COUNTRY' else 1.0
             elif ent.label_ not in PLACE_LABELS and named_country(ent.text):
                 named[named_country(ent.text)] += 1
         known = tuple(counts) or hint
@@ -124,10 +128,8 @@ class ArticleContext:
                 counts[place.iso3] += 1
         if not counts:  # no place or demonym at all: 'Al Shabaab fighters attacked a base' is Somalia
             counts = named
-        if self.outlet_country and (not counts or max(counts.values()) < 1):
-            # a national outlet's own country outweighs a lone demonym ('demanding English'),
-            # never a place the story names
-            counts[self.outlet_country] += OUTLET_WEIGHT
+        if not counts and self.outlet_country:  # nothing at all: where the outlet is
+            counts[self.outlet_country] += 1
         self.countries = tuple(counts)
         self.dateline_place = None
         dateline = (story.get('dateline_place') or '').split('/')[0].strip()
@@ -190,6 +192,14 @@ def _meeting_parties(tokens):
     return False
 
 
+def _tells_its_own_story(sent, stops):
+    """A sentence with a place, a date, a cause of death by disease or accident, or a word
+    such as 'separately' is no follow-up of the sentence before."""
+    if any(ent.label_ in PLACE_LABELS + ('DATE', 'TIME') for ent in sent.ents):
+        return True
+    return any(t.lemma_.lower() in stops or t.lower_ in stops for t in sent)
+
+
 def _sentence_roles(text, sentences, title_chars):
     """Role of each sentence (by index): title, teaser (bullets before the lead), lead
     (the first paragraph of text), body."""
@@ -235,6 +245,8 @@ def _contained_places(doc, gazetteer, hint=()):
         between = doc[inner.end:outer.start].text.strip().lower()
         if not _CONTAINMENT.match(between) or inner.sent.start != outer.sent.start:
             continue
+        if between == ',' and (_listed_after(outer) or _listed_before(inner)):
+            continue  # 'in Paris, London and Berlin': a list, not a place in its container
         container = within.get((outer.start, outer.end)) or gazetteer.resolve(outer.text, hint)
         if container is None:
             continue
@@ -253,15 +265,30 @@ def _prominent(place):
 
 
 def _evidence_weight(ent):
-    """How much a country word says about where the story is: a place 1, a country that owns
-    forces, drones or a border named there a quarter ('Kenyan forces', 'US drones hit ...',
-    'near the Afghan border'), an embassy's country nothing ('at the U.S. embassy')."""
+    """How much a country word says about where the story is: a place 1, a country or
+    nationality that owns forces, drones or a border named there a quarter ('Kenyan forces',
+    'US drones hit ...', 'near the Afghan border'; a town's 'Gaza airstrike' counts whole,
+    see the caller), an embassy's country nothing ('at the U.S. embassy')."""
     if _names_an_embassy(ent):
         return 0.0
     head = ent.root.head
     if ent.root.dep_ in ('compound', 'amod', 'poss', 'nmod') and head.lemma_.lower() in ABROAD_NOUNS:
         return ABROAD_WEIGHT
     return 1.0
+
+
+def _listed_after(ent):
+    """A comma, 'and' or 'or' and another place follow: 'Paris, London and Berlin'."""
+    doc = ent.doc
+    nxt = ent.end
+    return nxt < len(doc) - 1 and doc[nxt].lower_ in (',', 'and', 'or') and doc[nxt + 1].ent_type_ in PLACE_LABELS
+
+
+def _listed_before(ent):
+    """A place and a comma come before: the middle of 'Nairobi, Kampala and Dar es Salaam'."""
+    doc = ent.doc
+    return ent.start >= 2 and doc[ent.start - 1].lower_ == ',' and doc[ent.start - 2].ent_type_ in PLACE_LABELS \
+        and any(t.lower_ in ('and', 'or') for t in doc[ent.end:min(ent.end + 8, ent.sent.end)])
 
 
 def _names_an_embassy(ent):
@@ -293,6 +320,9 @@ class EventExtractor:
         self._locative = frozenset(load_data('grammar')['locative_prepositions'])
         self._max_age_days = load_data('temporal')['max_age_days']
         self._cumulative = [re.compile(r'\b' + re.escape(c) + r'\b') for c in counts['cumulative_cues']]
+        senses = load_data('senses')['classes']
+        self._follow_up_stops = frozenset(counts['follow_up_stops']) | frozenset(senses['hazard']) \
+            | frozenset(senses['medical']) | frozenset(senses['accident'])
 
     def extract(self, stories):
         """One list of Event dicts per story, in input order (stories parsed in batches)."""
@@ -343,8 +373,11 @@ class EventExtractor:
                     and all(m.rejection == MISSING_CONTEXT for m in sentence_matches):
                 # 'Gunmen attacked a village on Sunday. At least 12 people were killed.': a toll in
                 # a sentence with no event of its own (or only a 'killed' that needed the violence
-                # its sentence does not name) belongs to the event just told
-                self._assign_counts(sent, previous[1], fill_only=True)
+                # its sentence does not name) belongs to the attack just told, unless the sentence
+                # names its own place, date or cause, or says it is another matter
+                if _tells_its_own_story(sent, self._follow_up_stops):
+                    continue
+                self._assign_counts(sent, [e for e in previous[1] if e['event_type'] == 'ASSAULT'], fill_only=True)
                 continue
             if not sentence_matches:
                 continue

@@ -37,7 +37,8 @@ def sense_rules():
     return {'classes': classes, 'rules': data['rules'], 'require': data['require'], 'version': data['version'],
             'group_of': group_of, 'noun_only': frozenset(data.get('noun_only', ())),
             'by_people': frozenset(data.get('by_people', ())),
-            'people': frozenset(data.get('people', ()))}
+            'people': frozenset(data.get('people', ())),
+            'victims': frozenset(load_data('counts')['human_nouns'])}
 
 
 def _context(tokens, noun_only):
@@ -47,14 +48,17 @@ def _context(tokens, noun_only):
 
 
 def _done_by_people(token, rules):
-    """The verb's doer is an armed or organised group or a crowd: its active subject or its
-    'by' agent ('gunmen', 'a mob', 'an unknown group', 'Al Shabaab', 'Fulani herdsmen')."""
+    """The verb's doer is an armed or organised group or a mob (its active subject or its
+    'by' agent: 'gunmen', 'a mob', 'an unknown group', 'Al Shabaab', 'Fulani herdsmen') and
+    its victims are people ('killed a man', not 'killed 200 cattle')."""
     if token.pos_ != 'VERB':
         return False
     doers = [c for c in token.children if c.dep_ == 'nsubj']
     doers += [g for c in token.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj']
-    return any(d.lemma_.lower() in rules['people'] or d.lower_ in rules['people'] or d.ent_type_ in ('ORG', 'NORP')
-               for d in doers)
+    victims = [c for c in token.children if c.dep_ in ('dobj', 'nsubjpass')]
+    people = any(v.lemma_.lower() in rules['victims'] or v.ent_type_ in ('PERSON', 'NORP') for v in victims)
+    return people and any(d.lemma_.lower() in rules['people'] or d.lower_ in rules['people']
+                          or d.ent_type_ in ('ORG', 'NORP') for d in doers)
 
 
 def _with_lead(token):
@@ -93,8 +97,6 @@ def read_sense(match, rules=None):
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
             continue  # 'a hunger strike over job security' is no labour strike
-        if by_people and rule['class'] in ('accident', 'hazard', 'medical'):
-            continue  # 'a group on motorcycles killed a man': people did it, not a crash
         words = {'args': args, 'object': objects}.get(rule['in'], story_words)
         if not words & classes[rule['class']]:
             continue

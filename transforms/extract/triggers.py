@@ -344,8 +344,8 @@ def _noun_arguments(noun, entry):
             put('actor1', child)  # 'Russian deployment'
     if 'VERB' in entry.get('pos', ()):
         # a headline verb tagged as a noun after its subject: 'Trump requests delay'
-        opening = [c for c in noun.lefts if c.dep_ == 'compound' and c.i == noun.i - 1 and c.text[:1].isupper()
-                   and c.left_edge.i == noun.sent.start and c.ent_type_ not in ('DATE', 'TIME', 'CARDINAL')]
+        opening = [c for c in noun.lefts if c.dep_ == 'compound' and c.i == noun.i - 1 and c.left_edge.i == noun.sent.start
+                   and c.ent_type_ in ('PERSON', 'ORG', 'GPE', 'NORP')]
         if opening and noun.tag_ in ('NNS', 'VBZ'):
             put('actor1', opening[0])
     if noun.dep_ in ('dobj', 'attr') and noun.head.lemma_.lower() in g['light_verbs']:
