@@ -174,3 +174,8 @@ def test_a_small_name_is_read_in_the_outlet_country(extractor):
     assert main_country(extractor, 'Police in Pakistan fired tear gas at protesters in Haripur on Sunday.',
                         source='The Hindu') == 'PAK'
     assert main_country(extractor, 'Protesters marched in Paris on Sunday.', source='Hindustan Times') == 'FRA'
+
+
+def test_one_protest_verb_in_two_cities_of_two_countries_is_two_events(extractor):
+    events, = events_of(extractor, story('Thousands of people protested in London and Berlin on Saturday.'))
+    assert sorted((e['event_type'], e['country']) for e in events) == [('PROTEST', 'DEU'), ('PROTEST', 'GBR')]

@@ -513,7 +513,7 @@ class EventExtractor:
             if place is None or place.iso3 in seen:
                 continue
             seen.add(place.iso3)
-            copies.append(dict(event, country=place.iso3, location=place.as_location(),
+            copies.append(dict(event, country=place.iso3, location=place.as_location(), _conjoined=True,
                                event_id=_event_id(event['event_id'], 'place', conj.i)))
         return copies
 
@@ -879,7 +879,8 @@ def merge_events(events):
     for event in ordered:
         names = _actor_names(event)
         twin = next((k for k in kept if k['event_type'] == event['event_type']
-                     and (names <= _actor_names(k) or _same_doer(k, event))), None)
+                     and (names <= _actor_names(k) or _same_doer(k, event))
+                     and not ((k.get('_conjoined') or event.get('_conjoined')) and _elsewhere(k, event))), None)
         if twin is None:
             kept.append(dict(event))
             continue
@@ -889,6 +890,14 @@ def merge_events(events):
                 twin['toll_scope'] = twin.get('toll_scope') or event.get('toll_scope')
         twin['confidence'] = max(twin['confidence'], event['confidence'])
     return sorted(kept, key=lambda e: e['_token'])
+
+
+def _elsewhere(a, b):
+    """Two mentions placed in their own clause in different countries or towns: with one of
+    them a copy for a conjoined place ('protested in London and Berlin'), two events,
+    whatever their actors."""
+    strong = a['_place_source'] in STRONG_PLACE_SOURCES and b['_place_source'] in STRONG_PLACE_SOURCES
+    return strong and ((a['country'] and b['country'] and a['country'] != b['country']) or _places_differ(a, b))
 
 
 def _same_doer(a, b):
