@@ -74,7 +74,8 @@ def test_sense_rules_refer_to_known_classes_and_entries():
         for rule in rules:
             assert rule['class'] in classes and rule.get('unless', rule['class']) in classes, (key, rule)
             assert rule['in'] in ('args', 'object', 'sentence'), (key, rule)
-    assert set(data['require'].values()) <= classes
+    required = {c for value in data['require'].values() for c in ([value] if isinstance(value, str) else value)}
+    assert required <= classes
     from wirewatch.transforms.extract.triggers import TriggerLexicon
     lexicon = TriggerLexicon.load()
     for rules in data['rules'].values():
@@ -96,3 +97,11 @@ def test_a_headline_is_read_with_its_lead_which_may_only_take_a_sense_away(extra
     events = extract_events(extractor, 'Police officers stand outside after adjoining nightclubs caught fire.',
                             title='Nightclub Fire Kills at Least 13 in Tamba')
     assert [e['event_type'] for e in events] == []
+
+
+
+def test_a_clash_with_casualties_is_violent_a_match_is_not(extractor):
+    from factories import extract_events
+    events = extract_events(extractor, 'Two protesters died during a clash at the market in Bhardaha on Saturday night.')
+    assert 'ASSAULT' in [e['event_type'] for e in events]
+

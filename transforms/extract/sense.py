@@ -108,7 +108,8 @@ def read_sense(match, rules=None):
     if required and 'with' not in match.entry:
         if by_people:
             return CONFIRMED, None, True  # 'an unknown group on motorcycles killed a man'
-        if not (sentence & classes[required]):
+        needed = [required] if isinstance(required, str) else required
+        if not any(sentence & classes[name] for name in needed):
             return 'unknown', None, False
         return CONFIRMED, None, True
     return (VIOLENT if match.entry.get('quad_class') == 4 else DEFAULT), None, True
