@@ -6,6 +6,7 @@ band is compared with the band's earlier stories; the best verified match (if
 any) is the band's vote. The story's decision combines its bands' votes.
 """
 import dataclasses
+import pickle
 
 from wirewatch.transforms.cluster.similarity import DEFAULT_THRESHOLD, Fingerprint, similarity_decision
 
@@ -35,22 +36,69 @@ def entries_to_rows(entries):
     """Entries as nested tuples of plain values, for state: pickling a frozen slotted
     dataclass goes through ``__reduce__`` and a per-object ``setstate`` that lists its
     fields, which made the band index's state coding a fifth of a stream's time; plain
-    tuples code about 2.4 times faster (BENCHMARKS.md, *stream-throughput*)."""
+    tuples code about 2.4 times faster (BENCHMARKS.md, *stream-throughput*). A
+    fingerprint's headline sets travel as one pickled blob (see :class:`LazyFingerprint`)."""
     return [(e.story_id, e.cluster_id, e.ts, _fingerprint_row(e.fp), e.cluster_ts) for e in entries]
 
 
 def rows_to_entries(rows):
-    """Inverse of :func:`entries_to_rows`."""
+    """Inverse of :func:`entries_to_rows` (fingerprints come back lazy)."""
     return [Entry(story_id, cluster_id, ts, _fingerprint_of(fp), cluster_ts)
             for story_id, cluster_id, ts, fp, cluster_ts in rows]
 
 
+_SET_FIELDS = ('terms', 'numbers', 'weekdays', 'places', 'names', 'polarity')
+
+
+class LazyFingerprint:
+    """A Fingerprint read back from state whose headline sets are unpickled only when a
+    comparison needs them. Most band comparisons stop at the MinHash signatures (bytes),
+    so a band key's entries decode without building thousands of frozensets per story:
+    the local runner reads and writes a key's whole entry list for every story."""
+    __slots__ = ('signature', 'title_signature', 'title_only', '_blob', '_sets')
+
+    def __init__(self, signature, title_signature, title_only, blob):
+        self.signature, self.title_signature, self.title_only = signature, title_signature, title_only
+        self._blob, self._sets = blob, None
+
+    def _set(self, index):
+        if self._sets is None:
+            self._sets = pickle.loads(self._blob)
+        return self._sets[index]
+
+    terms = property(lambda self: self._set(0))
+    numbers = property(lambda self: self._set(1))
+    weekdays = property(lambda self: self._set(2))
+    places = property(lambda self: self._set(3))
+    names = property(lambda self: self._set(4))
+    polarity = property(lambda self: self._set(5))
+
+    def materialise(self):
+        return Fingerprint(self.signature, self.title_signature, *(self._set(i) for i in range(len(_SET_FIELDS))),
+                           self.title_only)
+
+    def __eq__(self, other):
+        if isinstance(other, LazyFingerprint):
+            other = other.materialise()
+        return self.materialise() == other if isinstance(other, Fingerprint) else NotImplemented
+
+    def __hash__(self):
+        return hash(self.materialise())
+
+
 def _fingerprint_row(fp):
-    return tuple(getattr(fp, name) for name in Fingerprint.__slots__) if isinstance(fp, Fingerprint) else fp
+    if isinstance(fp, LazyFingerprint):
+        return (fp.signature, fp.title_signature, fp.title_only, fp._blob)  # unchanged: no re-pickling
+    if isinstance(fp, Fingerprint):
+        blob = pickle.dumps(tuple(getattr(fp, name) for name in _SET_FIELDS), protocol=pickle.HIGHEST_PROTOCOL)
+        return (fp.signature, fp.title_signature, fp.title_only, blob)
+    return fp
 
 
 def _fingerprint_of(row):
-    return Fingerprint(*row) if isinstance(row, tuple) else row
+    if isinstance(row, tuple) and len(row) == 4:
+        return LazyFingerprint(*row)
+    return Fingerprint(*row) if isinstance(row, tuple) else row  # rows written before the blob
 
 
 # A band key shared by very many stories (a frequent headline word hashed low in

@@ -451,6 +451,8 @@ def similarity_decision(a, b, threshold=DEFAULT_THRESHOLD, title_threshold=TITLE
         sim, needed = title_similarity(a, b), title_threshold
     else:
         sim, needed = estimated_jaccard(a.signature, b.signature), threshold
+        if sim < needed:
+            return False, sim           # most pairs end here, on the signatures alone
         if sim < HEADLINE_FREE_TEXT_SIMILARITY and not (a.terms & b.terms):
             return False, sim           # a shared boilerplate tail, not a shared story
     if sim < needed or contradicts(a, b):
