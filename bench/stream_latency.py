@@ -252,25 +252,33 @@ class FileWatch(threading.Thread):
         self.stop = threading.Event()
 
     def run(self):
-        from wirewatch import schemas
         while not self.stop.wait(SCAN_SECONDS):
             for name, output, folder in self.folders:
-                try:
-                    names = sorted(os.listdir(folder))
-                except FileNotFoundError:
-                    continue
-                for file_name in names:
-                    path = os.path.join(folder, file_name)
-                    if file_name.startswith('.') or not file_name.endswith('.avro') or path in self.known:
-                        continue
-                    when = time.time()
-                    try:
-                        records = schemas.read_container(path)
-                    except Exception:  # noqa: BLE001 -- read it at the next scan
-                        continue
-                    self.known.add(path)
+                for when, records in new_avro_files(folder, self.known):
                     for record in records:
                         self.seen.add((name, output), when, record)
+
+
+def new_avro_files(folder, known):
+    """(time first seen, records) of each complete Avro file in ``folder`` not in ``known``
+    (added to it once read); a file that cannot be read yet (still being written) is left
+    for the next scan."""
+    from wirewatch import schemas
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return
+    for file_name in names:
+        path = os.path.join(folder, file_name)
+        if file_name.startswith('.') or not file_name.endswith('.avro') or path in known:
+            continue
+        when = time.time()
+        try:
+            records = schemas.read_container(path)
+        except Exception:  # noqa: BLE001 -- read it at the next scan
+            continue
+        known.add(path)
+        yield when, records
 
 
 # ------------------------------------------------------------------ processes

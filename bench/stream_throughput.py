@@ -71,7 +71,7 @@ from xml.sax.saxutils import escape
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from extract_throughput import write_benchmarks_section  # noqa: E402
-from stream_latency import CODAS, HOST, MIDDLES, ONSETS, Stream, say  # noqa: E402
+from stream_latency import CODAS, HOST, MIDDLES, ONSETS, Stream, new_avro_files, say  # noqa: E402
 
 SECTION = 'stream-throughput'
 COMMAND = 'python bench/stream_throughput.py'
@@ -431,21 +431,8 @@ class StoryWatch(threading.Thread):
             self.scan()
 
     def scan(self):
-        from wirewatch import schemas
         for name, folder in self.folders.items():
-            try:
-                names = sorted(os.listdir(folder))
-            except FileNotFoundError:
-                continue
-            for file_name in names:
-                path = os.path.join(folder, file_name)
-                if file_name.startswith('.') or not file_name.endswith('.avro') or path in self.known:
-                    continue
-                try:
-                    records = schemas.read_container(path)
-                except Exception:  # noqa: BLE001 -- read it at the next scan
-                    continue
-                self.known.add(path)
+            for _, records in new_avro_files(folder, self.known):
                 with self.lock:
                     self.records[name] += len(records)
                     if name == 'stories':
