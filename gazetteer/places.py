@@ -108,6 +108,14 @@ def _names_any(folded, phrases):
     return any(re.search(r'(?<!\w)' + re.escape(p) + r'(?!\w)', folded) for p in phrases)
 
 
+def _small_place(row):
+    """The Place of a cities1000 index row (name, lat, lon, iso3, admin1, kind)."""
+    name, lat, lon, iso3, admin1, kind = row
+    if kind == 'D':  # a district: known to its admin1, not to a point
+        return Place(name, iso3, ADMIN1, f'district:{iso3}:{name}', admin1=admin1)
+    return Place(name, iso3, CITY, f'place:{iso3}:{name}', admin1=admin1, lat=lat, lon=lon)
+
+
 def _is_acronym(alias):
     """'US', 'UK', 'DRC': matched only with this exact case ('us' is a pronoun)."""
     return alias.isupper() and '.' not in alias and len(alias) <= 4
@@ -168,6 +176,7 @@ class Gazetteer:
         self._named_admin1 = {}       # city key -> Place with its admin1 name (filled on use)
         self._resolved = {}           # (text, context) -> Place or None: names recur across stories
         self._joined = None           # names without spaces and hyphens -> name (built on first use)
+        self._outlets = {}            # source name -> the country its name says, or None
         self._city_by_key = {p.key: p for ps in self._cities_by_name.values() for p in ps}
         for alias, target in load_data('place_aliases')['aliases'].items():
             key = fold(target)
@@ -342,10 +351,7 @@ class Gazetteer:
         region = fold(container.admin1 or '') if container.precision != COUNTRY else ''
         options = [s for s in self._admin1_by_name.get(key, ()) if s.iso3 == iso3]
         options += [self._with_admin1_name(c) for c in self._cities_by_name.get(key, ()) if c.iso3 == iso3]
-        for name, lat, lon, country, admin1, kind in self._small_by_name.get(key, ()):
-            if country == iso3:
-                options.append(Place(name, iso3, ADMIN1, f'district:{iso3}:{name}', admin1=admin1) if kind == 'D'
-                               else Place(name, iso3, CITY, f'place:{iso3}:{name}', admin1=admin1, lat=lat, lon=lon))
+        options += [_small_place(row) for row in self._small_by_name.get(key, ()) if row[3] == iso3]
         if not options:
             return None
         same_region = [p for p in options if region and _same_name(p.admin1, region)]
@@ -356,8 +362,25 @@ class Gazetteer:
         Okapi', 'Dawn'), else its name ('Daily Nation (Kenya)', 'Bangkok Post', 'Zambian
         Watchdog'), else its web address's country domain ('.ng'); None for international wires
         and broadcasters (data/outlet_hints.json) and when nothing says."""
-        hints = load_data('outlet_hints')
         known = load_data('outlet_countries')['outlets']
+        if source_name not in self._outlets:  # a feed has a handful of outlets: each read once
+            if len(self._outlets) > RESOLVE_CACHE_SIZE:
+                self._outlets.clear()
+            self._outlets[source_name] = self._outlet_name_country(source_name, known)
+        if self._outlets[source_name]:
+            return self._outlets[source_name]
+        host = (re.match(r'^[a-z][a-z0-9+.-]*://([^/:?#]+)', (url or '').lower()) or [None, ''])[1]
+        host = host[4:] if host.startswith('www.') else host
+        if host in known:  # 'radiookapi.net'-style keys: an outlet's own domain
+            return known[host]
+        tld = host.rsplit('.', 1)[-1] if '.' in host else ''
+        if len(tld) == 2 and tld not in load_data('outlet_hints')['generic_country_domains']:
+            return self._iso2_to_iso3.get(tld.upper())
+        return None
+
+    def _outlet_name_country(self, source_name, known):
+        """The country an outlet's name says (see :meth:`outlet_country`), or None."""
+        hints = load_data('outlet_hints')
         for outlet in re.split(r'[;|]', source_name or ''):  # 'Aswat Masriya; Daily News Egypt'
             outlet = ' '.join(outlet.split())
             if fold(outlet) in known:  # 'Radio Okapi', 'Dawn': outlets whose names do not say
@@ -370,13 +393,6 @@ class Gazetteer:
                 found = self._country_in_name(re.sub(r'\(.*?\)', ' ', outlet))
                 if found:
                     return found
-        host = (re.match(r'^[a-z][a-z0-9+.-]*://([^/:?#]+)', (url or '').lower()) or [None, ''])[1]
-        host = host[4:] if host.startswith('www.') else host
-        if host in known:  # 'radiookapi.net'-style keys: an outlet's own domain
-            return known[host]
-        tld = host.rsplit('.', 1)[-1] if '.' in host else ''
-        if len(tld) == 2 and tld not in hints['generic_country_domains']:
-            return self._iso2_to_iso3.get(tld.upper())
         return None
 
     def _country_in_name(self, text):
@@ -444,10 +460,7 @@ class Gazetteer:
             row = rows[0]
         else:
             return None  # a town name several countries share, or one far from the places the article names
-        name, lat, lon, iso3, admin1, kind = row
-        if kind == 'D':  # a district: known to its admin1, not to a point
-            return Place(name, iso3, ADMIN1, f'district:{iso3}:{name}', admin1=admin1)
-        return Place(name, iso3, CITY, f'place:{iso3}:{name}', admin1=admin1, lat=lat, lon=lon)
+        return _small_place(row)
 
     def _best_city(self, key, context):
         cities = self._cities_by_name.get(key)
