@@ -119,8 +119,8 @@ class ArticleContext:
                     continue
             if place is not None:
                 counts[place.iso3] += weight if place.precision == 'COUNTRY' else 1.0
-            elif ent.label_ not in PLACE_LABELS and named_country(ent.text):
-                named[named_country(ent.text)] += 1
+            elif ent.label_ not in PLACE_LABELS and (group_country := named_country(ent.text)):
+                named[group_country] += 1
         known = tuple(counts) or hint
         for ent in small:  # in a country the article names (or its outlet's), else only when unambiguous
             place = gazetteer.resolve(ent.text, known) if known else gazetteer.resolve(ent.text)

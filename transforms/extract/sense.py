@@ -61,13 +61,14 @@ def _done_by_people(token, rules):
                           or d.ent_type_ in ('ORG', 'NORP') for d in doers)
 
 
-def _with_lead(token):
-    """The trigger's sentence; for a headline, the headline and the sentence after it (a
-    terse headline's sense is in its lead: '... jailed' over 'handed extra jail time')."""
+def _headline_with_lead(token):
+    """For a trigger in a headline, the headline and the sentence after it (a terse
+    headline's sense is in its lead: '... jailed' over 'handed extra jail time'); None for
+    any other trigger, which is read in its own sentence."""
     sent = token.sent
     title_chars = token.doc.user_data.get('title_chars') or 0
     if sent.start_char >= title_chars or sent.end >= len(token.doc):
-        return sent
+        return None
     lead = token.doc[sent.end].sent
     while lead.text.strip() == '' and lead.end < len(token.doc):
         lead = token.doc[lead.end].sent
@@ -89,11 +90,11 @@ def read_sense(match, rules=None):
     sentence = _context(token.sent, rules['noun_only']) - own
     # a headline's lead may take a sense away ('... jailed' over 'handed extra jail time'),
     # never confirm an ambiguous one
-    story_words = _context(_with_lead(token), rules['noun_only']) - own
+    with_lead = _headline_with_lead(token)
+    story_words = sentence if with_lead is None else _context(with_lead, rules['noun_only']) - own
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
-    by_people = lemma in rules['by_people'] and _done_by_people(token, rules)
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
             continue  # 'a hunger strike over job security' is no labour strike
@@ -106,7 +107,7 @@ def read_sense(match, rules=None):
         return rule['sense'], recode, recode is not None
     required = rules['require'].get(f'{lemma}:{event_type}')
     if required and 'with' not in match.entry:
-        if by_people:
+        if lemma in rules['by_people'] and _done_by_people(token, rules):
             return CONFIRMED, None, True  # 'an unknown group on motorcycles killed a man'
         needed = [required] if isinstance(required, str) else required
         if not any(sentence & classes[name] for name in needed):
