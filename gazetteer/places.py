@@ -30,7 +30,7 @@ RESOLVE_CACHE_SIZE = 200_000
 ADMIN1_KINDS = ('province', 'governorate', 'state', 'region', 'oblast', 'prefecture', 'department', 'county')
 PLACE_KIND_SUFFIXES = ('province', 'district', 'governorate', 'state', 'region', 'county', 'oblast',
                        'prefecture', 'department', 'municipality', 'division', 'locality', 'village', 'town',
-                       'city', 'area', 'zone')
+                       'city', 'area', 'zone', 'township')
 
 COUNTRY, ADMIN1, CITY = 'COUNTRY', 'ADMIN1', 'CITY'
 # A city names an outlet's country only when this big ('Bangkok Post'; not 'Santa Fe New Mexican').
@@ -72,6 +72,10 @@ _ARABIC_ARTICLE = re.compile(r'^(?:al|el|ad|ar|as|ash|at|az|an)[- ](?=\w{3})')
 _JOIN = re.compile(r"[\s'-]+")
 _SPACES = re.compile(r'\s+')
 _CITY_SUFFIX = ' city'
+# Words that start many place names and name none on their own ('Old City' is not 'Old').
+NAME_PREFIX_WORDS = frozenset({'old', 'new', 'north', 'south', 'east', 'west', 'northern', 'southern', 'eastern',
+                               'western', 'upper', 'lower', 'central', 'inner', 'outer', 'great', 'greater',
+                               'little', 'saint', 'st', 'san', 'santa', 'port', 'fort', 'mount', 'lake', 'cape'})
 
 
 def fold(text):
@@ -163,7 +167,8 @@ class Gazetteer:
                           is_capital=(capitals.get(iso2) == c['name']))
             key = fold(c['name'])
             self._cities_by_name.setdefault(key, []).append(place)
-            if key.endswith(_CITY_SUFFIX):  # 'New York City' is also 'New York'
+            if key.endswith(_CITY_SUFFIX) and key[:-len(_CITY_SUFFIX)] not in NAME_PREFIX_WORDS:
+                # 'New York City' is also 'New York'
                 self._cities_by_name.setdefault(key[:-len(_CITY_SUFFIX)], []).append(place)
         for places in self._cities_by_name.values():
             places.sort(key=lambda p: (not p.is_capital, -p.population))
@@ -428,6 +433,17 @@ class Gazetteer:
         if city is not None:
             return self._with_admin1_name(city)
         return self._best_small_place(key, context) if small_ok else None
+
+    def admin1_place(self, iso3, admin1):
+        """The province named ``admin1`` in country ``iso3`` as a Place of ADMIN1 precision
+        (no point: a province is an area)."""
+        if not iso3 or not admin1:
+            return None
+        for state in self._admin1_by_name.get(fold(admin1), ()):
+            if state.iso3 == iso3 and state.admin1 and _same_name(state.admin1, admin1):
+                return state
+        return Place(name=admin1, iso3=iso3, precision=ADMIN1, key=f'admin1name:{iso3}:{fold(admin1)}',
+                     admin1=admin1)
 
     def _with_admin1_name(self, city):
         """The city with the admin1 name of its nearest cities1000 place, or none (computed once)."""

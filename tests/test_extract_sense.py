@@ -105,3 +105,26 @@ def test_a_clash_with_casualties_is_violent_a_match_is_not(extractor):
     events = extract_events(extractor, 'Two protesters died during a clash at the market in Bhardaha on Saturday night.')
     assert 'ASSAULT' in [e['event_type'] for e in events]
 
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # a word of a party's name is not the sentence's topic: a 'League' is no sports league here
+    ('Clashes between Awami League and BNP activists left 15 people injured in Pabna on Tuesday.', ['ASSAULT']),
+    ('Supporters of the Unity League for Progress clashed with police in Gulu, injuring eight people.',
+     ['ASSAULT']),
+    # ... while a name may still confirm a violent sense, and a real match is still a match
+    ('Rebels and the Myanmar Armed Forces clashed near a village in Muse township.', ['ASSAULT']),
+    ('Rival fans clashed after the cup final at the stadium, leaving six people injured.', []),
+])
+def test_a_name_s_words_take_no_sense_away(extractor, sentence, expected):
+    assert sorted(set(types(extractor, sentence))) == expected
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # a killing done by a group is violence even near an accident word ...
+    ('An unknown group on motorcycles killed a trader in the market on Sunday.', ['ASSAULT']),
+    # ... a crash is still a crash
+    ('A trader on a motorcycle was killed when a truck hit him on Sunday.', []),
+])
+def test_a_group_s_killing_is_no_accident(extractor, sentence, expected):
+    assert sorted(set(types(extractor, sentence))) == expected

@@ -18,6 +18,8 @@ def tolls(extractor, text):
     ('A party leader was hacked to death by unidentified assailants on Saturday.', [('ASSAULT', 1, None, None)]),
     ('Six militants were gunned down in a shootout with the police.', [('ASSAULT', 6, None, None)]),
     ('Two men were killed by villagers on Wednesday.', [('ASSAULT', 2, None, None)]),
+    # ... also when the small model calls the person noun an adjective
+    ('Troops killed a Tanzim al-Harir militant in a raid on his hideout on Monday.', [('ASSAULT', 1, None, None)]),
     ('Six people were killed and scores injured when gunmen fired on a bus.', [('ASSAULT', 6, None, None)]),
     ('Five dead, two injured after a blast at a fireworks factory.', []),
     # a range takes its lower bound; 'at least N' is N

@@ -179,3 +179,48 @@ def test_a_small_name_is_read_in_the_outlet_country(extractor):
 def test_one_protest_verb_in_two_cities_of_two_countries_is_two_events(extractor):
     events, = events_of(extractor, story('Thousands of people protested in London and Berlin on Saturday.'))
     assert sorted((e['event_type'], e['country']) for e in events) == [('PROTEST', 'DEU'), ('PROTEST', 'GBR')]
+
+
+def _where(event):
+    location = event['location'] or {}
+    return event['event_type'], event['country'], location.get('name'), location.get('precision')
+
+
+@pytest.mark.parametrize('text, expected', [
+    # a name the small model leaves untagged, or tags as a person, in a place phrase
+    ('In Kurigram, police arrested 12 opposition activists on Tuesday.', ('COERCE', 'BGD', 'Kurigram')),
+    # a name before a kind of place, and after one
+    ('Gunmen shot dead a shopkeeper in Shopian town on Thursday.', ('ASSAULT', 'IND', 'Shopian')),
+    ('Police arrested nine suspects in the coastal town of Kwale on Monday.', ('COERCE', 'KEN', 'Kwale')),
+    # an organisation or building named after its town
+    ('Nurses protested outside Mombasa General Hospital on Monday over unpaid wages.',
+     ('PROTEST', 'KEN', 'Mombasa')),
+])
+def test_places_the_entity_recogniser_misses(extractor, text, expected):
+    events, = events_of(extractor, story(text))
+    assert [_where(e)[:3] for e in events][:1] == [expected]
+
+
+def test_a_name_that_starts_like_a_place_is_not_that_place(gaz, extractor):
+    assert gaz.resolve('Old') is None and gaz.resolve('New') is None  # not 'Old City', 'New City'
+    events, = events_of(extractor, story('Villagers protested outside Old Harbour Lodge on Monday.'))
+    assert all((e['location'] or {}).get('name') not in ('Old City', 'Old') for e in events)
+
+
+def test_the_story_s_one_town_places_an_event_told_without_one(extractor):
+    """An event whose own sentence names no place happens in the story's one town (or the
+    province all its towns lie in); two towns of different provinces give only the country."""
+    one_town = ('Gunmen killed four traders on Sunday, police said. '
+                'The traders were on their way home from the weekly market in Gusau.')
+    events, = events_of(extractor, story(one_town))
+    assert [_where(e) for e in events] == [('ASSAULT', 'NGA', 'Gusau', CITY)]
+    two_provinces = ('Gunmen killed four traders on Sunday, police said. '
+                     'Traders in Kano and Enugu kept their shops shut on Monday.')
+    events, = events_of(extractor, story(two_provinces))
+    assert [_where(e) for e in events] == [('ASSAULT', 'NGA', 'Nigeria', 'COUNTRY')]
+
+
+def test_a_state_act_takes_a_town_of_its_own_country_in_its_sentence(extractor):
+    text = 'Police arrested 23 students from a technical college in Kabale on Monday after a brawl.'
+    events, = events_of(extractor, story(text))
+    assert [_where(e)[:3] for e in events][:1] == [('COERCE', 'UGA', 'Kabale')]

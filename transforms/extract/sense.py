@@ -41,10 +41,31 @@ def sense_rules():
             'victims': frozenset(load_data('counts')['human_nouns'])}
 
 
-def _context(tokens, noun_only):
+# Names whose words say what the name is, not what the sentence is about: 'clashes between
+# Awami League and BNP activists' are no sports match ('World Cup', an EVENT, still is).
+NAME_LABELS = frozenset({'ORG', 'PERSON', 'FAC', 'GPE', 'LOC', 'WORK_OF_ART', 'LAW', 'PRODUCT'})
+
+
+def _context(tokens, noun_only, names=True):
     """Lemmas and words of ``tokens``; a verb of ``noun_only`` ('stormed a village',
-    'flooded the streets') is not the noun it shares a lemma with."""
-    return lemma_set(t for t in tokens if not (t.pos_ in ('VERB', 'AUX') and t.lemma_.lower() in noun_only))
+    'flooded the streets') is not the noun it shares a lemma with. Without ``names``, a
+    word of a multi-word name is left out: it may confirm a sense ('Myanmar Armed Forces
+    clashed') but never take one away."""
+    return lemma_set(t for t in tokens if not (t.pos_ in ('VERB', 'AUX') and t.lemma_.lower() in noun_only)
+                     and (names or not _in_a_name(t)))
+
+
+def _in_a_name(token):
+    if token.pos_ != 'PROPN' or token.ent_type_ not in NAME_LABELS:
+        return False
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == 'I':
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == 'I':
+        end += 1
+    return end - start > 1
 
 
 def _done_by_people(token, rules):
@@ -91,7 +112,7 @@ def read_sense(match, rules=None):
     # a headline's lead may take a sense away ('... jailed' over 'handed extra jail time'),
     # never confirm an ambiguous one
     with_lead = _headline_with_lead(token)
-    story_words = sentence if with_lead is None else _context(with_lead, rules['noun_only']) - own
+    story_words = _context(token.sent if with_lead is None else with_lead, rules['noun_only'], names=False) - own
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
@@ -103,6 +124,8 @@ def read_sense(match, rules=None):
             continue
         if rule.get('unless') and sentence & classes[rule['unless']]:
             continue
+        if rule.get('unless_by_people') and lemma in rules['by_people'] and _done_by_people(token, rules):
+            continue  # 'an unknown group on motorcycles killed a man' is no road accident
         recode = rule.get('as')
         return rule['sense'], recode, recode is not None
     required = rules['require'].get(f'{lemma}:{event_type}')
