@@ -7,17 +7,22 @@ any) is the band's vote. The story's decision combines its bands' votes.
 """
 import dataclasses
 import pickle
+import typing
 
-from wirewatch.transforms.cluster.similarity import DEFAULT_THRESHOLD, Fingerprint, similarity_decision
+import numpy as np
+
+from wirewatch.transforms.cluster.similarity import (DEFAULT_THRESHOLD, SIGNATURE_DTYPE, Fingerprint,
+                                                     similarity_decision)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Entry:
-    """A story as a band remembers it."""
+class Entry(typing.NamedTuple):
+    """A story as a band remembers it (a named tuple: a band key's entries are rebuilt
+    from state for every story, and a tuple builds several times faster than a frozen
+    dataclass)."""
     story_id: str
     cluster_id: str      # the cluster this story joined when the band saw it
     ts: float            # event time, seconds since the epoch (UTC)
-    fp: object           # similarity.Fingerprint
+    fp: object           # similarity.Fingerprint, or its state row until a comparison needs more
     cluster_ts: float = None  # event time of the cluster's representative
 
 
@@ -42,9 +47,10 @@ def entries_to_rows(entries):
 
 
 def rows_to_entries(rows):
-    """Inverse of :func:`entries_to_rows` (fingerprints come back lazy)."""
-    return [Entry(story_id, cluster_id, ts, _fingerprint_of(fp), cluster_ts)
-            for story_id, cluster_id, ts, fp, cluster_ts in rows]
+    """Inverse of :func:`entries_to_rows`. A fingerprint stays the row it was stored as
+    (signatures and a pickled blob) until :meth:`BandIndex.offer` needs more than its
+    signature: most entries of a band are only ever compared on that."""
+    return list(map(Entry._make, rows))
 
 
 _SET_FIELDS = ('terms', 'numbers', 'weekdays', 'places', 'names', 'polarity')
@@ -96,9 +102,20 @@ def _fingerprint_row(fp):
 
 
 def _fingerprint_of(row):
+    if isinstance(row, (Fingerprint, LazyFingerprint)):
+        return row
     if isinstance(row, tuple) and len(row) == 4:
         return LazyFingerprint(*row)
     return Fingerprint(*row) if isinstance(row, tuple) else row  # rows written before the blob
+
+
+def _signature(fp):
+    """The MinHash signature of a fingerprint or of its state row, and whether it is title-only."""
+    if isinstance(fp, (Fingerprint, LazyFingerprint)):
+        return fp.signature, fp.title_only
+    if len(fp) == 4:
+        return fp[0], fp[2]
+    return fp[0], fp[-1]  # a Fingerprint row written before the blob
 
 
 # A band key shared by very many stories (a frequent headline word hashed low in
@@ -119,15 +136,7 @@ class BandIndex:
 
     def offer(self, story_id, ts, fp):
         """Vote for the new story, then remember it under the cluster it most likely joins."""
-        best = None
-        for e in self.entries:
-            if e.story_id == story_id or abs(ts - e.ts) > self.ttl:
-                continue
-            same, sim = similarity_decision(fp, e.fp, self.threshold)
-            if not same:
-                continue
-            if best is None or (sim, -e.ts) > (best[0], -best[1].ts):
-                best = (sim, e)
+        best = self._best_match(story_id, ts, fp)
         if best is None:
             vote = Vote(story_id)
             cluster_id, cluster_ts = story_id, ts
@@ -142,6 +151,56 @@ class BandIndex:
                 self.entries.sort(key=lambda e: e.ts)
                 del self.entries[:len(self.entries) - self.max_entries]
         return vote
+
+    def _best_match(self, story_id, ts, fp):
+        """(similarity, entry) of the best verified match among the band's entries, or None.
+
+        The same answer as checking every entry with ``similarity_decision`` and keeping the
+        highest similarity (then the earliest, then the first): full-text pairs are first
+        ranked on their MinHash signatures, all at once, and only the candidates at or above
+        the threshold are checked further, best first, until one holds."""
+        own_signature, own_title_only = _signature(fp)
+        full_text, title_only = [], []
+        for position, e in enumerate(self.entries):
+            if e.story_id == story_id or abs(ts - e.ts) > self.ttl:
+                continue
+            signature, other_title_only = _signature(e.fp)
+            if own_title_only or other_title_only or len(signature) != len(own_signature):
+                title_only.append((position, e))
+            else:
+                full_text.append((position, e, signature))
+        ranked = []
+        if full_text:
+            values = np.frombuffer(b''.join(item[2] for item in full_text), dtype=SIGNATURE_DTYPE)
+            own = np.frombuffer(own_signature, dtype=SIGNATURE_DTYPE)
+            equal = np.count_nonzero(values.reshape(len(full_text), len(own)) == own, axis=1)
+            for (position, e, _), count in zip(full_text, equal.tolist()):
+                sim = float(count) / len(own)
+                if sim >= self.threshold:
+                    ranked.append((-sim, e.ts, position, e))
+        ranked.sort(key=lambda item: item[:3])
+        found = []
+        for _, _, position, e in ranked:  # best first: the first that holds is the band's best
+            match = self._verified(fp, position, e)
+            if match is not None:
+                found.append(match)
+                break
+        for position, e in title_only:
+            match = self._verified(fp, position, e)
+            if match is not None:
+                found.append(match)
+        if not found:
+            return None
+        sim, _, e = max(found, key=lambda m: (m[0], -m[2].ts, -m[1]))
+        return sim, e
+
+    def _verified(self, fp, position, e):
+        """(similarity, position, entry) when the entry is a near-duplicate of ``fp``."""
+        e_fp = _fingerprint_of(e.fp)
+        if e_fp is not e.fp:
+            e = self.entries[position] = e._replace(fp=e_fp)
+        same, sim = similarity_decision(fp, e_fp, self.threshold)
+        return (sim, position, e) if same else None
 
     def oldest_ts(self):
         """Event time of the oldest entry (seconds): the band's next expiry is a TTL later."""
