@@ -49,7 +49,7 @@ import time
 
 from wirewatch.pipeline.build import ENGLISH, needs_extraction
 from wirewatch.transforms.cluster.exact import item_identity, split_first_seen, url_identity
-from wirewatch.transforms.cluster.index import BandIndex, decide_cluster
+from wirewatch.transforms.cluster.index import BandIndex, decide_cluster, index_row
 from wirewatch.transforms.cluster.similarity import (DEFAULT_THRESHOLD, band_keys, fingerprint,
                                                      for_index)
 from wirewatch.transforms.cluster import DEFAULT_TTL_SECONDS
@@ -168,7 +168,7 @@ def cluster_near(stories, ttl=DEFAULT_TTL_SECONDS, threshold=DEFAULT_THRESHOLD, 
     with clock.timed('cluster:fingerprint+bands'):
         for story in stories:
             fp = fingerprint(story['title'], story['text'])
-            member = (story['story_id'], story['published_at'].timestamp(), for_index(fp))
+            member = (story['story_id'], story['published_at'].timestamp(), index_row(for_index(fp)))
             for key in band_keys(fp):
                 bands[key].append(member)
     votes = collections.defaultdict(list)

@@ -2,8 +2,8 @@
 from factories import make_story
 
 from wirewatch.transforms.cluster import BandEntriesCoder
-from wirewatch.transforms.cluster.index import BandIndex, _fingerprint_of, entries_to_rows, rows_to_entries
-from wirewatch.transforms.cluster.similarity import fingerprint
+from wirewatch.transforms.cluster.index import BandIndex, _fingerprint_of, entries_to_rows, index_row, rows_to_entries
+from wirewatch.transforms.cluster.similarity import fingerprint, for_index
 
 
 def _entries():
@@ -18,7 +18,7 @@ def _entries():
 
 def _plain(entries):
     """Entries with their fingerprints materialised, to compare what went in with what came back."""
-    return [(e.story_id, e.cluster_id, e.ts, _fingerprint_of(e.fp), e.cluster_ts) for e in entries]
+    return [(e[0], e[1], e[2], _fingerprint_of(e[3]), e[4]) for e in entries]
 
 
 def test_rows_are_plain_tuples_and_round_trip():
@@ -33,7 +33,7 @@ def test_the_state_coder_round_trips_and_keeps_cluster_decisions():
     coder = BandEntriesCoder()
     decoded = coder.decode(coder.encode(entries))
     assert _plain(decoded) == _plain(entries)
-    assert [e.cluster_id for e in decoded] == [e.cluster_id for e in entries]
+    assert [e[1] for e in decoded] == [e.cluster_id for e in entries]
     assert coder.decode(coder.encode([])) == []
 
 
@@ -45,8 +45,8 @@ def test_fingerprints_come_back_as_rows_and_load_only_when_compared():
     entries = _entries()
     coder = BandEntriesCoder()
     decoded = coder.decode(coder.encode(entries))
-    assert all(type(e.fp) is tuple for e in decoded)
-    fp = _fingerprint_of(decoded[0].fp)
+    assert all(type(e) is tuple and type(e[3]) is tuple for e in decoded)   # state rows, as stored
+    fp = _fingerprint_of(decoded[0][3])
     assert isinstance(fp, LazyFingerprint) and fp._sets is None
     assert fp.signature == entries[0].fp.signature and fp._sets is None   # signatures need no sets
     assert fp.terms == entries[0].fp.terms and fp._sets is not None
@@ -61,10 +61,10 @@ def test_fingerprints_come_back_as_rows_and_load_only_when_compared():
     index = BandIndex(coder.decode(coder.encode(index.entries)), ttl=3600)
     vote = index.offer('s4', 1.0e9 + 10, fingerprint('Flood waters rise in Varna Bay', lead))
     assert vote.match_story_id == 's0'
-    touched = [e.story_id for e in index.entries if isinstance(e.fp, LazyFingerprint)]
+    touched = [e[0] for e in index.entries if isinstance(e[3], LazyFingerprint)]
     assert touched == ['s0']  # the best candidate held: no other entry's sets were loaded
-    untouched = next(e for e in index.entries if e.story_id == 's2')
-    assert entries_to_rows([untouched])[0][3] is untouched.fp
+    untouched = next(e for e in index.entries if e[0] == 's2')
+    assert entries_to_rows([untouched])[0] is untouched   # written back as it was read
 
 
 def test_most_comparisons_stop_at_the_signatures():
@@ -78,7 +78,7 @@ def test_most_comparisons_stop_at_the_signatures():
     coder = BandEntriesCoder()
     stored = BandIndex(coder.decode(coder.encode(index.entries)), ttl=3600)
     vote = stored.offer('s1', 1.0e9 + 5, fingerprint(*strike))
-    assert vote.match_story_id is None and type(stored.entries[0].fp) is tuple
+    assert vote.match_story_id is None and type(stored.entries[0][3]) is tuple
 
 
 HEADLINES = [
@@ -99,7 +99,7 @@ def test_the_band_s_vote_is_the_one_every_pair_checked_would_give():
     from wirewatch.transforms.cluster.similarity import similarity_decision
     for order in range(len(HEADLINES)):
         stories = HEADLINES[order:] + HEADLINES[:order]
-        index = BandIndex(ttl=3600)
+        index, as_rows = BandIndex(ttl=3600), BandIndex(ttl=3600)
         seen = []
         for n, (title, text) in enumerate(stories):
             fp, ts = fingerprint(title, text), 1.0e9 + (n % 3)
@@ -110,4 +110,6 @@ def test_the_band_s_vote_is_the_one_every_pair_checked_would_give():
                     best = (sim, sid, e_ts)
             vote = index.offer(f's{n}', ts, fp)
             assert vote.match_story_id == (best[1] if best else None), (order, n)
+            # the pipeline offers the row every band stores (index_row): the same vote
+            assert as_rows.offer(f's{n}', ts, index_row(for_index(fp))) == vote
             seen.append((f's{n}', ts, fp))

@@ -19,7 +19,7 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 
 from wirewatch.transforms.cluster.exact import item_identity, split_first_seen, url_identity
 from wirewatch.transforms.cluster.index import (BandIndex, Vote, cluster_event_time, decide_cluster,
-                                                entries_to_rows, rows_to_entries)
+                                                entries_to_rows, index_row, rows_to_entries)
 from wirewatch.transforms.cluster.resolve import MAX_ROUNDS, Head, head_of, lift
 from wirewatch.transforms.cluster.similarity import (ALL_BANDS, DEFAULT_THRESHOLD, band_keys,
                                                      fingerprint, for_index)
@@ -117,7 +117,7 @@ class _FingerprintFn(beam.DoFn):
         fp = fingerprint(story['title'], story['text'])
         sid = story['story_id']
         yield beam.pvalue.TaggedOutput('story', (sid, story))
-        member = (sid, _event_seconds(story), for_index(fp))
+        member = (sid, _event_seconds(story), index_row(for_index(fp)))  # its sets pickled once, not per band
         for key in band_keys(fp):
             yield key, member
 

@@ -16,9 +16,10 @@ from wirewatch.transforms.cluster.similarity import (DEFAULT_THRESHOLD, SIGNATUR
 
 
 class Entry(typing.NamedTuple):
-    """A story as a band remembers it (a named tuple: a band key's entries are rebuilt
-    from state for every story, and a tuple builds several times faster than a frozen
-    dataclass)."""
+    """A story as a band remembers it. Entries read back from state are the plain tuples
+    they were stored as, in this field order (a band key's whole entry list is read for
+    every story, and building objects from it was a measurable share of a stream's time);
+    so :class:`BandIndex` reads entries by position."""
     story_id: str
     cluster_id: str      # the cluster this story joined when the band saw it
     ts: float            # event time, seconds since the epoch (UTC)
@@ -43,14 +44,16 @@ def entries_to_rows(entries):
     fields, which made the band index's state coding a fifth of a stream's time; plain
     tuples code about 2.4 times faster (BENCHMARKS.md, *stream-throughput*). A
     fingerprint's headline sets travel as one pickled blob (see :class:`LazyFingerprint`)."""
-    return [(e.story_id, e.cluster_id, e.ts, _fingerprint_row(e.fp), e.cluster_ts) for e in entries]
+    return [e if type(e) is tuple and type(e[3]) is tuple  # read from state, untouched: as it came
+            else (e[0], e[1], e[2], _fingerprint_row(e[3]), e[4]) for e in entries]
 
 
 def rows_to_entries(rows):
     """Inverse of :func:`entries_to_rows`. A fingerprint stays the row it was stored as
     (signatures and a pickled blob) until :meth:`BandIndex.offer` needs more than its
-    signature: most entries of a band are only ever compared on that."""
-    return list(map(Entry._make, rows))
+    signature: most entries of a band are only ever compared on that. The rows themselves
+    are the entries (see :class:`Entry`)."""
+    return rows if isinstance(rows, list) else list(rows)
 
 
 _SET_FIELDS = ('terms', 'numbers', 'weekdays', 'places', 'names', 'polarity')
@@ -90,6 +93,11 @@ class LazyFingerprint:
 
     def __hash__(self):
         return hash(self.materialise())
+
+
+def index_row(fp):
+    """A story's fingerprint as every band stores it (see :func:`entries_to_rows`)."""
+    return _fingerprint_row(fp)
 
 
 def _fingerprint_row(fp):
@@ -135,37 +143,51 @@ class BandIndex:
         self.max_entries = max_entries
 
     def offer(self, story_id, ts, fp):
-        """Vote for the new story, then remember it under the cluster it most likely joins."""
-        best = self._best_match(story_id, ts, fp)
+        """Vote for the new story, then remember it under the cluster it most likely joins.
+
+        ``fp`` is a Fingerprint or, as the pipeline sends it, its state row
+        (:func:`index_row`), pickled once per story rather than once per band."""
+        best, present = self._best_match(story_id, ts, fp)
         if best is None:
             vote = Vote(story_id)
             cluster_id, cluster_ts = story_id, ts
         else:
             sim, e = best
-            cluster_ts = e.ts if e.cluster_ts is None else e.cluster_ts
-            vote = Vote(story_id, e.story_id, e.cluster_id, e.ts, sim, cluster_ts)
-            cluster_id = e.cluster_id
-        if not any(e.story_id == story_id for e in self.entries):
+            cluster_ts = e[2] if e[4] is None else e[4]
+            vote = Vote(story_id, e[0], e[1], e[2], sim, cluster_ts)
+            cluster_id = e[1]
+        if not present:
             self.entries.append(Entry(story_id, cluster_id, ts, fp, cluster_ts))
             if len(self.entries) > self.max_entries:
-                self.entries.sort(key=lambda e: e.ts)
+                self.entries.sort(key=lambda e: e[2])
                 del self.entries[:len(self.entries) - self.max_entries]
         return vote
 
     def _best_match(self, story_id, ts, fp):
-        """(similarity, entry) of the best verified match among the band's entries, or None.
+        """((similarity, entry) of the best verified match or None, whether the story is
+        already an entry).
 
         The same answer as checking every entry with ``similarity_decision`` and keeping the
         highest similarity (then the earliest, then the first): full-text pairs are first
         ranked on their MinHash signatures, all at once, and only the candidates at or above
         the threshold are checked further, best first, until one holds."""
         own_signature, own_title_only = _signature(fp)
-        full_text, title_only = [], []
+        own_bytes = len(own_signature)
+        size = own_bytes // np.dtype(SIGNATURE_DTYPE).itemsize  # MinHash values per signature
+        full_text, title_only, present = [], [], False
+        ttl = self.ttl
         for position, e in enumerate(self.entries):
-            if e.story_id == story_id or abs(ts - e.ts) > self.ttl:
+            if e[0] == story_id:
+                present = True
                 continue
-            signature, other_title_only = _signature(e.fp)
-            if own_title_only or other_title_only or len(signature) != len(own_signature):
+            if abs(ts - e[2]) > ttl:
+                continue
+            row = e[3]
+            if type(row) is tuple and len(row) == 4:  # a state row: (signature, title signature, title_only, blob)
+                signature, other_title_only = row[0], row[2]
+            else:
+                signature, other_title_only = _signature(row)
+            if own_title_only or other_title_only or len(signature) != own_bytes:
                 title_only.append((position, e))
             else:
                 full_text.append((position, e, signature))
@@ -173,12 +195,15 @@ class BandIndex:
         if full_text:
             values = np.frombuffer(b''.join(item[2] for item in full_text), dtype=SIGNATURE_DTYPE)
             own = np.frombuffer(own_signature, dtype=SIGNATURE_DTYPE)
-            equal = np.count_nonzero(values.reshape(len(full_text), len(own)) == own, axis=1)
-            for (position, e, _), count in zip(full_text, equal.tolist()):
-                sim = float(count) / len(own)
-                if sim >= self.threshold:
-                    ranked.append((-sim, e.ts, position, e))
+            equal = np.count_nonzero(values.reshape(len(full_text), size) == own, axis=1)
+            for index in np.flatnonzero(equal >= self.threshold * size - 1e-6).tolist():
+                sim = float(equal[index]) / size
+                if sim >= self.threshold:  # as estimated_jaccard and similarity_decision compute it
+                    position, e, _ = full_text[index]
+                    ranked.append((-sim, e[2], position, e))
         ranked.sort(key=lambda item: item[:3])
+        if ranked or title_only:
+            fp = _fingerprint_of(fp)  # the offered story's own row: its sets are read for verification only
         found = []
         for _, _, position, e in ranked:  # best first: the first that holds is the band's best
             match = self._verified(fp, position, e)
@@ -190,28 +215,29 @@ class BandIndex:
             if match is not None:
                 found.append(match)
         if not found:
-            return None
-        sim, _, e = max(found, key=lambda m: (m[0], -m[2].ts, -m[1]))
-        return sim, e
+            return None, present
+        sim, _, e = max(found, key=lambda m: (m[0], -m[2][2], -m[1]))
+        return (sim, e), present
 
     def _verified(self, fp, position, e):
-        """(similarity, position, entry) when the entry is a near-duplicate of ``fp``."""
-        e_fp = _fingerprint_of(e.fp)
-        if e_fp is not e.fp:
-            e = self.entries[position] = e._replace(fp=e_fp)
+        """(similarity, position, entry) when the entry is a near-duplicate of ``fp`` (a
+        Fingerprint or LazyFingerprint)."""
+        e_fp = _fingerprint_of(e[3])
+        if e_fp is not e[3]:
+            e = self.entries[position] = Entry(e[0], e[1], e[2], e_fp, e[4])
         same, sim = similarity_decision(fp, e_fp, self.threshold)
         return (sim, position, e) if same else None
 
     def oldest_ts(self):
         """Event time of the oldest entry (seconds): the band's next expiry is a TTL later."""
-        return min(e.ts for e in self.entries)
+        return min(e[2] for e in self.entries)
 
     def expire(self, watermark):
         """Forget entries at least ``ttl`` older than ``watermark``; returns how many were dropped.
 
         The band's timer fires at its oldest entry + ttl, so that entry goes first.
         """
-        keep = [e for e in self.entries if e.ts > watermark - self.ttl]
+        keep = [e for e in self.entries if e[2] > watermark - self.ttl]
         dropped = len(self.entries) - len(keep)
         self.entries = keep
         return dropped
