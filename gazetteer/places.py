@@ -304,6 +304,8 @@ class Gazetteer:
         if found is None:
             found = self._resolve_variant(key, context, small_ok)
         if found is None:
+            found = self._resolve_in_trailing_container(key, context)
+        if found is None:
             words = key.split()
             if len(words) > 1 and words[-1] in PLACE_KIND_SUFFIXES:  # 'Kandahar province'
                 base = ' '.join(words[:-1])
@@ -311,6 +313,23 @@ class Gazetteer:
                     found = self._best_admin1(base, context)
                 found = found or self._resolve_key(base, context, small_ok)
         return found
+
+    def _resolve_in_trailing_container(self, key, context):
+        """'Loralai Balochistan', 'Dera Murad Jamali Balochistan': a name followed by its
+        province without a comma: the place, when that province has one of that name; else None."""
+        words = key.split()
+        for split in range(1, len(words)):  # the longest container first: 'Azad Kashmir' before 'Kashmir'
+            outer = ' '.join(words[split:])
+            if outer in _common_words() or outer in PLACE_KIND_SUFFIXES or outer in NAME_PREFIX_WORDS \
+                    or words[split - 1] in NAME_PREFIX_WORDS:
+                continue  # not 'Mamelodi East' (Cameroon's East region), not 'New Hanover'
+            container = self._resolve_text(outer, context)  # 'Lagos State' too
+            if container is None or container.precision != ADMIN1:
+                continue  # a province only: 'Kashmir' alone is a disputed region, not a container
+            found = self.resolve_within(' '.join(words[:split]), container)
+            if found is not None:  # only a town the province has: not 'Sodwana Bay' (Somalia's Bay)
+                return found
+        return None
 
     def _resolve_variant(self, key, context, small_ok):
         """Usual spelling variants: an Arabic article ('Al-Arish', 'El Fasher' -> Arish, Fasher)

@@ -25,6 +25,9 @@ PLACE_PREPOSITIONS = frozenset({'in', 'near', 'at', 'between', 'outside', 'insid
                                 'throughout', 'from', 'into', 'towards', 'toward'})
 # A city the NER calls a PERSON is only overridden when it is this big (Almaty yes, Jackson no).
 CITY_OVER_PERSON_POPULATION = 1000000
+# A town an organisation or building is named after ('Benghazi Medical Centre') is read as
+# its place only when it is a capital or this big.
+NAMED_AFTER_POPULATION = 100_000
 # Nouns naming a kind of place: 'in Shopian town', 'the coastal town of Kwale', 'in the Rutshuru area'.
 PLACE_KIND_NOUNS = frozenset({'town', 'village', 'city', 'district', 'province', 'region', 'area', 'county',
                               'state', 'camp', 'locality', 'neighbourhood', 'neighborhood', 'suburb',
@@ -109,12 +112,16 @@ class GazetteerComponent:
             return ent
         if self.gazetteer.resolve(ent.text) is not None:
             return ent
-        for end in range(ent.end - 1, ent.start, -1):
-            prefix = ent.doc[ent.start:end]
+        start = ent.start + 1 if ent.doc[ent.start].lower_ == 'the' else ent.start  # 'the Peshawar Press Club'
+        for end in range(ent.end - 1, start, -1):
+            prefix = ent.doc[start:end]
             if not all(t.pos_ == 'PROPN' and t.is_title for t in prefix) or prefix[-1].lower_ in NAME_PREFIX_WORDS:
                 continue  # not 'Old' of 'Old Samtal area'
             place = self.gazetteer.resolve(prefix.text)
-            if place is not None and place.precision != 'COUNTRY':
+            if place is not None and (place.precision == 'ADMIN1' or place.is_capital
+                                      or place.population >= NAMED_AFTER_POPULATION):
+                # only a province or a big town names a building after itself: not 'University
+                # Grants Commission' (University, Florida) nor 'National Press Club' (National City)
                 return Span(ent.doc, prefix.start, prefix.end, label='GPE', span_id=place.key)
         return ent
 
