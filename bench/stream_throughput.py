@@ -548,12 +548,14 @@ def slope(points):
 # try -> (local-runner fixes of pipeline/direct_runner.py applied in the stream, or None for the
 # plain `wirewatch stream` command, which applies all of them; label)
 TRIES = collections.OrderedDict([
-    ('defaults', (None, '`wirewatch stream` as shipped: all six local-runner fixes')),
+    ('defaults', (None, '`wirewatch stream` as shipped: all seven local-runner fixes')),
     ('before', (['dofn_specs_cache', 'short_pull'],
                 'the two earlier fixes only (1 DoFn specs cached, 2 short pull)')),
     ('+pulls', (['dofn_specs_cache', 'short_pull', 'large_pulls'], 'before + 3 pulls of 100')),
     ('+timers', (['dofn_specs_cache', 'short_pull', 'large_pulls', 'forget_empty_state', 'timer_index'],
                  '+pulls + 4 empty keyed state forgotten + 5 due timers from an index')),
+    ('six', (['dofn_specs_cache', 'short_pull', 'large_pulls', 'forget_empty_state', 'timer_index',
+              'skip_empty_bundles'], 'fixes 1-6, without 7 (keyed state copied, not deep-copied)')),
 ])
 
 

@@ -20,7 +20,7 @@ from wirewatch.pipeline import direct_runner
 from wirewatch.transforms.cluster import _KeepFirstSeenFn
 
 
-ALL_FIXES = ['dofn_specs_cache', 'forget_empty_state', 'large_pulls', 'short_pull',
+ALL_FIXES = ['dofn_specs_cache', 'forget_empty_state', 'large_pulls', 'shallow_state_copy', 'short_pull',
              'skip_empty_bundles', 'timer_index']
 
 
@@ -119,6 +119,20 @@ def test_state_holds_nothing_once_cleared_or_only_read():
     assert not direct_runner.holds_nothing(_state(value=[b'\x01']))
     assert not direct_runner.holds_nothing(_state(timers=[(TTL, 100)]))
     assert not direct_runner.holds_nothing(_state(global_value=1))
+
+
+def test_a_keyed_state_copy_equals_the_state_and_changes_apart_from_it():
+    from apache_beam.transforms.trigger import InMemoryUnmergedState
+    state = _state(value=[b'\x01'], timers=[(TTL, 100)], global_value=1)
+    ours, theirs = direct_runner.copy_keyed_state(state), InMemoryUnmergedState.copy(state)
+    assert type(ours) is type(state)
+    for attribute in ('timers', 'global_state', 'state'):
+        assert getattr(ours, attribute) == getattr(theirs, attribute) == getattr(state, attribute)
+    ours.set_timer(WINDOW, TTL[0], TTL[1], Timestamp(micros=200), dynamic_timer_tag=TTL[2])
+    ours.add_state(WINDOW, SEEN, [b'\x02'])
+    ours.set_timer(GlobalWindow(), 'other', TTL[1], Timestamp(micros=5))
+    assert state.timers == theirs.timers and state.get_state(WINDOW, SEEN) == [b'\x01']
+    assert GlobalWindow() not in state.timers or not state.timers[GlobalWindow()].get(('other', TTL[1], ''))
 
 
 def test_forget_empty_drops_only_committed_keys_that_hold_nothing():
