@@ -128,3 +128,16 @@ def test_a_name_s_words_take_no_sense_away(extractor, sentence, expected):
 ])
 def test_a_group_s_killing_is_no_accident(extractor, sentence, expected):
     assert sorted(set(types(extractor, sentence))) == expected
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # 'to death' makes a beating violent, whatever else the sentence says ('set' a car alight is no tennis set)
+    ('A trader accused of theft was beaten to death and his car set alight by a mob on Sunday.', ['ASSAULT']),
+    ('Two farmers were stabbed to death in their field on Tuesday night.', ['ASSAULT']),
+    # ... while a sports beating stays a sports result
+    ('The champions beat their rivals 3-1 in the cup final on Saturday.', []),
+    # an incursion is armed context for the killing it caused
+    ('A militia incursion into a farming village on Monday, killing three people.', ['ASSAULT']),
+])
+def test_a_killing_told_with_its_manner_or_its_raid(extractor, sentence, expected):
+    assert sorted(set(types(extractor, sentence))) == expected

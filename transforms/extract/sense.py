@@ -37,6 +37,7 @@ def sense_rules():
     return {'classes': classes, 'rules': data['rules'], 'require': data['require'], 'version': data['version'],
             'group_of': group_of, 'noun_only': frozenset(data.get('noun_only', ())),
             'by_people': frozenset(data.get('by_people', ())),
+            'to_death': frozenset(data.get('to_death', ())),
             'people': frozenset(data.get('people', ())),
             'victims': frozenset(load_data('counts')['human_nouns'])}
 
@@ -82,6 +83,12 @@ def _done_by_people(token, rules):
                           or d.ent_type_ in ('ORG', 'NORP') for d in doers)
 
 
+def _to_death(token):
+    """'was beaten to death', 'stabbed him to death'."""
+    return any(c.dep_ == 'prep' and c.lower_ == 'to' and any(g.lower_ == 'death' for g in c.children)
+               for c in token.children)
+
+
 def _headline_with_lead(token):
     """For a trigger in a headline, the headline and the sentence after it (a terse
     headline's sense is in its lead: '... jailed' over 'handed extra jail time'); None for
@@ -113,6 +120,8 @@ def read_sense(match, rules=None):
     # never confirm an ambiguous one
     with_lead = _headline_with_lead(token)
     story_words = _context(token.sent if with_lead is None else with_lead, rules['noun_only'], names=False) - own
+    if lemma in rules['to_death'] and _to_death(token):
+        return CONFIRMED, None, True  # 'beaten to death', even beside 'set a car alight'
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
