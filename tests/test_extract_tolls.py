@@ -66,3 +66,15 @@ def test_the_speaker_is_no_toll(extractor):
 def test_toll_scope(extractor, sentence, scope):
     [event] = extract_events(extractor, sentence)
     assert event['toll_scope'] == scope
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # a participle after the count is the toll of the sentence's event
+    ('Clashes between herders and militiamen resulted in 16 killed and 20 wounded near the river.',
+     [('ASSAULT', 16, 20, None)]),
+    ('An attack by rebels on an army post resulted in a soldier and a rebel killed.', [('ASSAULT', 2, None, None)]),
+    # ... a description of people arrested earlier is no arrest toll of another event
+    ('Three men arrested over the riot were released on bail on Monday.', []),
+])
+def test_a_toll_told_as_a_participle(extractor, sentence, expected):
+    assert sorted(tolls(extractor, sentence), key=str) == sorted(expected, key=str)

@@ -64,6 +64,8 @@ STATE_SECTORS = frozenset({'GOV', 'MIL', 'COP'})
 # ... and people are people: 'four protesters' and 'four students' can be the same group.
 PEOPLE_SECTORS = frozenset({'CVL', 'EDU', 'LAB', 'OPP', 'JRN', 'MED', 'REL', 'BUS'})
 TOLL_CATEGORIES = ('killed', 'injured', 'arrested')
+# Harms whose participle after a count is a toll: '16 killed and 20 wounded'.
+TOLL_PARTICIPLES = frozenset({'kill', 'wound', 'injure'})
 PRECISION_RANK = {'COUNTRY': 0, 'ADMIN1': 1, 'CITY': 2}
 # Evidence for a story's main country: a place named counts 1, a demonym half ('Ethiopian
 # farmers' may live anywhere), and a country whose forces, drones or border are named a
@@ -413,7 +415,8 @@ class EventExtractor:
                 if event is not None and not self._is_current(event, reference):
                     event = None
                 if event is None:
-                    rejected.update(t.i for t in match.tokens)
+                    if not _toll_participle(match):
+                        rejected.update(t.i for t in match.tokens)
                 else:
                     candidates.append(event)
                     candidates.extend(self._conjoined_actors(event, context))
@@ -656,6 +659,17 @@ class EventExtractor:
 PROTEST_TOPIC = frozenset({'against', 'over', 'about', 'for'})
 # What came before: 'rioted after a laborer died', 'following the death of a prisoner'.
 EARLIER = frozenset({'after', 'following'})
+
+
+def _toll_participle(match):
+    """'resulted in 16 killed', 'left a soldier and a militiaman killed': a participle that
+    says what happened to the people it describes is the toll of the sentence's event,
+    not an event of its own (its count goes to that event)."""
+    if match.rejection != 'factuality:MENTIONED:participle' or match.entry['lemma'] not in TOLL_PARTICIPLES:
+        return False
+    head = match.token.head
+    return head.like_num or any(c.dep_ in ('nummod', 'det') for c in head.children) \
+        or any(c.dep_ in ('nummod', 'det') for conj in head.conjuncts for c in conj.children)
 
 
 def _told_as_cause(token, trigger, is_protest, earlier=True):
