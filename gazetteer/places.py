@@ -12,6 +12,7 @@ a city of 500,000+ has the name), then city of 15,000+, then a smaller place. Am
 same-named places, one in a country the article mentions wins; a small place whose name
 is shared by several countries, none of them mentioned, is not guessed.
 """
+import collections
 import dataclasses
 import functools
 import gzip
@@ -72,6 +73,8 @@ _ARABIC_ARTICLE = re.compile(r'^(?:al|el|ad|ar|as|ash|at|az|an)[- ](?=\w{3})')
 _JOIN = re.compile(r"[\s'-]+")
 _SPACES = re.compile(r'\s+')
 _CITY_SUFFIX = ' city'
+# How many of an admin1 code's biggest cities vote for its name.
+ADMIN1_VOTERS = 25
 # Words that start many place names and name none on their own ('Old City' is not 'Old').
 NAME_PREFIX_WORDS = frozenset({'old', 'new', 'north', 'south', 'east', 'west', 'northern', 'southern', 'eastern',
                                'western', 'upper', 'lower', 'central', 'inner', 'outer', 'great', 'greater',
@@ -179,6 +182,8 @@ class Gazetteer:
         self._small_by_name = {}      # folded name -> [(name, lat, lon, iso3, admin1)]
         self._cells = self._load_small_places()
         self._named_admin1 = {}       # city key -> Place with its admin1 name (filled on use)
+        self._code_names = {}         # GeoNames admin1 code -> the name its cities vote for (filled on use)
+        self._cities_by_code = None   # GeoNames admin1 code -> its cities, biggest first (built on first use)
         self._resolved = {}           # (text, context) -> Place or None: names recur across stories
         self._joined = None           # names without spaces and hyphens -> name (built on first use)
         self._outlets = {}            # source name -> the country its name says, or None
@@ -465,13 +470,37 @@ class Gazetteer:
                      admin1=admin1)
 
     def _with_admin1_name(self, city):
-        """The city with the admin1 name of its nearest cities1000 place, or none (computed once)."""
+        """The city with the admin1 name of its GeoNames admin1 code, or else of its nearest
+        cities1000 place, or none (computed once)."""
         named = self._named_admin1.get(city.key)
         if named is None:
-            name = _nearest_admin1(self._cells, city)
+            name = self._admin1_name_of_code(city.admin1) or _nearest_admin1(self._cells, city)
             named = dataclasses.replace(city, admin1=name)  # never a code ('SD.49') where no name is known
             self._named_admin1[city.key] = named
         return named
+
+    def _admin1_name_of_code(self, code):
+        """The admin1 name most of the biggest cities with GeoNames admin1 ``code`` ('IN.21')
+        have at their own point in cities1000: a border town's own row may carry its
+        neighbour's name (Rayagada, Odisha, reads Andhra Pradesh there), the code does not.
+        None when fewer than three cities vote or no name has a majority."""
+        if not code:
+            return None
+        if code not in self._code_names:
+            if self._cities_by_code is None:
+                by_code = {}
+                for cities in self._cities_by_name.values():
+                    for c in cities:
+                        if c.admin1:
+                            by_code.setdefault(c.admin1, {})[c.key] = c
+                self._cities_by_code = {k: sorted(v.values(), key=lambda c: -c.population)
+                                        for k, v in by_code.items()}
+            voters = self._cities_by_code.get(code, ())[:ADMIN1_VOTERS]
+            votes = collections.Counter(_nearest_admin1(self._cells, c) for c in voters)
+            votes.pop(None, None)
+            name, count = votes.most_common(1)[0] if votes else (None, 0)
+            self._code_names[code] = name if count >= 3 and count * 2 > len(voters) else None
+        return self._code_names[code]
 
     def _best_admin1(self, key, context):
         states = self._admin1_by_name.get(key)

@@ -248,3 +248,12 @@ def test_a_state_act_takes_a_town_of_its_own_country_in_its_sentence(extractor):
     text = 'Police arrested 23 students from a technical college in Kabale on Monday after a brawl.'
     events, = events_of(extractor, story(text))
     assert [_where(e)[:3] for e in events][:1] == [('COERCE', 'UGA', 'Kabale')]
+
+
+@pytest.mark.parametrize('name, admin1', [
+    ('Rayagada', 'Odisha'),           # its own cities1000 row names the neighbouring state
+    ('Kurnool', 'Andhra Pradesh'),
+    ('Dehradun', 'Uttarakhand'),
+])
+def test_a_city_s_admin1_is_the_one_its_code_names(gaz, name, admin1):
+    assert gaz.resolve(name).admin1 == admin1
