@@ -257,3 +257,12 @@ def test_a_state_act_takes_a_town_of_its_own_country_in_its_sentence(extractor):
 ])
 def test_a_city_s_admin1_is_the_one_its_code_names(gaz, name, admin1):
     assert gaz.resolve(name).admin1 == admin1
+
+
+@pytest.mark.parametrize('text, iso3', [
+    ('Zintan brigades attacked a convoy near Gabes on Sunday, killing four. Zintan fighters later withdrew.', 'TUN'),
+    ('Kano youths attacked traders in Maradi on Sunday, injuring six. Kano gangs have raided markets before.', 'NER'),
+])
+def test_a_group_named_after_a_town_does_not_place_the_story(extractor, text, iso3):
+    """'Zintan brigades' names a group from a Libyan town: the story is where the attack is."""
+    assert main_country(extractor, text) == iso3

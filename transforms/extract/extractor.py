@@ -76,6 +76,11 @@ ABROAD_WEIGHT = 0.25
 ABROAD_NOUNS = frozenset({'force', 'forces', 'troop', 'soldier', 'army', 'military', 'drone', 'jet', 'warplane',
                           'aircraft', 'peacekeeper', 'convoy', 'base', 'border', 'frontier', 'navy', 'contingent',
                           'mercenary', 'battalion', 'brigade', 'airstrike', 'strike', 'missile', 'artillery'})
+# Groups named after a place: 'Abala militia', 'Zintan brigades', 'Jos youths'.
+GROUP_NOUNS = frozenset({'militia', 'militias', 'militiaman', 'militiamen', 'brigade', 'brigades', 'fighter',
+                         'fighters', 'rebel', 'rebels', 'gunman', 'gunmen', 'herder', 'herders', 'herdsman',
+                         'herdsmen', 'tribesman', 'tribesmen', 'youth', 'youths', 'vigilante', 'vigilantes',
+                         'gang', 'gangs', 'faction', 'factions', 'clan', 'clans'})
 # Keys of the gazetteer's small places (cities1000 towns and districts).
 SMALL_PLACE_KEYS = ('place:', 'district:')
 _BULLETS = ('*', '•', '-', '–', '·')
@@ -120,7 +125,9 @@ class ArticleContext:
                     small.append(ent)  # a town of a few thousand: read once the bigger places are known
                     continue
             if place is not None:
-                counts[place.iso3] += weight if place.precision == 'COUNTRY' else 1.0
+                if _names_a_group(ent):  # 'Abala militia': a group's name, perhaps from far away
+                    weight = ABROAD_WEIGHT
+                counts[place.iso3] += weight if place.precision == 'COUNTRY' or _names_a_group(ent) else 1.0
             elif ent.label_ not in PLACE_LABELS and (group_country := named_country(ent.text)):
                 named[group_country] += 1
         known = tuple(counts) or hint
@@ -163,7 +170,7 @@ class ArticleContext:
             return None
         places = {}
         for ent in doc.ents:
-            if ent.label_ not in PLACE_LABELS or not _evidence_weight(ent):
+            if ent.label_ not in PLACE_LABELS or not _evidence_weight(ent) or _names_a_group(ent):
                 continue
             place = self.resolve(ent)
             if place is None or place.precision == 'COUNTRY':
@@ -302,6 +309,12 @@ def _evidence_weight(ent):
     if ent.root.dep_ in ('compound', 'amod', 'poss', 'nmod') and head.lemma_.lower() in ABROAD_NOUNS:
         return ABROAD_WEIGHT
     return 1.0
+
+
+def _names_a_group(ent):
+    """'Abala militia', 'Zintan brigades': a place that names an armed group or a band of
+    people, who may act far from it."""
+    return ent.root.dep_ in ('compound', 'amod', 'nmod') and ent.root.head.lemma_.lower() in GROUP_NOUNS
 
 
 def _listed_after(ent):
