@@ -78,3 +78,15 @@ def test_toll_scope(extractor, sentence, scope):
 ])
 def test_a_toll_told_as_a_participle(extractor, sentence, expected):
     assert sorted(tolls(extractor, sentence), key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize('text, expected', [
+    # a clash whose casualties the next sentence tells is a violent clash, and they are its toll
+    ('Rival gangs clashed in the market on Sunday. Two men were killed and five injured.',
+     [('ASSAULT', 2, 5, None)]),
+    # ... not when the next sentence's deaths are another matter, or the clash is a game
+    ('The ministers clashed over the budget on Monday. Two people were killed in a road accident the same day.', []),
+    ('Supporters of the two clubs clashed after the cup match on Saturday. Six fans were injured.', []),
+])
+def test_a_clash_and_its_casualties_in_the_next_sentence(extractor, text, expected):
+    assert sorted(tolls(extractor, text), key=str) == sorted(expected, key=str)

@@ -83,6 +83,26 @@ def _done_by_people(token, rules):
                           or d.ent_type_ in ('ORG', 'NORP') for d in doers)
 
 
+# What makes the next sentence's deaths another matter: a disaster, an illness, an accident, a game.
+NOT_THE_SAME_HARM = ('hazard', 'medical', 'accident', 'sports', 'fire_hazard')
+
+
+def _casualties_told_next(token, rules):
+    """The sentence after the trigger's tells of people killed or hurt and of nothing that
+    would make it another matter (a disaster, an illness, an accident, a game): 'Opposing
+    groups clashed. One activist killed and a dozen injured.'"""
+    sent = token.sent
+    doc = token.doc
+    if sent.end >= len(doc):
+        return False
+    following = doc[sent.end].sent
+    while not following.text.strip() and following.end < len(doc):
+        following = doc[following.end].sent
+    words = _context(following, rules['noun_only'])
+    classes = rules['classes']
+    return bool(words & classes['casualty']) and not any(words & classes[name] for name in NOT_THE_SAME_HARM)
+
+
 def _to_death(token):
     """'was beaten to death', 'stabbed him to death'."""
     return any(c.dep_ == 'prep' and c.lower_ == 'to' and any(g.lower_ == 'death' for g in c.children)
@@ -143,6 +163,8 @@ def read_sense(match, rules=None):
             return CONFIRMED, None, True  # 'an unknown group on motorcycles killed a man'
         needed = [required] if isinstance(required, str) else required
         if not any(sentence & classes[name] for name in needed):
+            if 'casualty' in needed and _casualties_told_next(token, rules):
+                return CONFIRMED, None, True  # 'Rival groups clashed. One activist was killed.'
             return 'unknown', None, False
         return CONFIRMED, None, True
     return (VIOLENT if match.entry.get('quad_class') == 4 else DEFAULT), None, True
