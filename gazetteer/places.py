@@ -73,6 +73,8 @@ _ARABIC_ARTICLE = re.compile(r'^(?:al|el|ad|ar|as|ash|at|az|an)[- ](?=\w{3})')
 _JOIN = re.compile(r"[\s'-]+")
 _SPACES = re.compile(r'\s+')
 _CITY_SUFFIX = ' city'
+# 'Dera Murad Jamali Balochistan': longer names are read whole or not at all.
+MAX_CONTAINED_WORDS = 6
 # How many of an admin1 code's biggest cities vote for its name.
 ADMIN1_VOTERS = 25
 # Words that start many place names and name none on their own ('Old City' is not 'Old').
@@ -290,7 +292,7 @@ class Gazetteer:
         self._resolved[cache_key] = found
         return found
 
-    def _resolve_text(self, text, context_countries):
+    def _resolve_text(self, text, context_countries, trailing=True):
         stripped = text.strip()
         if stripped in self._exact:
             return self._countries.get(self._exact[stripped])
@@ -308,7 +310,7 @@ class Gazetteer:
         found = self._resolve_key(key, context, small_ok)
         if found is None:
             found = self._resolve_variant(key, context, small_ok)
-        if found is None:
+        if found is None and trailing and len(key.split()) <= MAX_CONTAINED_WORDS:
             found = self._resolve_in_trailing_container(key, context)
         if found is None:
             words = key.split()
@@ -328,7 +330,7 @@ class Gazetteer:
             if outer in _common_words() or outer in PLACE_KIND_SUFFIXES or outer in NAME_PREFIX_WORDS \
                     or words[split - 1] in NAME_PREFIX_WORDS:
                 continue  # not 'Mamelodi East' (Cameroon's East region), not 'New Hanover'
-            container = self._resolve_text(outer, context)  # 'Lagos State' too
+            container = self._resolve_text(outer, context, trailing=False)  # 'Lagos State' too
             if container is None or container.precision != ADMIN1:
                 continue  # a province only: 'Kashmir' alone is a disputed region, not a container
             found = self.resolve_within(' '.join(words[:split]), container)

