@@ -76,7 +76,7 @@ _CITY_SUFFIX = ' city'
 # 'Dera Murad Jamali Balochistan': longer names are read whole or not at all.
 MAX_CONTAINED_WORDS = 6
 # How many of an admin1 code's biggest cities vote for its name.
-ADMIN1_VOTERS = 25
+ADMIN1_VOTERS = 9
 # Words that start many place names and name none on their own ('Old City' is not 'Old').
 NAME_PREFIX_WORDS = frozenset({'old', 'new', 'north', 'south', 'east', 'west', 'northern', 'southern', 'eastern',
                                'western', 'upper', 'lower', 'central', 'inner', 'outer', 'great', 'greater',
