@@ -141,3 +141,16 @@ def test_a_group_s_killing_is_no_accident(extractor, sentence, expected):
 ])
 def test_a_killing_told_with_its_manner_or_its_raid(extractor, sentence, expected):
     assert sorted(set(types(extractor, sentence))) == expected
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # a club's discipline and a team's threat are sport, not politics
+    ('The club expelled one member and suspended two players after a brawl in the pavilion during the match.', []),
+    ('Coach Tom Okafor threatened to quit the club after the cup final defeat on Saturday.', []),
+    ('The Ravens threatened to rally late in the game, but the Hawks held on to win the title.', []),
+    # ... a state's ban and a militia's threat are not
+    ('The government banned the opposition party on Monday.', ['COERCE']),
+    ('The militia commander threatened to attack the town if troops did not withdraw.', ['THREATEN']),
+])
+def test_sport_takes_a_ban_or_a_threat_away(extractor, sentence, expected):
+    assert sorted(set(types(extractor, sentence))) == expected
