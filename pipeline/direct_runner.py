@@ -51,6 +51,8 @@ items at 50/s, one after the other): the stream's CPU per item was 829 ms with 1
 Each fix checks that the Beam internals it relies on are there, and does nothing
 otherwise (``apply`` says which were applied).
 """
+import collections
+import copy
 import functools
 import heapq
 import inspect
@@ -318,8 +320,6 @@ def copy_keyed_state(state):
     """A copy of a runner's keyed state (``InMemoryUnmergedState``) that a bundle may change
     without touching ``state``: as the runner's own ``copy``, but the timers (immutable
     windows, names and timestamps) are copied a level per window rather than deep-copied."""
-    import collections
-    import copy
     cloned = type(state)()
     cloned.timers = collections.defaultdict(dict, {window: dict(timers) for window, timers in state.timers.items()})
     cloned.global_state = copy.deepcopy(state.global_state) if state.global_state else {}

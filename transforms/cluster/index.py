@@ -45,7 +45,7 @@ def entries_to_rows(entries):
     tuples code about 2.4 times faster (BENCHMARKS.md, *stream-throughput*). A
     fingerprint's headline sets travel as one pickled blob (see :class:`LazyFingerprint`)."""
     return [e if type(e) is tuple and type(e[3]) is tuple  # read from state, untouched: as it came
-            else (e[0], e[1], e[2], _fingerprint_row(e[3]), e[4]) for e in entries]
+            else (e[0], e[1], e[2], index_row(e[3]), e[4]) for e in entries]
 
 
 def rows_to_entries(rows):
@@ -96,11 +96,8 @@ class LazyFingerprint:
 
 
 def index_row(fp):
-    """A story's fingerprint as every band stores it (see :func:`entries_to_rows`)."""
-    return _fingerprint_row(fp)
-
-
-def _fingerprint_row(fp):
+    """A story's fingerprint as every band stores it (see :func:`entries_to_rows`): its
+    signatures and its headline sets pickled once, as one blob."""
     if isinstance(fp, LazyFingerprint):
         return (fp.signature, fp.title_signature, fp.title_only, fp._blob)  # unchanged: no re-pickling
     if isinstance(fp, Fingerprint):

@@ -77,3 +77,20 @@ def object_tokens(token):
         out.append(t)
         out.extend(c for c in t.children if c.dep_ in ('compound', 'amod'))
     return out
+
+
+def told_to_death(token):
+    """'was beaten to death', 'stabbed him to death': the word has a 'to death' phrase."""
+    return any(c.dep_ == 'prep' and c.lower_ == 'to' and any(g.lower_ == 'death' for g in c.children)
+               for c in token.children)
+
+
+def next_sentence(sent):
+    """The sentence after ``sent`` that holds more than whitespace (None at the doc's end)."""
+    doc = sent.doc
+    if sent.end >= len(doc):
+        return None
+    following = doc[sent.end].sent
+    while not following.text.strip() and following.end < len(doc):
+        following = doc[following.end].sent
+    return following

@@ -9,6 +9,7 @@ import dataclasses
 import functools
 import re
 
+from wirewatch.transforms.extract.clauses import told_to_death
 from wirewatch.transforms.extract.lexicon import load_data
 
 CATEGORIES = ('killed', 'injured', 'arrested', 'crowd_size')
@@ -339,8 +340,7 @@ def _cue_of(token, lex):
                 d.dep_ in ('nsubj', 'nsubjpass') for d in c.children))
     found = []
     for candidate in candidates:
-        if any(p.dep_ == 'prep' and p.lower_ == 'to' and any(o.lower_ == 'death' for o in p.children)
-               for p in candidate.children):
+        if told_to_death(candidate):
             return 'killed', candidate  # 'stabbed to death', 'beaten to death'
         if any(c.dep_ == 'advmod' and c.lower_ in lex['fatal_modifiers'] for c in candidate.children):
             return 'killed', candidate  # 'fatally shot', 'mortally wounded'

@@ -113,14 +113,14 @@ class ArticleContext:
         # then settles nothing ('Police in Pakistan ... in Haripur' from an Indian outlet)
         names_a_country = any(ent.label_ == 'NORP' or (ent.label_ in PLACE_LABELS and gazetteer.country_named(ent.text))
                               for ent in doc.ents)
-        self._weak = doc.user_data.get(WEAK_PLACES) or set()
+        read_from_position = doc.user_data.get(WEAK_PLACES) or set()
         self._rejected_weak = set()
         weak = []
         for ent in doc.ents:
             weight = _evidence_weight(ent)
             if not weight:
                 continue
-            if (ent.start, ent.end) in self._weak:
+            if (ent.start, ent.end) in read_from_position:
                 weak.append(ent)  # read from where the name stands: counted once the rest is known
                 continue
             if ent.label_ == 'NORP':
@@ -142,8 +142,9 @@ class ArticleContext:
                     continue
             if place is not None:
                 if _names_a_group(ent):  # 'Abala militia': a group's name, perhaps from far away
-                    weight = ABROAD_WEIGHT
-                counts[place.iso3] += weight if place.precision == 'COUNTRY' or _names_a_group(ent) else 1.0
+                    counts[place.iso3] += ABROAD_WEIGHT
+                else:
+                    counts[place.iso3] += weight if place.precision == 'COUNTRY' else 1.0
             elif ent.label_ not in PLACE_LABELS and (group_country := named_country(ent.text)):
                 named[group_country] += 1
         known = tuple(counts) or hint

@@ -82,18 +82,18 @@ class GazetteerComponent:
         named = {i for e in kept for i in range(e.start, e.end)}  # words of the names found so far
         read = [self._as_place_after_preposition(e) for e in kept]
         read = [self._place_before_name(e) for e in read]
-        read += self._untagged_places(doc, read, named)
+        read += self._untagged_places(doc, named)
         # places read from where a name stands rather than from the model's entity labels:
         # the article keeps them only when they agree with what else it says (ArticleContext)
         doc.user_data[WEAK_PLACES] = {(e.start, e.end) for e in read if e not in kept}
         doc.ents = sorted((self._with_id(e) for e in read), key=lambda e: e.start)
         return doc
 
-    def _untagged_places(self, doc, kept, named=frozenset()):
+    def _untagged_places(self, doc, taken):
         """'In Pabna, at least 15 people were injured': a proper name the NER left untagged
         is a place when it hangs where a place does (see :func:`_in_place_position`) and the
-        gazetteer knows it."""
-        taken = {i for e in kept for i in range(e.start, e.end)} | set(named)  # not 'University' of 'Kabul University'
+        gazetteer knows it. ``taken``: the words of every name found before (not 'University'
+        of 'Kabul University', which lost its town to a place)."""
         found, token = [], 0
         while token < len(doc):
             if doc[token].pos_ != 'PROPN' or token in taken or not doc[token].is_title:

@@ -20,7 +20,8 @@ import functools
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import argument_tokens, lemma_set, object_tokens
+from wirewatch.transforms.extract.clauses import (argument_tokens, lemma_set, next_sentence, object_tokens,
+                                                   told_to_death)
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.triggers import TriggerLexicon
 
@@ -57,16 +58,11 @@ def _context(tokens, noun_only, names=True):
 
 
 def _in_a_name(token):
+    """A proper noun of a name of two words or more: it continues its entity, or the next word does."""
     if token.pos_ != 'PROPN' or token.ent_type_ not in NAME_LABELS:
         return False
     doc = token.doc
-    start = token.i
-    while start > 0 and doc[start].ent_iob_ == 'I':
-        start -= 1
-    end = token.i + 1
-    while end < len(doc) and doc[end].ent_iob_ == 'I':
-        end += 1
-    return end - start > 1
+    return token.ent_iob_ == 'I' or (token.i + 1 < len(doc) and doc[token.i + 1].ent_iob_ == 'I')
 
 
 def _done_by_people(token, rules):
@@ -91,22 +87,12 @@ def _casualties_told_next(token, rules):
     """The sentence after the trigger's tells of people killed or hurt and of nothing that
     would make it another matter (a disaster, an illness, an accident, a game): 'Opposing
     groups clashed. One activist killed and a dozen injured.'"""
-    sent = token.sent
-    doc = token.doc
-    if sent.end >= len(doc):
+    following = next_sentence(token.sent)
+    if following is None:
         return False
-    following = doc[sent.end].sent
-    while not following.text.strip() and following.end < len(doc):
-        following = doc[following.end].sent
     words = _context(following, rules['noun_only'])
     classes = rules['classes']
     return bool(words & classes['casualty']) and not any(words & classes[name] for name in NOT_THE_SAME_HARM)
-
-
-def _to_death(token):
-    """'was beaten to death', 'stabbed him to death'."""
-    return any(c.dep_ == 'prep' and c.lower_ == 'to' and any(g.lower_ == 'death' for g in c.children)
-               for c in token.children)
 
 
 def _headline_with_lead(token):
@@ -115,12 +101,8 @@ def _headline_with_lead(token):
     any other trigger, which is read in its own sentence."""
     sent = token.sent
     title_chars = token.doc.user_data.get('title_chars') or 0
-    if sent.start_char >= title_chars or sent.end >= len(token.doc):
-        return None
-    lead = token.doc[sent.end].sent
-    while lead.text.strip() == '' and lead.end < len(token.doc):
-        lead = token.doc[lead.end].sent
-    return token.doc[sent.start:lead.end]
+    lead = next_sentence(sent) if sent.start_char < title_chars else None
+    return token.doc[sent.start:lead.end] if lead is not None else None
 
 
 def read_sense(match, rules=None):
@@ -140,7 +122,7 @@ def read_sense(match, rules=None):
     # never confirm an ambiguous one
     with_lead = _headline_with_lead(token)
     story_words = _context(token.sent if with_lead is None else with_lead, rules['noun_only'], names=False) - own
-    if lemma in rules['to_death'] and _to_death(token):
+    if lemma in rules['to_death'] and told_to_death(token):
         return CONFIRMED, None, True  # 'beaten to death', even beside 'set a car alight'
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
