@@ -19,6 +19,8 @@ def _types(extractor, text, title=''):
     'A pandemic that has ravaged the region has killed more than 9,000 people so far.',
     'Police say at least 13 people were killed when a building collapsed in the port city of Varna.',
     'Air quality monitoring hits top gear in a mountain town',
+    'Park rangers later shot and killed the bear that attacked two hikers near Lake Orvik.',
+    'Grizzly bear attack leaves 2 hikers dead in a national park. Rangers kill the bear',
     'Residents are weary. On top of a pandemic that has ravaged the country, killed more than 9,000 '
     'people so far and shut down much of the economy, there are now fuel queues in every town.',
 ])
@@ -58,3 +60,8 @@ def test_an_attack_someone_survived_is_their_story_not_the_days_news(extractor):
     text = ('Just days after a roofer cheated him of $8000, Tomas Reale survived the Harbourview '
             'market shootings.')
     assert _types(extractor, text) == []
+
+
+def test_raiders_killing_cattle_is_still_an_attack(extractor):
+    assert [t for t, _ in _types(extractor, 'Gunmen killed 200 cattle at a farm near Tumbo on Sunday.')] \
+        == ['ASSAULT']

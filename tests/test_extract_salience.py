@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from factories import extract_events
-from wirewatch.transforms.extract.extractor import actors_compatible, same_event
+from wirewatch.transforms.extract.extractor import actors_compatible, same_event, same_news
 
 
 def test_title_and_lead_mentions_merge_into_one_event(extractor):
@@ -169,3 +169,52 @@ def test_a_protest_takes_no_toll_from_the_next_sentence(extractor):
                                                       'Four people were killed, police said.')
                  if e['event_type'] == 'PROTEST']
     assert protest['killed'] is None
+
+
+def test_a_headline_and_its_lead_name_one_doer_differently(extractor):
+    """'Tarsel slams ...' and 'Deputy Premier Jorim Tarzel criticised ...': one accusation,
+    although the headline spells the name another way and gives no title."""
+    events = extract_events(
+        extractor,
+        'Deputy Premier Jorim Tarzel criticised Governor Ansa Velk on Tuesday for questioning his visits to the state.',
+        title='Tarsel slams Velk over visits row')
+    assert [e['event_type'] for e in events] == ['ACCUSE']
+
+
+def test_one_shooting_told_twice_in_the_lead_is_one_event(extractor):
+    events = extract_events(
+        extractor,
+        "Five people were injured in a shooting at Carden Hall college in Baltimore on Tuesday, police said.",
+        title="Homecoming postponed after college shooting")
+    assert [e['event_type'] for e in events] == ['ASSAULT']
+
+
+def test_same_news_joins_a_headline_and_lead_unless_their_doers_differ():
+    gao = {'name': 'Gao', 'admin1': 'Gao', 'country': 'MLI', 'precision': 'CITY'}
+    base = {'event_type': 'ASSAULT', 'mode': None, 'country': 'MLI', 'location': gao, '_place_source': 'clause',
+            'event_date': dt.date(2024, 3, 8), '_dated': False, '_role': 'title',
+            'actor1': {'name': 'Gunmen', 'sector': 'REB', 'country': None}, 'actor2': None}
+    lead = dict(base, _role='lead', actor1={'name': 'militants of the Sahel front', 'sector': 'REB', 'country': None})
+    assert not same_event(base, lead) and same_news(base, lead)
+    assert not same_news(base, dict(lead, _role='body'))
+    assert not same_news(base, dict(lead, country='NER'))
+    army = {'name': 'army', 'sector': 'MIL', 'country': 'MLI'}
+    assert not same_news(dict(base, actor1=army), dict(lead, actor1={'name': 'French jets', 'sector': 'MIL', 'country': 'FRA'}))
+
+
+@pytest.mark.parametrize('title, patient', [
+    ('Journalist shot dead in Manila', 'Journalist'),
+    ('Protesters detained after march in Minsk', 'Protesters'),
+    ('Student arrested for assaulting taxi driver in Kawasaki', 'Student'),
+])
+def test_a_headline_drops_the_passive_auxiliary(extractor, title, patient):
+    """In a headline, 'X shot dead', 'X detained' tell what was done to X: X is actor2."""
+    [event] = extract_events(extractor, '', title=title)
+    assert event['actor1'] is None and event['actor2']['name'] == patient
+    assert event['event_type'] != 'ASSAULT' or event['trigger'] == 'shot'  # the assault is only alleged
+
+
+def test_a_possessive_name_is_the_name(extractor):
+    doc = extractor.nlp("Police named a suspect in the reporter's fatal shooting.")
+    reporter = next(t for t in doc if t.lower_ == 'reporter')
+    assert extractor.actors.code(reporter)['name'] == 'reporter'

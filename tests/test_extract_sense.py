@@ -49,6 +49,18 @@ def types(extractor, text, title=''):
     ('Five people died after a blast at a fireworks factory.', []),
     ('Gunmen killed 12 villagers in an attack on the village.', ['ASSAULT']),
     ('Five soldiers were killed while defusing an unexploded shell.', []),
+    # a labour strike told by its strikers, even beside a country's name
+    ('More than 9,000 nurses are striking at clinics across the U.S. over staffing.', []),
+    ('Thousands of railway workers strike over pensions in France.', []),
+    # a vehicle's strike is an accident, an armed one names targets or forces
+    ('Israeli jets struck targets in southern Lebanon on Sunday.', ['ASSAULT']),
+    ('A truck struck a bus on the highway, killing four passengers.', []),
+    # a danger to hopes, jobs or aid is no threat by anyone
+    ('The bond selloff threatens hopes of a soft landing.', []),
+    ('The budget stalemate is threatening aid to farmers, the senator said.', []),
+    ('The militia threatened the village elders with death on Monday.', ['THREATEN']),
+    # a bowling attack is cricket
+    ('The pace bowling attack of the national team is the best in the world.', []),
 ])
 def test_sense_decides_the_event(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
@@ -61,6 +73,9 @@ def test_sense_decides_the_event(extractor, sentence, expected):
     ('Stocks rallied on the rate cut.', 'rallied', 'market'),
     ('The agency will fight corruption.', 'fight', 'struggle'),
     ('The two companies struck a deal.', 'struck', 'deal'),
+    ('Hospital workers strike over pay.', 'strike', 'labour'),
+    ('A lorry struck a minibus near the bridge.', 'struck', 'accident'),
+    ('The selloff threatens hopes of growth.', 'threatens', 'endanger'),
 ])
 def test_sense_is_recorded_on_the_trigger(sentence, word, sense):
     assert trigger_reading(sentence, word).sense == sense
@@ -73,7 +88,7 @@ def test_sense_rules_refer_to_known_classes_and_entries():
     for key, rules in data['rules'].items():
         for rule in rules:
             assert rule['class'] in classes and rule.get('unless', rule['class']) in classes, (key, rule)
-            assert rule['in'] in ('args', 'object', 'sentence'), (key, rule)
+            assert rule['in'] in ('args', 'object', 'subject', 'sentence'), (key, rule)
     required = {c for value in data['require'].values() for c in ([value] if isinstance(value, str) else value)}
     assert required <= classes
     from wirewatch.transforms.extract.triggers import TriggerLexicon

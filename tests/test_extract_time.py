@@ -17,6 +17,8 @@ from factories import extract_events, trigger_reading
     ('Rebels attacked the town last year.', 'attacked', 'last year'),
     ('He had previously been arrested for sedition.', 'arrested', 'previously'),
     ('Attacks on clinics have been reported since the outbreak began.', 'Attacks', 'since'),
+    ('Remains of a WWII sailor killed in the attack on the harbour were identified.', 'attack', 'wwii'),
+    ('The town was bombed during the Second World War, and its church was rebuilt.', 'bombed', 'second world war'),
 ])
 def test_background_cue(sentence, word, cue):
     match = trigger_reading(sentence, word)

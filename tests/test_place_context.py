@@ -289,6 +289,17 @@ def test_places_that_must_not_move_an_event(extractor, title, text, expected):
     assert all(e['country'] != 'USA' for e in events)
 
 
+@pytest.mark.parametrize('text, expected', [
+    # a national adjective on a weapon or vehicle names its owner, not the place hit
+    ('Government forces in Kidal shot down a Nigerien drone on Sunday, the army said.', 'MLI'),
+    # on a kind of place it names the place
+    ('Israeli jets struck a Lebanese village on Sunday, killing three people.', 'LBN'),
+])
+def test_a_national_adjective_places_a_target_only_when_it_is_a_place(extractor, text, expected):
+    events, = events_of(extractor, story(text))
+    assert [e['country'] for e in events if e['event_type'] == 'ASSAULT'] == [expected]
+
+
 def test_where_a_victim_comes_from_is_not_where_it_happened(extractor):
     text = 'The victim, a trader from Quetta, was shot dead on a highway on Sunday, Pakistani police said.'
     events, = events_of(extractor, story(text))

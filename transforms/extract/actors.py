@@ -215,8 +215,8 @@ def _clean_name(span):
     tokens = list(span)
     while tokens and (tokens[0].dep_ == 'det' or tokens[0].is_punct):
         tokens = tokens[1:]
-    while tokens and tokens[-1].is_punct:
-        tokens = tokens[:-1]
+    while tokens and (tokens[-1].is_punct or tokens[-1].tag_ == 'POS'):
+        tokens = tokens[:-1]  # "the journalist's (shooting)" names the journalist
     if not tokens:
         return ''
     return span.doc[tokens[0].i:tokens[-1].i + 1].text

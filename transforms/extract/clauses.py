@@ -79,6 +79,14 @@ def object_tokens(token):
     return out
 
 
+def subject_tokens(token):
+    """Who does a trigger, with compounds and modifiers: a verb's subject ('workers
+    strike'), a noun's compound, adjective and possessor ('a doctors' strike')."""
+    deps = ('nsubj',) if token.pos_ in ('VERB', 'AUX') else ('compound', 'amod', 'poss', 'nmod')
+    found = [c for c in token.children if c.dep_ in deps]
+    return found + [g for t in found for g in t.children if g.dep_ in ('compound', 'amod')]
+
+
 def told_to_death(token):
     """'was beaten to death', 'stabbed him to death': the word has a 'to death' phrase."""
     return any(c.dep_ == 'prep' and c.lower_ == 'to' and any(g.lower_ == 'death' for g in c.children)

@@ -17,8 +17,8 @@ from wirewatch.transforms.extract.dates import find_date_mentions, reference_dat
 from wirewatch.gazetteer import Gazetteer
 from wirewatch.transforms.extract.headlines import sentence_case
 from wirewatch.transforms.extract.lexicon import load_data
-from wirewatch.transforms.extract.sense import CONFIRMED
-from wirewatch.transforms.extract.nlp import WEAK_PLACES
+from wirewatch.transforms.extract.sense import CONFIRMED, sense_rules
+from wirewatch.transforms.extract.nlp import PLACE_KIND_NOUNS, WEAK_PLACES
 from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, grammar
 
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
@@ -271,6 +271,11 @@ def _tells_its_own_story(sent, stops):
     return any(t.lemma_.lower() in stops or t.lower_ in stops for t in sent)
 
 
+# Targets a national adjective places: kinds of place ('a Lebanese city') and these ('Ukrainian ports').
+TARGET_PLACE_NOUNS = PLACE_KIND_NOUNS | frozenset({'capital', 'port', 'territory', 'soil', 'coast', 'island', 'countryside', 'settlement',
+                                                   'border', 'airspace', 'waters'})
+
+
 def _sentence_roles(text, sentences, title_chars):
     """Role of each sentence (by index): title, teaser (bullets before the lead), lead
     (the first paragraph of text), body."""
@@ -441,6 +446,7 @@ class EventExtractor:
         published = as_utc_datetime(story['published_at'])
         doc.user_data['reference_year'] = published.year
         doc.user_data['title_chars'] = title_chars  # the sense component reads a headline with its lead
+        doc.user_data['headline_chars'] = len(title)  # a title-only story's doc is its headline
         return doc, story, title_chars
 
     def events_from_doc(self, story, doc, title_chars=0, context=None):
@@ -515,7 +521,8 @@ class EventExtractor:
     def _code(self, story, sent, sentence_index, match, context, role=BODY):
         entry = match.entry
         actor1_token, actor2_token = find_arguments(match, self.triggers)
-        if entry['event_type'] == 'ASSAULT' and caused_by_hazard(match.token, actor1_token):
+        if entry['event_type'] == 'ASSAULT' and (caused_by_hazard(match.token, actor1_token)
+                                                 or _animal_victim(actor2_token, actor1_token)):
             return None
         actor1 = self._actor(actor1_token, context)
         actor2 = self._actor(actor2_token, context)
@@ -622,6 +629,8 @@ class EventExtractor:
             entity = next((e for e in sent.ents if e.start <= token.i < e.end), None)
             if entity is not None:
                 return context.resolve(entity)
+        if token.lemma_.lower() not in TARGET_PLACE_NOUNS:
+            return None  # a 'Turkish drone' shot down over Syria is Turkey's, not in Turkey
         for child in token.children:
             if child.dep_ in ('amod', 'compound') and child.ent_type_ == 'NORP':
                 iso3 = self.gazetteer.demonym_country(child.text)
@@ -832,7 +841,8 @@ def salient_events(mentions):
     order = {TITLE: 0, LEAD: 1, BODY: 2}
     events = []
     for mention in sorted(mentions, key=lambda m: (order.get(m['_role'], 2), m['_token'])):
-        twin = next((e for e in events if same_event(e, mention)), None)
+        twin = next((e for e in events if same_event(e, mention)), None) \
+            or next((e for e in events if same_news(e, mention)), None)
         if twin is None:
             events.append(dict(mention))
         else:
@@ -848,21 +858,39 @@ def _body_event_stands(event):
 
 def same_event(a, b):
     """True when two mentions can be one event (see :func:`salient_events`)."""
-    if a['event_type'] != b['event_type']:
-        return False
-    if a['event_type'] == 'COERCE' and a['mode'] and b['mode'] and a['mode'] != b['mode']:
+    if not _same_kind_and_time(a, b):
         return False
     if a['country'] and b['country'] and a['country'] != b['country'] \
             and a['_place_source'] in STRONG_PLACE_SOURCES and b['_place_source'] in STRONG_PLACE_SOURCES:
         return False  # a headline placed by default joins the lead's event placed in its sentence
+    return actors_compatible(a['actor1'], b['actor1']) and actors_compatible(a['actor2'], b['actor2'])
+
+
+def _same_kind_and_time(a, b):
+    """Same type (and COERCE mode), not in two towns, not dated apart."""
+    if a['event_type'] != b['event_type']:
+        return False
+    if a['event_type'] == 'COERCE' and a['mode'] and b['mode'] and a['mode'] != b['mode']:
+        return False
     if _places_differ(a, b):
         return False  # 'in Gao' and 'in Kidal': two attacks, even in one country
     # a mention without a date of its own ('12 people were killed, police said') carries the
     # story's date by default, which says nothing against the lead's 'on Sunday'
-    if a['event_date'] and b['event_date'] and a['_dated'] and b['_dated'] \
-            and abs((a['event_date'] - b['event_date']).days) > MERGE_DATE_DAYS:
+    return not (a['event_date'] and b['event_date'] and a['_dated'] and b['_dated']
+                and abs((a['event_date'] - b['event_date']).days) > MERGE_DATE_DAYS)
+
+
+def same_news(a, b):
+    """True when a headline's and its lead's mentions of one type are the story's one
+    event told twice, although their actors are named differently ('Dhankar slams
+    Gehlot' and 'Vice-President Jagdeep Dhankhar criticized ...', 'Man shot dead' and
+    'police said a gunman killed ...'): both in the title or the lead, in one country,
+    not in two towns, not dated apart, and no actor of one belongs to another country
+    than the same actor of the other (Israel's and the US's strikes on Iran stay two)."""
+    if a['_role'] == BODY or b['_role'] == BODY or a['country'] != b['country'] or not _same_kind_and_time(a, b):
         return False
-    return actors_compatible(a['actor1'], b['actor1']) and actors_compatible(a['actor2'], b['actor2'])
+    return all(not (a[r] and b[r] and a[r]['country'] and b[r]['country'] and a[r]['country'] != b[r]['country'])
+               for r in ('actor1', 'actor2'))
 
 
 def _places_differ(a, b):
@@ -948,7 +976,7 @@ def caused_by_hazard(trigger, agent):
     """True when a killing or attack is done by a pandemic, a disaster, an accident or an
     animal, not by people: "a pandemic that has killed 100,000", "floods killed 12",
     "100,000 killed in the pandemic", "lion attack leaves zookeeper injured"."""
-    causes = grammar()["non_violent_causes"]
+    causes = frozenset(grammar()["non_violent_causes"]) | frozenset(grammar()["animals"])
     candidates = [agent] if agent is not None else []
     # 'lion attack', 'shark attack': the noun's modifier is the doer
     candidates.extend(c for c in trigger.children if c.dep_ in ('compound', 'nmod') and c.i < trigger.i)
@@ -977,6 +1005,14 @@ def caused_by_hazard(trigger, agent):
         if words & causes:
             return True
     return False
+
+
+def _animal_victim(victim, doer):
+    """'Rangers killed the bear': an animal killed or attacked, unless by armed raiders
+    ('gunmen killed 200 cattle')."""
+    if victim is None or victim.lemma_.lower() not in grammar()['animals'] and victim.lower_ not in grammar()['animals']:
+        return False
+    return doer is None or doer.lemma_.lower() not in sense_rules()['classes']['nonstate_armed']
 
 
 def merge_events(events):

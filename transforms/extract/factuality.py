@@ -54,6 +54,10 @@ def read_factuality(token, cues=None):
         return own
     previous = token
     for governor, relation in governors(token):
+        if relation in ('nsubj', 'nsubjpass') and governor.lemma_.lower() in cues['occurrence_verbs']:
+            found = _own_clause(governor, cues)  # 'talks will resume', 'protests could erupt'
+            if found:
+                return found
         if relation == 'nsubj':  # 'hopes the ceasefire can hold': climb on, the verb is no cue
             previous = governor
             continue
@@ -71,6 +75,8 @@ def read_factuality(token, cues=None):
         if found:
             return found
         previous = governor
+    if _purpose_infinitive(token):
+        return FUTURE, 'to'  # 'a plot to kidnap', 'a gathering to discuss': a purpose, not a deed
     if token.sent.text.rstrip().endswith(tuple(cues['question_marks'])):
         return HYPOTHETICAL, '?'
     mention = _only_mentioned(token, cues)
@@ -109,11 +115,15 @@ def _headline_verb_cue(token, cues):
 
 def _only_mentioned(token, cues):
     """The reason a trigger is named without being asserted, or None (see module doc)."""
-    if token.dep_ == 'relcl':
-        head = token.head
+    verb = token
+    if token.dep_ in ('dobj', 'attr') and token.head.lemma_.lower() in cues['light_verbs']:
+        verb = token.head  # 'a journalist who staged an anti-war protest'
+    if verb.dep_ == 'relcl':
+        head = verb.head
         if head.pos_ in ('PROPN', 'PRON') or head.ent_type_ == 'PERSON' or head.lemma_.lower() in cues['person_nouns']:
             return 'relative clause'  # 'a man who shot ...', 'a chief whom Paris blamed ...'
-        return None
+        if verb is token:
+            return None
     clause = token
     while clause.dep_ == 'conj' and clause.head.i != clause.i:
         clause = clause.head
@@ -209,6 +219,19 @@ def _own_clause(node, cues, is_trigger=False):
     return None
 
 
+def _purpose_infinitive(token):
+    """An infinitive that modifies a noun ('a plot to kidnap'), not a ranked one ('the first leader to visit')."""
+    return token.dep_ in ('acl', 'relcl') and token.head.pos_ == 'NOUN' and not _ranked(token.head) \
+        and any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children)
+
+
+def _ranked(noun):
+    """'the first leader to visit Kyiv', 'the latest country to join': a ranked noun's
+    infinitive tells what was done."""
+    return any(c.dep_ in ('amod', 'nummod') and (c.tag_ == 'JJS' or c.ent_type_ == 'ORDINAL' or c.lower_ in ('only', 'last', 'next'))
+               for c in noun.children)
+
+
 def _as_governor(governor, relation, child, cues, trigger=None):
     """Cues carried by the word that embeds the trigger ('plans to', 'denied', 'order to')."""
     if relation == 'advcl' and not any(c.dep_ == 'aux' and c.lower_ == 'to' for c in child.children):
@@ -219,6 +242,10 @@ def _as_governor(governor, relation, child, cues, trigger=None):
         return None  # ordering a curfew imposes it
     word = governor.lower_
     is_verb = governor.pos_ in ('VERB', 'AUX', 'ADJ')
+    if relation == 'prep' and child.lower_ in cues['reason_prepositions'] and lemma in cues['reason_governors']:
+        return CLAIMED, lemma  # 'arrested for assaulting a passerby': alleged, or long done
+    if relation == 'prep' and child.lower_ == 'of' and (lemma in cues['claim_nouns'] or word in cues['claim_nouns']):
+        return CLAIMED, word  # 'on suspicion of assaulting'
     if relation == 'prep' and governor.pos_ in ('NOUN', 'PROPN', 'VERB') and child.lower_ not in ('of', 'for', 'to', 'against', 'on'):
         return None  # 'killed in clashes' is a setting, not a governing cue
     if is_verb and lemma in cues['negation_governors']:

@@ -21,7 +21,7 @@ import functools
 from spacy.language import Language
 
 from wirewatch.transforms.extract.clauses import (argument_tokens, lemma_set, next_sentence, object_tokens,
-                                                   told_to_death)
+                                                   subject_tokens, told_to_death)
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.triggers import TriggerLexicon
 
@@ -81,6 +81,9 @@ def _done_by_people(token, rules):
 
 # What makes the next sentence's deaths another matter: a disaster, an illness, an accident, a game.
 NOT_THE_SAME_HARM = ('hazard', 'medical', 'accident', 'sports', 'fire_hazard')
+# Senses whose word says nothing violent to the triggers after it ('a truck struck a bus,
+# killing four'); a game's word still may ('fans clashed after the match, injuring six').
+HARMLESS_SENSES = frozenset(NOT_THE_SAME_HARM) - {'sports'}
 
 
 def _casualties_told_next(token, rules):
@@ -105,10 +108,12 @@ def _headline_with_lead(token):
     return token.doc[sent.start:lead.end] if lead is not None else None
 
 
-def read_sense(match, rules=None):
+def read_sense(match, rules=None, harmless=frozenset()):
     """(sense, re-code lemma or None, keep) for a trigger match.
 
-    ``keep`` is False when the trigger names no event in the sense found."""
+    ``keep`` is False when the trigger names no event in the sense found. ``harmless``:
+    indices of words already read as an accident, a disaster, an illness or a game, which
+    say nothing violent ('a truck struck a bus, killing four')."""
     rules = rules or sense_rules()
     classes = rules['classes']
     token = match.token
@@ -117,7 +122,8 @@ def read_sense(match, rules=None):
     own = lemma_set(match.tokens)
     args = _context(argument_tokens(token), rules['noun_only']) - own
     objects = _context(object_tokens(token), rules['noun_only']) - own
-    sentence = _context(token.sent, rules['noun_only']) - own
+    subjects = _context(subject_tokens(token), rules['noun_only']) - own
+    sentence = _context((t for t in token.sent if t.i not in harmless), rules['noun_only']) - own
     # a headline's lead may take a sense away ('... jailed' over 'handed extra jail time'),
     # never confirm an ambiguous one
     with_lead = _headline_with_lead(token)
@@ -130,7 +136,7 @@ def read_sense(match, rules=None):
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
             continue  # 'a hunger strike over job security' is no labour strike
-        words = {'args': args, 'object': objects}.get(rule['in'], story_words)
+        words = {'args': args, 'object': objects, 'subject': subjects}.get(rule['in'], story_words)
         if not words & classes[rule['class']]:
             continue
         if rule.get('unless') and sentence & classes[rule['unless']]:
@@ -167,8 +173,11 @@ class SenseComponent:
         self.lexicon = TriggerLexicon.load()
 
     def __call__(self, doc):
+        harmless = set()
         for match in doc._.triggers or ():
-            sense, recode, keep = read_sense(match, self.rules)
+            sense, recode, keep = read_sense(match, self.rules, harmless)
+            if sense in HARMLESS_SENSES:
+                harmless.update(t.i for t in match.tokens)
             match.sense = sense
             entry = self.lexicon.entry_for(recode) if recode else None
             if entry is not None:

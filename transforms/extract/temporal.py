@@ -33,6 +33,7 @@ def time_cues():
     data = load_data('temporal')
     cues = {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
     cues['recap_patterns'] = [re.compile(r'\b' + re.escape(p) + r'\b') for p in data['recap_phrases']]
+    cues['era_patterns'] = [re.compile(r'\b' + re.escape(p) + r'\b') for p in data['era_phrases']]
     cues['max_age_days'] = data['max_age_days']
     cues['version'] = data['version']
     return cues
@@ -69,6 +70,11 @@ def read_time(token, reference_year=None, cues=None):
     clause = _clause_text(token)
     for pattern in cues['recap_patterns']:
         found = pattern.search(clause)
+        if found:
+            return BACKGROUND, found.group(0)
+    sentence = token.sent.text.lower()
+    for pattern in cues['era_patterns']:
+        found = pattern.search(sentence)
         if found:
             return BACKGROUND, found.group(0)
     return CURRENT, None

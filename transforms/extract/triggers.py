@@ -272,10 +272,24 @@ def _subject(verb, depth=0):
 def _is_passive(verb):
     if any(c.dep_ in ('nsubjpass', 'auxpass') for c in verb.children):
         return True
+    if verb.tag_ == 'VBD' and _headline_passive(verb):
+        return True
     if verb.tag_ != 'VBN' or any(c.dep_ == 'aux' for c in verb.children):
         return False
     # 'vehicles set on fire', headline-style 'Massimov arrested on Saturday'
     return verb.dep_ in ('acl', 'ROOT') or (verb.dep_ == 'conj' and _is_passive(verb.head))
+
+
+def _headline_passive(verb):
+    """'Journalist shot dead in Manila', 'Protesters detained after march': a title's verb
+    of grammar's headline_passive_verbs, tagged past tense, with a subject before it and
+    no object, auxiliary or clause after it, is a passive with its auxiliary dropped."""
+    if verb.sent.start_char >= (verb.doc.user_data.get('headline_chars') or 0) or verb.dep_ not in ('ROOT', 'conj'):
+        return False
+    if verb.lemma_.lower() not in grammar()['headline_passive_verbs']:
+        return False
+    deps = {c.dep_ for c in verb.children}
+    return 'nsubj' in deps and not deps & {'dobj', 'aux', 'ccomp', 'xcomp', 'dative', 'attr'}
 
 
 def _verb_arguments(verb):
@@ -291,10 +305,16 @@ def _verb_arguments(verb):
     actor1 = _subject(verb)
     if actor1 is None and verb.dep_ == 'ROOT':
         actor1 = _headline_subject(verb)
-    actor2 = _child(verb, 'dobj')
+    actor2 = _child(verb, 'dobj') or _shared_object(verb)
     if actor2 is None:
         actor2 = _pobj(verb, g['target_prepositions']) or _pobj(verb, g['partner_prepositions'])
     return actor1, actor2
+
+
+def _shared_object(verb):
+    """'shot and killed a man': the object of the verb coordinated after this one."""
+    return next((_child(c, 'dobj') for c in verb.children if c.dep_ == 'conj' and c.pos_ == 'VERB'
+                 and _child(c, 'dobj') is not None and _child(c, 'nsubj') is None), None)
 
 
 def _headline_subject(verb):
