@@ -31,9 +31,9 @@ CASES = [
     ('Deportations are expected to resume next month.', 'Deportations', 'FUTURE', 'expect'),
     # an infinitive modifying a noun is a purpose, unless the noun is ranked
     ('He described a scheme to bomb the bridge.', 'bomb', 'FUTURE', 'to'),
-    ('She was the only minister to visit the island.', 'visit', 'MENTIONED', 'relative clause'),
+    ('She was the only minister to visit the island.', 'visit', 'MENTIONED', None),
     # a relative clause on a person through a light verb
-    ('The court jailed a student who staged a protest at the embassy.', 'protest', 'MENTIONED', 'relative clause'),
+    ('The court jailed a student who staged a protest at the embassy.', 'protest', 'MENTIONED', None),
     # negation_deps / negation_adverbs / determiners / prepositions / governors
     ('The protesters did not attack the parliament.', 'attack', 'NEGATED', 'not'),
     ('Police never arrested the organisers.', 'arrested', 'NEGATED', 'never'),
@@ -93,6 +93,10 @@ CASES = [
     ('Anger over the killing grew in the city.', 'killing', 'MENTIONED', None),
     ('A man who shot a gang leader was jailed for seven years.', 'shot', 'MENTIONED', None),
     ('French forces deployed in Mali killed a militant commander.', 'deployed', 'MENTIONED', None),
+    # a participle describing who acts ('invading troops'), unless they protest ('protesting farmers')
+    ('The invading army shelled the town.', 'invading', 'MENTIONED', None),
+    ('Protesting farmers blocked roads into the city.', 'Protesting', 'ASSERTED', None),
+    ('A bomb attack killed five people in the market.', 'attack', 'ASSERTED', None),
     ('Air defence units repelled a missile attack on the capital.', 'attack', 'ASSERTED', None),
     ('Police used tear gas to quell the protests.', 'protests', 'ASSERTED', None),
     ('The leaders held talks in Cairo.', 'held', 'ASSERTED', None),
@@ -151,5 +155,5 @@ def test_every_cue_family_has_a_case():
     assert {'ASSERTED', 'NEGATED', 'DENIED', 'CLAIMED', 'HYPOTHETICAL', 'CONDITIONAL', 'FUTURE', 'ORDERED',
             'MENTIONED'} <= statuses
     for _, _, _, cue in CASES:
-        if cue and cue not in ('?', 'to', 'going to') and ' ' not in cue:
+        if cue and cue not in ('?', 'to', 'going to'):
             assert any(cue in cues[k] for k in covered if k in cues), cue

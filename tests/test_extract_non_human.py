@@ -65,3 +65,7 @@ def test_an_attack_someone_survived_is_their_story_not_the_days_news(extractor):
 def test_raiders_killing_cattle_is_still_an_attack(extractor):
     assert [t for t, _ in _types(extractor, 'Gunmen killed 200 cattle at a farm near Tumbo on Sunday.')] \
         == ['ASSAULT']
+
+
+def test_an_arrest_warrant_is_no_arrest(extractor):
+    assert _types(extractor, 'Judge issues arrest warrant against former minister Olek Darn') == []

@@ -34,3 +34,12 @@ def test_verbal_events_and_their_doers(extractor, text, title, expected):
     events = extract_events(extractor, text, title=title)
     assert [(e['event_type'], e['actor1']['name']) for e in events] == [expected]
 
+
+
+@pytest.mark.parametrize('text, name, sector, country', [
+    ('Mr Orlov blamed the West for the war.', 'West', 'GOV', None),   # a bloc, not a West region
+    ('Police blamed gangs for the surge in killings.', 'gangs', 'REB', None),
+])
+def test_parties_an_accusation_names(extractor, text, name, sector, country):
+    [event] = extract_events(extractor, text)
+    assert event['actor2'] == {'name': name, 'sector': sector, 'country': country}

@@ -155,7 +155,7 @@ class ActorCoder:
                 iso3 = self.gazetteer.demonym_country(ent.text)
                 if iso3:
                     return iso3
-            elif ent.label_ in ('GPE', 'LOC'):
+            elif ent.label_ in ('GPE', 'LOC') and ent.text.lower().removeprefix('the ') not in COMPASS_NAMES:
                 place = self.gazetteer.resolve(ent.text, context_countries)
                 if place:
                     return place.iso3
@@ -171,6 +171,10 @@ class ActorCoder:
         words = [w.lower() for w in lemmas]
         pairs = {' '.join(words[i:i + 2]) for i in range(len(words) - 1)}
         return bool(pairs & lex['domestic']) or (bool(words) and words[-1] in lex['domestic'])
+
+
+# 'the West blamed Moscow': a bloc, not Cameroon's West region.
+COMPASS_NAMES = frozenset({'west', 'east', 'north', 'south', 'western', 'eastern', 'northern', 'southern'})
 
 
 def actor_span(token):

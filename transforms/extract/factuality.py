@@ -43,6 +43,7 @@ def factuality_cues():
     cues['version'] = data['version']
     cues['light_verbs'] = frozenset(load_data('grammar')['light_verbs'])
     cues['person_nouns'] = frozenset(load_data('counts')['human_nouns'])
+    cues['protest_words'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if e['event_type'] == 'PROTEST')
     return cues
 
 
@@ -136,8 +137,8 @@ def _only_mentioned(token, cues):
         return 'participle'
     if clause.dep_ == 'advcl' and any(c.dep_ == 'mark' and c.lower_ in SEQUENCE_MARKS for c in clause.children):
         return 'context clause'  # '... after the premier ruled out a deal': what came before the news
-    if token.dep_ == 'amod' and token.tag_ in ('VBN', 'JJ'):
-        return 'modifier'  # 'the jailed leader', 'a detained journalist': a description
+    if token.dep_ == 'amod' and (token.tag_ in ('VBN', 'JJ') or (token.tag_ == 'VBG' and token.lemma_.lower() not in cues['protest_words'])):
+        return 'modifier'  # 'the jailed leader', 'invading troops': a description ('protesting farmers' protest)
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
     node = token
