@@ -47,6 +47,9 @@ MIN_CITY_POPULATION = 15000
 CITY_OVER_STATE_POPULATION = 500000
 # An out-of-context city still wins when it is this many times bigger (Paris FR vs Paris TX).
 CONTEXT_POPULATION_RATIO = 20
+# A province name shared across countries is the one in a country this many times more
+# populous than any other's ('Florida' is the US state, not Uruguay's department), else none.
+ADMIN1_COUNTRY_RATIO = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -512,7 +515,15 @@ class Gazetteer:
         if in_context:
             return in_context[0]
         countries = {s.iso3 for s in states}
-        return states[0] if len(countries) == 1 else None  # 'Punjab': India or Pakistan?
+        if len(countries) == 1:
+            return states[0]
+        # 'Florida': the US state, not Uruguay's department; 'Punjab': India or Pakistan?
+        sizes = sorted(((self._countries[s.iso3].population, s) for s in states if s.iso3 in self._countries),
+                       key=lambda pair: -pair[0])
+        if len(sizes) > 1 and sizes[0][0] >= ADMIN1_COUNTRY_RATIO * max(sizes[1][0], 1) \
+                and all(s.iso3 != sizes[0][1].iso3 for _, s in sizes[1:]):
+            return sizes[0][1]
+        return None
 
     def _best_small_place(self, key, context):
         rows = self._small_by_name.get(key)

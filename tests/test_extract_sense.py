@@ -31,6 +31,7 @@ def types(extractor, text, title=''):
     ('Police fired tear gas at demonstrators in the capital.', ['ASSAULT']),
     ('A wildfire killed two people in the hills on Saturday.', []),
     ('The president fired the interior minister on Monday.', ['COERCE']),
+    ('Shots were fired at a police officer in the car park on Monday.', ['ASSAULT']),
     # clash: armed, sport, verbal
     ('Troops clashed with rebels near the border, killing five fighters.', ['ASSAULT']),
     ('The two sides clash in the cup final at the stadium on Saturday.', []),
@@ -89,6 +90,7 @@ def test_sense_rules_refer_to_known_classes_and_entries():
         for rule in rules:
             assert rule['class'] in classes and rule.get('unless', rule['class']) in classes, (key, rule)
             assert rule['in'] in ('args', 'object', 'subject', 'sentence'), (key, rule)
+            assert rule.get('unless_with', rule['class']) in classes, (key, rule)
     required = {c for value in data['require'].values() for c in ([value] if isinstance(value, str) else value)}
     assert required <= classes
     from wirewatch.transforms.extract.triggers import TriggerLexicon

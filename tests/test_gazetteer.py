@@ -132,6 +132,10 @@ def test_model_is_loaded_once():
     ('Juarez', (), ('MEX', CITY)),
     ('Gaza City', (), ('PSE', COUNTRY)),
     ('Georgia', ('USA',), ('USA', ADMIN1)),
+    # a province name shared by a far bigger country's state and a small country's
+    # department is the state, whatever same-named town there is ('Florida', Cuba)
+    ('Florida', (), ('USA', ADMIN1)),
+    ('Florida', ('URY',), ('URY', ADMIN1)),
 ])
 def test_subdivisions_and_towns_worldwide(gaz, name, context, expected):
     place = gaz.resolve(name, context)

@@ -657,8 +657,8 @@ class EventExtractor:
             locative = self._locative | DESTINATION if match.entry['event_type'] in MOVEMENT_TYPES else self._locative
             is_locative = root.dep_ == 'pobj' and root.head.lower_ in locative
             if any(t.i in actor_tokens for t in ent):
-                if is_locative:  # 'forces deployed in Mali killed ...': where the doer is
-                    with_actor.append((distance, place))
+                if is_locative and _places_its_actor(root.head, actor_tokens):
+                    with_actor.append((distance, place))  # 'forces deployed in Mali killed ...': where the doer is
                 continue
             if is_locative and _attaches_to(root.head, spine, locative):
                 located.append((distance, place, ent))
@@ -691,8 +691,8 @@ class EventExtractor:
         dateline = context.agreeing_dateline()
         if dateline is not None:
             return dateline, 'dateline', None
-        if context.main_place is not None:
-            return context.main_place, 'story', None
+        if context.main_place is not None and not (state_act and doer_country and context.main_place.iso3 != doer_country):
+            return context.main_place, 'story', None  # Vatican police arrest at home, not in the story's London
         if context.main_country:
             return self.gazetteer.country(context.main_country), 'main', None
         return None, None, None
@@ -803,6 +803,18 @@ def _phrase_head(token):
         else:
             break
     return node
+
+
+def _places_its_actor(prep, actor_tokens):
+    """The place phrase says where an actor is: it hangs from the actor's noun ('forces in
+    Mali') or a participle on it ('forces deployed in Mali'), not from a relative clause or
+    apposition that tells more about the actor ('Torzi, a middleman who bought a building
+    in London')."""
+    head = prep.head
+    if head.dep_ == 'acl' and head.tag_ == 'VBN':
+        head = head.head
+    return head.i in actor_tokens and head.dep_ not in ('relcl', 'appos') \
+        and not any(a.dep_ in ('relcl', 'appos') for a in head.ancestors if a.i in actor_tokens)
 
 
 def _clause_spine(trigger):

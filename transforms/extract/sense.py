@@ -141,6 +141,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
             continue
         if rule.get('unless') and sentence & classes[rule['unless']]:
             continue
+        if rule.get('unless_with') and own & classes[rule['unless_with']]:
+            continue  # 'shots fired at an officer' is gunfire, whoever it hit
         if rule.get('unless_by_people') and lemma in rules['by_people'] and _done_by_people(token, rules):
             continue  # 'an unknown group on motorcycles killed a man' is no road accident
         recode = rule.get('as')
