@@ -57,7 +57,8 @@ def events_of(extractor, text, **extra):
     ('Police arrested 40 demonstrators in Lima.', 'COERCE', '173'),
     ('The government imposed a curfew in the capital.', 'COERCE', '1723'),
     ('Soldiers opened fire on the crowd.', 'ASSAULT', '193'),
-    ('Protesters set fire to the town hall.', 'ASSAULT', '1712'),
+    ('Protesters set fire to the town hall.', 'PROTEST', '145'),  # protesters who burn a building riot
+    ('Soldiers set fire to the town hall.', 'ASSAULT', '1712'),
     ('Russia sent troops to the border.', 'MOBILIZE', '154'),
     ('The army deployed tanks in the streets.', 'MOBILIZE', '154'),
     ('Japan sent aid to the flood victims.', 'AID', '070'),

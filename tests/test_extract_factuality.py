@@ -101,6 +101,7 @@ CASES = [
     ('Police used tear gas to quell the protests.', 'protests', 'ASSERTED', None),
     ('The leaders held talks in Cairo.', 'held', 'ASSERTED', None),
     ('Airlines cancelled flights after the army attacked the port.', 'attacked', 'MENTIONED', None),
+    ('Airlines cancelled flights after the army launched strikes on the port.', 'strikes', 'MENTIONED', None),
     ('Bolsonaro threatened to quit the body, accusing it of bias.', 'accusing', 'ASSERTED', None),
 ]
 

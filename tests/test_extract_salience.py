@@ -218,3 +218,26 @@ def test_a_possessive_name_is_the_name(extractor):
     doc = extractor.nlp("Police named a suspect in the reporter's fatal shooting.")
     reporter = next(t for t in doc if t.lower_ == 'reporter')
     assert extractor.actors.code(reporter)['name'] == 'reporter'
+
+
+def test_a_recap_title_has_no_current_events(extractor):
+    text = 'Troops fired on marchers in the capital, killing 12. A new constitution was signed.'
+    assert extract_events(extractor, text, title='This Day in History: March 8') == []
+    assert extract_events(extractor, text, title='Troops fire on marchers in Velmar')  # the same text as news
+
+
+@pytest.mark.parametrize('text, title, mode', [
+    ('Hundreds of protesters gathered on the steps of City Hall in Portland on Monday, demanding the chief resign.',
+     '', 'demo'),
+    ('', 'Protesters decry new fees law in Lagos', None),
+    ('A group of protesters set the police station on fire in Minneapolis on Thursday.', '', 'riot'),
+])
+def test_what_protesters_demand_or_burn_is_their_protest(extractor, text, title, mode):
+    events = extract_events(extractor, text, title=title)
+    assert [e['event_type'] for e in events] == ['PROTEST']
+    assert mode is None or events[0]['mode'] == mode
+
+
+def test_what_strikers_demand_is_a_labour_dispute(extractor):
+    text = 'Hospital workers in Oakland began a three-day strike on Monday, demanding higher wages.'
+    assert extract_events(extractor, text) == []

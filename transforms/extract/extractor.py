@@ -18,6 +18,7 @@ from wirewatch.gazetteer import Gazetteer
 from wirewatch.transforms.extract.headlines import sentence_case
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.sense import CONFIRMED, sense_rules
+from wirewatch.transforms.extract.temporal import time_cues
 from wirewatch.transforms.extract.nlp import PLACE_KIND_NOUNS, WEAK_PLACES
 from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, grammar
 
@@ -453,6 +454,8 @@ class EventExtractor:
         """Events of one parsed story (``title_chars``: length of the title at the doc's start;
         ``context``: its :class:`ArticleContext` when the caller already built it)."""
         story = dict(story, published_at=as_utc_datetime(story['published_at']))
+        if _recap_title(story.get('title')):
+            return []  # 'This Day in History: June 9' recalls, it reports nothing new
         context = context or ArticleContext(doc, story, self.gazetteer, title_chars)
         reference = reference_date(story['published_at'], story.get('dateline_date'))
         matches = doc._.triggers
@@ -521,6 +524,9 @@ class EventExtractor:
     def _code(self, story, sent, sentence_index, match, context, role=BODY):
         entry = match.entry
         actor1_token, actor2_token = find_arguments(match, self.triggers)
+        entry = self._as_protest(entry, match.token, actor1_token)
+        if entry is None:
+            return None
         if entry['event_type'] == 'ASSAULT' and (caused_by_hazard(match.token, actor1_token)
                                                  or _animal_victim(actor2_token, actor1_token)):
             return None
@@ -583,6 +589,25 @@ class EventExtractor:
             '_place_entity': place_entity,
             '_actor1_token': actor1_token,
         }
+
+    def _as_protest(self, entry, token, doer):
+        """What protesters demand, decry or reject is their protest ('protesters decry the
+        law', 'hundreds gathered, demanding ...'), and protesters who set fire to a building
+        riot: the protest's entry (demo or riot) for such a trigger, else ``entry``."""
+        g = grammar()
+        doers = set()
+        if doer is not None:  # 'a group of protesters'
+            doers = {doer.lower_} | {o.lower_ for p in doer.children if p.dep_ == 'prep' and p.lower_ == 'of'
+                                     for o in p.children if o.dep_ == 'pobj'}
+        if entry['quad_class'] in VERBAL_QUADS and entry['event_type'] != 'THREATEN':
+            gathering = _gathering(token)
+            if gathering == 'strike':
+                return None  # 'workers began a strike, demanding higher pay': a labour dispute
+            if doers & set(g['protesters']) or gathering:
+                return self.triggers.entry_for('protest') or entry
+        if entry['mode'] == 'seize' and entry['event_type'] == 'ASSAULT' and doers & set(g['protesters']):
+            return self.triggers.entry_for('riot') or entry
+        return entry
 
     def _conjoined_actors(self, event, context):
         """'The United States and Israel launched strikes': one event per doer of another
@@ -803,6 +828,30 @@ def _phrase_head(token):
         else:
             break
     return node
+
+
+def _recap_title(title):
+    folded = (title or '').lower()
+    return any(phrase in folded for phrase in time_cues()['recap_titles'])
+
+
+def _gathering(token):
+    """'strike' for a participle told of a strike ('workers began a strike, demanding ...'),
+    'protest' for one told of a protest gathering ('hundreds gathered outside City Hall,
+    demanding ...'), else None."""
+    if token.dep_ != 'advcl' or token.tag_ != 'VBG':
+        return None
+    head = token.head
+    words = {head.lemma_.lower()} | {c.lemma_.lower() for c in head.children if c.dep_ in ('dobj', 'prep', 'prt')}
+    if words & STRIKE_WORDS:
+        return 'strike'
+    return 'protest' if words & GATHERING_WORDS else None
+
+
+# Verbs and objects that tell of a protest gathering ('gathered', 'took to the streets') or a strike.
+GATHERING_WORDS = frozenset({'gather', 'rally', 'march', 'protest', 'demonstrate', 'assemble', 'converge', 'picket',
+                             'sit-in', 'chant', 'block', 'occupy', 'street', 'streets'})
+STRIKE_WORDS = frozenset({'strike', 'walkout', 'stoppage'})
 
 
 def _places_its_actor(prep, actor_tokens):

@@ -125,7 +125,7 @@ def _only_mentioned(token, cues):
             return 'relative clause'  # 'a man who shot ...', 'a chief whom Paris blamed ...'
         if verb is token:
             return None
-    clause = token
+    clause = verb  # a light verb's clause is its object's: 'after the army launched strikes'
     while clause.dep_ == 'conj' and clause.head.i != clause.i:
         clause = clause.head
     if clause.dep_ == 'relcl' and clause is not token:
