@@ -312,3 +312,22 @@ def test_a_long_unknown_name_is_read_in_few_steps(gaz, monkeypatch):
     monkeypatch.setattr(gaz, '_resolve_text', lambda *args, **kw: calls.append(1) or resolve_text(*args, **kw))
     assert gaz.resolve('Grand Old Committee For The Renewal Of Very Many Unknown Words Here') is None
     assert len(calls) < 40
+
+
+def test_a_named_armed_group_counts_like_a_nationality(extractor):
+    """Al-Shabaab's country weighs against a foreign base's demonym: the shelling is in Somalia."""
+    text = 'Suspected al-Shabaab fighters fired several mortar rounds at an Ethiopian military base in Dorwe village.'
+    events, = events_of(extractor, story(text))
+    assert [e['country'] for e in events] == ['SOM']
+
+
+def test_an_organisation_named_after_its_province_says_where_it_is(extractor):
+    text = 'The Punjab Teachers Union staged a protest outside the Jhelum press club on Monday.'
+    events, = events_of(extractor, story(text))
+    assert [e['country'] for e in events] == ['PAK']
+
+
+def test_a_place_in_a_phrase_about_another_event_is_not_this_one_s(extractor):
+    text = ('Rebel fighters shelled an army post near Torit on Sunday, a day after an attack in Juba.')
+    events, = events_of(extractor, story(text))
+    assert all(e['location'] is None or e['location']['name'] != 'Juba' for e in events)

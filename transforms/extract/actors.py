@@ -44,8 +44,13 @@ def _full_name(span, head):
 
 def named_country(text):
     """ISO-3 of a named actor with a stable country ('Boko Haram' -> NGA), else None."""
-    hit = _lexicon()['named'].get(text.lower().removeprefix('the '))
-    return hit[1] if hit else None
+    named = _lexicon()['named']
+    words = text.lower().removeprefix('the ').split()
+    for start in range(min(2, len(words))):  # 'Suspected al-Shabaab', as the small model tags it
+        hit = named.get(' '.join(words[start:]))
+        if hit:
+            return hit[1]
+    return None
 
 
 def sector_for_words(lemmas, head_is_name=True):

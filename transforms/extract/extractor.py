@@ -148,6 +148,8 @@ class ArticleContext:
                     counts[place.iso3] += weight if place.precision == 'COUNTRY' else 1.0
             elif ent.label_ not in PLACE_LABELS and (group_country := named_country(ent.text)):
                 named[group_country] += 1
+            elif ent.label_ == 'ORG' and (province := _leading_province(ent, gazetteer)) is not None:
+                counts[province.iso3] += DEMONYM_WEIGHT  # 'Sindh Sugar Mills Workers Federation'
         known = tuple(counts) or hint
         for ent in small:  # in a country the article names (or its outlet's), else only when unambiguous
             place = gazetteer.resolve(ent.text, known) if known else gazetteer.resolve(ent.text)
@@ -169,8 +171,10 @@ class ArticleContext:
                 self._rejected_weak.add((ent.start, ent.end))
                 continue
             counts[place.iso3] += ABROAD_WEIGHT if _names_a_group(ent) else 1.0
-        if not counts:  # no place or demonym at all: 'Al Shabaab fighters attacked a base' is Somalia
-            counts = named
+        # an armed group whose country is known counts as a nationality does: 'al-Shabaab
+        # fighters fired at an Ethiopian base in Halgan' is Somalia; a place named still wins
+        for iso3, n in named.items():
+            counts[iso3] += n * DEMONYM_WEIGHT
         if not counts and self.outlet_country:  # nothing at all: where the outlet is
             counts[self.outlet_country] += 1
         self.countries = tuple(counts)
@@ -678,6 +682,8 @@ class EventExtractor:
             if place is None or _names_an_embassy(ent):
                 continue
             root = _phrase_head(ent.root)  # 'at Gaza seaport cafe': Gaza names the cafe's place
+            if _in_cause_phrase(root, match.token):
+                continue  # 'strikes ... in response to an attack in Lamu': the other event's place
             distance = abs(root.i - match.token.i)
             locative = self._locative | DESTINATION if match.entry['event_type'] in MOVEMENT_TYPES else self._locative
             is_locative = root.dep_ == 'pobj' and root.head.lower_ in locative
@@ -852,6 +858,32 @@ def _gathering(token):
 GATHERING_WORDS = frozenset({'gather', 'rally', 'march', 'protest', 'demonstrate', 'assemble', 'converge', 'picket',
                              'sit-in', 'chant', 'block', 'occupy', 'street', 'streets'})
 STRIKE_WORDS = frozenset({'strike', 'walkout', 'stoppage'})
+
+
+# Phrases that tell what an event answers or follows: their places are that other event's.
+CAUSE_NOUNS = frozenset({'response', 'retaliation', 'revenge', 'reprisal', 'reaction', 'wake', 'aftermath'})
+CAUSE_PREPOSITIONS = frozenset({'after', 'following', 'since'})
+
+
+def _leading_province(ent, gazetteer):
+    """The province or country an organisation's name opens with ('Sindh Sugar Mills
+    Workers Federation', 'Kenya Airways'), or None: half a nationality's evidence."""
+    first = ent[0]
+    if len(ent) < 2 or first.pos_ != 'PROPN' or not first.is_title:
+        return None
+    place = gazetteer.resolve(first.text)
+    return place if place is not None and place.precision in ('ADMIN1', 'COUNTRY') else None
+
+
+def _in_cause_phrase(token, trigger):
+    """'in response to an attack in Lamu', 'after a bombing in Kabul': the token sits in a
+    phrase about another, earlier event (below the trigger's own words)."""
+    for node in token.ancestors:
+        if node.i == trigger.i or node.is_ancestor(trigger):
+            return False
+        if node.lemma_.lower() in CAUSE_NOUNS or (node.dep_ == 'prep' and node.lower_ in CAUSE_PREPOSITIONS):
+            return True
+    return False
 
 
 def _places_its_actor(prep, actor_tokens):
