@@ -20,7 +20,7 @@ CASES = [
     ('Police did not arrest or detain the organisers.', 'detain', 'NEGATED', 'not'),
     ('Thousands of people protested in the capital.', 'protested', 'ASSERTED', None),
     # reason_governors / reason_prepositions / claim_nouns: what someone is held or sentenced for
-    ('A sailor was arrested for assaulting a taxi driver in the port.', 'assaulting', 'CLAIMED', 'arrest'),
+    ('A sailor was arrested for assaulting a taxi driver in the port.', 'assaulting', 'ASSERTED', None),  # news too
     ('A court sentenced the blogger over a protest outside the ministry.', 'protest', 'CLAIMED', 'sentence'),
     ('Police detained Ms Orla on suspicion of attacking a neighbour.', 'attacking', 'CLAIMED', 'suspicion'),
     ('The minister condemned the rebels for attacking the village.', 'attacking', 'ASSERTED', None),
@@ -31,6 +31,7 @@ CASES = [
     ('Deportations are expected to resume next month.', 'Deportations', 'FUTURE', 'expect'),
     # an infinitive modifying a noun is a purpose, unless the noun is ranked
     ('He described a scheme to bomb the bridge.', 'bomb', 'FUTURE', 'to'),
+    ('Moscow announced a decision to expel ten diplomats.', 'expel', 'ASSERTED', None),  # decision_nouns
     ('She was the only minister to visit the island.', 'visit', 'MENTIONED', None),
     # a relative clause on a person through a light verb
     ('The court jailed a student who staged a protest at the embassy.', 'protest', 'MENTIONED', None),
@@ -84,6 +85,10 @@ CASES = [
     ('Mr Vale denounced the order given to the police to shoot to kill.', 'shoot', 'ORDERED', 'order'),
     ('A Moscow court orders arrest of the blogger', 'arrest', 'ORDERED', 'orders'),
     ('The minister urged supporters to block the roads.', 'block', 'ORDERED', 'urge'),
+    ('The newspapers demanded he sack the aide.', 'sack', 'ORDERED', 'demand'),
+    ('Police told reporters that officers arrested five men.', 'arrested', 'ASSERTED', None),
+    ('Russia attacks port on Danube, Zelenskiy urges US to send Patriots', 'attacks', 'ASSERTED', None),
+    ('With the annual vigil canceled, organisers fear for the future.', 'vigil', 'NEGATED', 'cancel'),
     ('The mayor ordered a curfew in the city.', 'curfew', 'ASSERTED', None),
     # causal verbs carry the governor's mood
     ('The dispute could lead to clashes at the border.', 'clashes', 'HYPOTHETICAL', 'could'),
@@ -147,7 +152,7 @@ def test_every_cue_family_has_a_case():
         'future_auxiliaries', 'future_governors', 'future_object_governors', 'future_modifiers', 'future_nouns',
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',
-        'occurrence_verbs',
+        'occurrence_verbs', 'say_verbs', 'decision_nouns',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}
     assert lists == covered, lists ^ covered

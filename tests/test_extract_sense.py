@@ -53,6 +53,9 @@ def types(extractor, text, title=''):
     # a labour strike told by its strikers, even beside a country's name
     ('More than 9,000 nurses are striking at clinics across the U.S. over staffing.', []),
     ('Thousands of railway workers strike over pensions in France.', []),
+    ('Israeli pilots struck Hezbollah targets in southern Lebanon on Sunday.', ['ASSAULT']),  # pilots fly strikes
+    ('A train struck a military truck at a level crossing near the town.', []),
+    ('Gunmen threatened the lives of election officials in the north.', ['THREATEN']),
     # a vehicle's strike is an accident, an armed one names targets or forces
     ('Israeli jets struck targets in southern Lebanon on Sunday.', ['ASSAULT']),
     ('A truck struck a bus on the highway, killing four passengers.', []),

@@ -53,3 +53,11 @@ def test_background_keeps_the_current_event_in_the_same_story(extractor):
     events = extract_events(extractor, text)
     assert [(e['event_type'], e['killed']) for e in events if e['event_type'] == 'COERCE'] == [('COERCE', None)]
     assert not any(e['killed'] == 5 for e in events)
+
+
+@pytest.mark.parametrize('sentence, word', [
+    ('Russian missiles struck Kyiv on Sunday in the heaviest bombardment since World War Two.', 'struck'),
+    ('Police arrested six men who glorified World War II crimes in Dresden on Monday.', 'arrested'),
+])
+def test_a_world_war_that_only_measures_or_describes_is_no_recap(sentence, word):
+    assert trigger_reading(sentence, word).time_status == 'CURRENT'

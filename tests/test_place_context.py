@@ -331,3 +331,9 @@ def test_a_place_in_a_phrase_about_another_event_is_not_this_one_s(extractor):
     text = ('Rebel fighters shelled an army post near Torit on Sunday, a day after an attack in Juba.')
     events, = events_of(extractor, story(text))
     assert all(e['location'] is None or e['location']['name'] != 'Juba' for e in events)
+
+
+def test_a_company_named_after_a_country_says_nothing_of_where(extractor):
+    text = 'Georgia Power workers protested outside the plant in Atlanta on Monday.'
+    events, = events_of(extractor, story(text))
+    assert [e['country'] for e in events] == ['USA']

@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import re
 
-from wirewatch.transforms.extract.actors import ActorCoder, named_country
+from wirewatch.transforms.extract.actors import ActorCoder, named_country, sector_for_words
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import find_date_mentions, reference_date, resolve_event_date
 from wirewatch.gazetteer import Gazetteer
@@ -109,7 +109,7 @@ class ArticleContext:
         self.outlet_country = gazetteer.outlet_country(story.get('source_name'), story.get('url'))
         hint = (self.outlet_country,) if self.outlet_country else ()
         self._within = _contained_places(doc, gazetteer, hint)
-        counts, named, small = collections.Counter(), collections.Counter(), []
+        counts, named, small, groups = collections.Counter(), collections.Counter(), [], set()
         # a story that names a country or a nationality anywhere says where it is: the outlet
         # then settles nothing ('Police in Pakistan ... in Haripur' from an Indian outlet)
         names_a_country = any(ent.label_ == 'NORP' or (ent.label_ in PLACE_LABELS and gazetteer.country_named(ent.text))
@@ -148,6 +148,8 @@ class ArticleContext:
                     counts[place.iso3] += weight if place.precision == 'COUNTRY' else 1.0
             elif ent.label_ not in PLACE_LABELS and (group_country := named_country(ent.text)):
                 named[group_country] += 1
+                if not ent.text.isupper():  # 'RSF', 'ADF': acronyms other bodies share
+                    groups.add(group_country)
             elif ent.label_ == 'ORG' and (province := _leading_province(ent, gazetteer)) is not None:
                 counts[province.iso3] += DEMONYM_WEIGHT  # 'Sindh Sugar Mills Workers Federation'
         known = tuple(counts) or hint
@@ -171,10 +173,12 @@ class ArticleContext:
                 self._rejected_weak.add((ent.start, ent.end))
                 continue
             counts[place.iso3] += ABROAD_WEIGHT if _names_a_group(ent) else 1.0
-        # an armed group whose country is known counts as a nationality does: 'al-Shabaab
+        # an armed group whose country is known counts once as a nationality does: 'al-Shabaab
         # fighters fired at an Ethiopian base in Halgan' is Somalia; a place named still wins
-        for iso3, n in named.items():
-            counts[iso3] += n * DEMONYM_WEIGHT
+        for iso3 in groups:
+            counts[iso3] += DEMONYM_WEIGHT
+        if not counts:  # no place or demonym at all: 'ADF fighters attacked a base' is Congo
+            counts = named
         if not counts and self.outlet_country:  # nothing at all: where the outlet is
             counts[self.outlet_country] += 1
         self.countries = tuple(counts)
@@ -503,6 +507,8 @@ class EventExtractor:
             if protests:  # 'protested against attacks that killed nine': the attacks are what it is about
                 candidates = [c for c in candidates if c['event_type'] == 'PROTEST' or not any(
                     _told_as_cause(doc[c['_token']], doc[p['_token']], True, earlier=False) for p in protests)]
+                # 'protests erupted ..., with violent clashes': the clashes are the protest's
+                candidates = [c for c in candidates if not _protest_scuffle(c)]
             if candidates:
                 self._assign_counts(sent, candidates, rejected)
                 scope = toll_scope(sent.text, self._cumulative)
@@ -592,6 +598,7 @@ class EventExtractor:
             '_place_source': place_source,
             '_place_entity': place_entity,
             '_actor1_token': actor1_token,
+            '_setting': _setting_word(match.token),
         }
 
     def _as_protest(self, entry, token, doer):
@@ -603,14 +610,15 @@ class EventExtractor:
         if doer is not None:  # 'a group of protesters'
             doers = {doer.lower_} | {o.lower_ for p in doer.children if p.dep_ == 'prep' and p.lower_ == 'of'
                                      for o in p.children if o.dep_ == 'pobj'}
-        if entry['quad_class'] in VERBAL_QUADS and entry['event_type'] != 'THREATEN':
+        if entry['event_type'] in PROTESTERS_SAY:
             gathering = _gathering(token)
             if gathering == 'strike':
                 return None  # 'workers began a strike, demanding higher pay': a labour dispute
             if doers & set(g['protesters']) or gathering:
                 return self.triggers.entry_for('protest') or entry
-        if entry['mode'] == 'seize' and entry['event_type'] == 'ASSAULT' and doers & set(g['protesters']):
-            return self.triggers.entry_for('riot') or entry
+        if entry['event_type'] == 'ASSAULT' and doers & set(g['protesters']) \
+                and (entry['mode'] == 'seize' or entry['lemma'] in SCUFFLE_LEMMAS):
+            return self.triggers.entry_for('riot') or entry  # 'protesters clashed with police', '... set fire to'
         return entry
 
     def _conjoined_actors(self, event, context):
@@ -836,9 +844,20 @@ def _phrase_head(token):
     return node
 
 
+# Fights that a protest's own sentence tells as part of it ('protests ..., with violent clashes').
+SCUFFLE_LEMMAS = frozenset({'clash', 'scuffle', 'brawl', 'skirmish', 'fight', 'fighting', 'violence'})
+
+
+def _protest_scuffle(event):
+    """A clash or scuffle with no armed doer named, told in a sentence with a protest."""
+    if event['event_type'] != 'ASSAULT' or event['_lemma'] not in SCUFFLE_LEMMAS:
+        return False
+    return all(event[r] is None or event[r]['sector'] in ('CVL', 'COP', 'OPP', 'EDU', 'LAB') for r in ('actor1', 'actor2'))
+
+
 def _recap_title(title):
-    folded = (title or '').lower()
-    return any(phrase in folded for phrase in time_cues()['recap_titles'])
+    folded = (title or '').strip().lower()
+    return any(pattern.search(folded) for pattern in time_cues()['recap_titles'])
 
 
 def _gathering(token):
@@ -848,6 +867,8 @@ def _gathering(token):
     if token.dep_ != 'advcl' or token.tag_ != 'VBG':
         return None
     head = token.head
+    if any(c.dep_ == 'nsubj' and sector_for_words([c.lemma_]) in STATE_SECTORS for c in head.children):
+        return None  # 'foreign ministers gathered in Brussels, calling for a ceasefire'
     words = {head.lemma_.lower()} | {c.lemma_.lower() for c in head.children if c.dep_ in ('dobj', 'prep', 'prt')}
     if words & STRIKE_WORDS:
         return 'strike'
@@ -856,7 +877,9 @@ def _gathering(token):
 
 # Verbs and objects that tell of a protest gathering ('gathered', 'took to the streets') or a strike.
 GATHERING_WORDS = frozenset({'gather', 'rally', 'march', 'protest', 'demonstrate', 'assemble', 'converge', 'picket',
-                             'sit-in', 'chant', 'block', 'occupy', 'street', 'streets'})
+                             'sit-in', 'chant', 'street', 'streets'})
+# What protesters say as their protest: demands, accusations, refusals (not agreements or meetings).
+PROTESTERS_SAY = frozenset({'REQUEST', 'ACCUSE', 'REJECT'})
 STRIKE_WORDS = frozenset({'strike', 'walkout', 'stoppage'})
 
 
@@ -866,13 +889,13 @@ CAUSE_PREPOSITIONS = frozenset({'after', 'following', 'since'})
 
 
 def _leading_province(ent, gazetteer):
-    """The province or country an organisation's name opens with ('Sindh Sugar Mills
-    Workers Federation', 'Kenya Airways'), or None: half a nationality's evidence."""
+    """The province an organisation's name opens with ('Sindh Sugar Mills Workers
+    Federation'), or None: half a nationality's evidence."""
     first = ent[0]
     if len(ent) < 2 or first.pos_ != 'PROPN' or not first.is_title:
         return None
-    place = gazetteer.resolve(first.text)
-    return place if place is not None and place.precision in ('ADMIN1', 'COUNTRY') else None
+    place = gazetteer.resolve(first.text)  # a province only: 'Georgia Power', 'Jordan Brand' name no country
+    return place if place is not None and place.precision == 'ADMIN1' else None
 
 
 def _in_cause_phrase(token, trigger):
@@ -974,16 +997,45 @@ def _same_kind_and_time(a, b):
 
 
 def same_news(a, b):
-    """True when a headline's and its lead's mentions of one type are the story's one
-    event told twice, although their actors are named differently ('Dhankar slams
-    Gehlot' and 'Vice-President Jagdeep Dhankhar criticized ...', 'Man shot dead' and
-    'police said a gunman killed ...'): both in the title or the lead, in one country,
-    not in two towns, not dated apart, and no actor of one belongs to another country
-    than the same actor of the other (Israel's and the US's strikes on Iran stay two)."""
-    if a['_role'] == BODY or b['_role'] == BODY or a['country'] != b['country'] or not _same_kind_and_time(a, b):
+    """True when a headline's mention and its lead's of one type are the story's one event
+    told twice, although their actors are named differently ('Dhankar slams Gehlot' and
+    'Vice-President Jagdeep Dhankhar criticized ...', 'Man shot dead' and 'police said a
+    gunman killed ...'): one in the title and one in the lead, in one country, in no two
+    differently named places, not dated apart, the lead not saying it is another matter
+    ('separately', 'another attack'), and their actors not at odds: of two countries, of
+    two kinds (rebels and police), or with roles swapped (the troops who killed the
+    gunmen are not the gunmen who killed twelve)."""
+    if {a['_role'], b['_role']} != {TITLE, LEAD} or a['country'] != b['country'] or not _same_kind_and_time(a, b):
         return False
-    return all(not (a[r] and b[r] and a[r]['country'] and b[r]['country'] and a[r]['country'] != b[r]['country'])
-               for r in ('actor1', 'actor2'))
+    la, lb = a['location'] or {}, b['location'] or {}
+    if 'COUNTRY' not in (la.get('precision'), lb.get('precision')) and la.get('name') and lb.get('name') \
+            and la['name'] != lb['name']:
+        return False  # 'in Zamfara' and 'in Lagos', whatever their precision
+    lead = a if a['_role'] == LEAD else b
+    if ANOTHER_MATTER.search(lead['sentence'] or ''):
+        return False
+    for role in ('actor1', 'actor2'):
+        x, y = a[role], b[role]
+        if x and y and ((x['country'] and y['country'] and x['country'] != y['country'])
+                        or not _sectors_agree(x['sector'], y['sector'])):
+            return False
+    return not (_share_a_word(a['actor1'], b['actor2']) or _share_a_word(a['actor2'], b['actor1']))
+
+
+# A lead sentence that says it tells another event than the headline's.
+ANOTHER_MATTER = re.compile(r'\b(separate(ly)?|another|also|meanwhile|elsewhere)\b', re.IGNORECASE)
+
+
+def _sectors_agree(x, y):
+    return 'UNK' in (x, y) or x == y or {x, y} <= STATE_SECTORS or {x, y} <= PEOPLE_SECTORS
+
+
+def _share_a_word(x, y):
+    return x is not None and y is not None and bool(_content_words(x) & _content_words(y))
+
+
+def _content_words(actor):
+    return {w for w in actor['name'].lower().split() if w not in _GENERIC_WORDS and not w[:1].isdigit()}
 
 
 def _places_differ(a, b):
@@ -1010,8 +1062,7 @@ def actors_compatible(a, b):
         return True
     if a['country'] and b['country'] and a['country'] != b['country']:
         return False
-    words_a = {w for w in a['name'].lower().split() if w not in _GENERIC_WORDS and not w[:1].isdigit()}
-    words_b = {w for w in b['name'].lower().split() if w not in _GENERIC_WORDS and not w[:1].isdigit()}
+    words_a, words_b = _content_words(a), _content_words(b)
     if words_a & words_b:
         return True
     if a['country'] is None or a['country'] != b['country']:
@@ -1092,7 +1143,10 @@ def caused_by_hazard(trigger, agent):
         if nouns and any(n.lemma_.lower() in causes for n in nouns[-3:]) and not any(
                 n.ent_type_ in ('PERSON', 'NORP', 'ORG') for n in nouns[-3:]):
             return True
+    noun_only = sense_rules()['noun_only']
     for token in candidates:
+        if token.pos_ in ('VERB', 'AUX') and token.lemma_.lower() in noun_only:
+            continue  # 'after militants stormed his home': a verb, not a storm
         words = {token.lemma_.lower(), token.lower_}
         words.update(c.lower_ for c in token.children if c.dep_ in ('compound', 'nmod'))
         if words & causes:
@@ -1121,7 +1175,7 @@ def merge_events(events):
     for event in ordered:
         names = _actor_names(event)
         twin = next((k for k in kept if k['event_type'] == event['event_type']
-                     and (names <= _actor_names(k) or _same_doer(k, event))
+                     and (names <= _actor_names(k) or _same_doer(k, event) or _told_within(k, event))
                      and not ((k.get('_conjoined') or event.get('_conjoined')) and _elsewhere(k, event))), None)
         if twin is None:
             kept.append(dict(event))
@@ -1132,6 +1186,17 @@ def merge_events(events):
                 twin['toll_scope'] = twin.get('toll_scope') or event.get('toll_scope')
         twin['confidence'] = max(twin['confidence'], event['confidence'])
     return sorted(kept, key=lambda e: e['_token'])
+
+
+def _setting_word(trigger):
+    """The word of the trigger's in/during phrase ('injured in a shooting' -> shooting), or None."""
+    return next((g.i for c in trigger.children if c.dep_ == 'prep' and c.lower_ in ('in', 'during')
+                 for g in c.children if g.dep_ == 'pobj'), None)
+
+
+def _told_within(a, b):
+    """One mention is told inside the other's setting: 'five were injured in a shooting'."""
+    return a.get('_setting') in b.get('_tokens', ()) or b.get('_setting') in a.get('_tokens', ())
 
 
 def _elsewhere(a, b):

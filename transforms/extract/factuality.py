@@ -55,6 +55,9 @@ def read_factuality(token, cues=None):
         return own
     previous = token
     for governor, relation in governors(token):
+        if relation in ('nsubj', 'nsubjpass') and governor.lemma_.lower() in cues['negation_governors'] \
+                and (governor.tag_ == 'VBN' or any(c.dep_ == 'mark' and c.lower_ == 'with' for c in governor.children)):
+            return NEGATED, governor.lemma_.lower()  # 'with the annual vigil canceled' (not 'clashes halted traffic')
         if relation in ('nsubj', 'nsubjpass') and governor.lemma_.lower() in cues['occurrence_verbs']:
             found = _own_clause(governor, cues)  # 'talks will resume', 'protests could erupt'
             if found:
@@ -131,7 +134,8 @@ def _only_mentioned(token, cues):
     if clause.dep_ == 'relcl' and clause is not token:
         return _only_mentioned(clause, cues)  # 'a man who shot and wounded ...'
     if token.dep_ == 'acl' and token.tag_ == 'VBN' and token.head.dep_ != 'ROOT' and not _has_time(token) \
-            and _has_finite_verb(token.sent):
+            and _has_finite_verb(token.sent) and not any(c.dep_ == 'dobj' for c in token.children):
+        # (a participle with an object is a misparsed finite verb: 'a militant stabbed to death a colonel')
         # 'French forces deployed in Mali killed ...': a description ('Suspect arrested',
         # a headline's passive, hangs from the root and is asserted)
         return 'participle'
@@ -197,6 +201,9 @@ def _own_clause(node, cues, is_trigger=False):
             return NEGATED, word
         if child.dep_ == 'det' and word in cues['negation_determiners'] and node.pos_ in ('NOUN', 'PROPN'):
             return NEGATED, word
+        if child.dep_ in ('amod', 'acl', 'advcl') and child.tag_ == 'VBN' and node.pos_ in ('NOUN', 'PROPN') \
+                and child.lemma_.lower() in cues['negation_governors']:
+            return NEGATED, child.lemma_.lower()  # 'the cancelled vigil', 'with the vigil canceled'
         if child.dep_ == 'aux' and child.tag_ == 'MD':
             if word in cues['future_auxiliaries']:
                 return FUTURE, word
@@ -221,8 +228,10 @@ def _own_clause(node, cues, is_trigger=False):
 
 
 def _purpose_infinitive(token):
-    """An infinitive that modifies a noun ('a plot to kidnap'), not a ranked one ('the first leader to visit')."""
+    """An infinitive that modifies a noun ('a plot to kidnap'), not a ranked one ('the first
+    leader to visit') nor a decision taken ('a decision to expel ten diplomats')."""
     return token.dep_ in ('acl', 'relcl') and token.head.pos_ == 'NOUN' and not _ranked(token.head) \
+        and token.head.lemma_.lower() not in factuality_cues()['decision_nouns'] \
         and any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children)
 
 
@@ -256,6 +265,11 @@ def _as_governor(governor, relation, child, cues, trigger=None):
     if is_verb and lemma in cues['claim_governors'] and relation in ('xcomp', 'ccomp', 'prep', 'pcomp', 'pobj', 'dobj', 'advcl'):
         return CLAIMED, lemma
     if is_verb and lemma in cues['order_governors'] and relation in ('xcomp', 'dobj', 'advcl', 'prep', 'pobj', 'pcomp', 'oprd'):
+        return ORDERED, lemma
+    if is_verb and lemma in cues['order_governors'] and lemma not in cues['say_verbs'] and relation == 'ccomp' \
+            and child.i > governor.i:
+        # 'demanded he sack the aide' (but 'told reporters that police arrested five', and a
+        # headline's first clause before it: 'Russia attacks port, Zelenskiy urges ...')
         return ORDERED, lemma
     if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['order_nouns'] or word in cues['order_nouns']):
         return ORDERED, word

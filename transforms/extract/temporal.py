@@ -34,6 +34,7 @@ def time_cues():
     cues = {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
     cues['recap_patterns'] = [re.compile(r'\b' + re.escape(p) + r'\b') for p in data['recap_phrases']]
     cues['era_patterns'] = [re.compile(r'\b' + re.escape(p) + r'\b') for p in data['era_phrases']]
+    cues['recap_titles'] = [re.compile(p) for p in data['recap_titles']]
     cues['max_age_days'] = data['max_age_days']
     cues['version'] = data['version']
     return cues
@@ -72,12 +73,27 @@ def read_time(token, reference_year=None, cues=None):
         found = pattern.search(clause)
         if found:
             return BACKGROUND, found.group(0)
-    sentence = token.sent.text.lower()
+    described = _described_text(token)
     for pattern in cues['era_patterns']:
-        found = pattern.search(sentence)
-        if found:
-            return BACKGROUND, found.group(0)
+        for found in pattern.finditer(described):
+            if not described[:found.start()].rstrip().endswith(('since', 'after', 'before', 'post -', 'pre -', 'post-', 'pre-')):
+                return BACKGROUND, found.group(0)  # not 'the heaviest bombardment since World War Two'
     return CURRENT, None
+
+
+def _described_text(token):
+    """Lower-cased text of the trigger's clause, or of the noun that clause describes
+    ('the remains of a WWII seaman killed at Pearl Harbor')."""
+    node = token
+    for _ in range(4):
+        if node.pos_ in ('VERB', 'AUX') or node.head.i == node.i:
+            break
+        node = node.head
+    if node.dep_ in ('acl', 'relcl'):
+        node = node.head
+    nested = {t.i for c in node.subtree if c.i != node.i and c.dep_ in ('relcl', 'acl', 'ccomp', 'advcl')
+              and not c.is_ancestor(token) and c.i != token.i for t in c.subtree}
+    return ' '.join(t.lower_ for t in node.subtree if t.i not in nested)  # not 'who glorified WWII crimes'
 
 
 def _old_year(node, reference_year):
