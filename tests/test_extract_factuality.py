@@ -35,6 +35,7 @@ CASES = [
     ('She was the only minister to visit the island.', 'visit', 'MENTIONED', None),
     # a relative clause on a person through a light verb
     ('The court jailed a student who staged a protest at the embassy.', 'protest', 'MENTIONED', None),
+    ('He bit a policeman who tried to arrest him.', 'arrest', 'MENTIONED', None),
     # negation_deps / negation_adverbs / determiners / prepositions / governors
     ('The protesters did not attack the parliament.', 'attack', 'NEGATED', 'not'),
     ('Police never arrested the organisers.', 'arrested', 'NEGATED', 'never'),

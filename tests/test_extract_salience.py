@@ -265,3 +265,10 @@ def test_a_title_that_only_mentions_a_day_is_news(extractor, title):
 def test_officials_who_gather_and_call_for_something_are_no_protest(extractor):
     events = extract_events(extractor, 'Foreign ministers gathered in Brussels on Monday, calling for a ceasefire.')
     assert [e['event_type'] for e in events] == ['REQUEST']
+
+
+def test_clashes_told_with_a_protest_are_the_protest(extractor):
+    events = extract_events(extractor, 'Protests erupted in at least 20 cities on Sunday over the death of a teenager '
+                                       'in police custody in Velmar, with violent clashes across the country.',
+                            title='Protests erupt in 20 cities over death of teenager')
+    assert [e['event_type'] for e in events] == ['PROTEST']

@@ -56,6 +56,9 @@ def types(extractor, text, title=''):
     ('Israeli pilots struck Hezbollah targets in southern Lebanon on Sunday.', ['ASSAULT']),  # pilots fly strikes
     ('A train struck a military truck at a level crossing near the town.', []),
     ('Gunmen threatened the lives of election officials in the north.', ['THREATEN']),
+    # agreeing to a settlement or a plea is a legal matter
+    ('Velda Corp agrees to a $40 million privacy settlement with regulators.', []),
+    ('The two governments agreed a trade deal in Doha on Monday.', ['AGREE']),
     # a vehicle's strike is an accident, an armed one names targets or forces
     ('Israeli jets struck targets in southern Lebanon on Sunday.', ['ASSAULT']),
     ('A truck struck a bus on the highway, killing four passengers.', []),

@@ -507,8 +507,6 @@ class EventExtractor:
             if protests:  # 'protested against attacks that killed nine': the attacks are what it is about
                 candidates = [c for c in candidates if c['event_type'] == 'PROTEST' or not any(
                     _told_as_cause(doc[c['_token']], doc[p['_token']], True, earlier=False) for p in protests)]
-                # 'protests erupted ..., with violent clashes': the clashes are the protest's
-                candidates = [c for c in candidates if not _protest_scuffle(c)]
             if candidates:
                 self._assign_counts(sent, candidates, rejected)
                 scope = toll_scope(sent.text, self._cumulative)
@@ -520,6 +518,9 @@ class EventExtractor:
                 previous = (sentence_index, merged)
         background = {m.entry['lemma'] for m in matches if m.time_status != 'CURRENT'}
         mentions = [m for m in mentions if not _echoes_background(m, background)]
+        if any(m['event_type'] == 'PROTEST' for m in mentions):
+            # 'protests erupted ..., with violent clashes': the clashes are the protest's
+            mentions = [m for m in mentions if not _protest_scuffle(m)]
         return [_public(e) for e in salient_events(mentions)]
 
     def _is_current(self, event, reference):
@@ -849,7 +850,7 @@ SCUFFLE_LEMMAS = frozenset({'clash', 'scuffle', 'brawl', 'skirmish', 'fight', 'f
 
 
 def _protest_scuffle(event):
-    """A clash or scuffle with no armed doer named, told in a sentence with a protest."""
+    """A clash or scuffle with no armed doer named (told in a story of a protest)."""
     if event['event_type'] != 'ASSAULT' or event['_lemma'] not in SCUFFLE_LEMMAS:
         return False
     return all(event[r] is None or event[r]['sector'] in ('CVL', 'COP', 'OPP', 'EDU', 'LAB') for r in ('actor1', 'actor2'))

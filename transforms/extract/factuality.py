@@ -129,8 +129,8 @@ def _only_mentioned(token, cues):
         if verb is token:
             return None
     clause = verb  # a light verb's clause is its object's: 'after the army launched strikes'
-    while clause.dep_ == 'conj' and clause.head.i != clause.i:
-        clause = clause.head
+    while clause.dep_ in ('conj', 'xcomp') and clause.head.i != clause.i:
+        clause = clause.head  # 'a policeman who tried to arrest him': the relative clause's
     if clause.dep_ == 'relcl' and clause is not token:
         return _only_mentioned(clause, cues)  # 'a man who shot and wounded ...'
     if token.dep_ == 'acl' and token.tag_ == 'VBN' and token.head.dep_ != 'ROOT' and not _has_time(token) \
