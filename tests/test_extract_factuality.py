@@ -89,6 +89,8 @@ CASES = [
     ('The newspapers demanded he sack the aide.', 'sack', 'ORDERED', 'demand'),
     ('Police told reporters that officers arrested five men.', 'arrested', 'ASSERTED', None),
     ('Russia attacks port on Danube, Zelenskiy urges US to send Patriots', 'attacks', 'ASSERTED', None),
+    ('Ukraine to conduct attacks on fuel depots, Zelenskiy says', 'attacks', 'FUTURE', 'to'),
+    ('Crowds were furious over a rocket strike that killed scores.', 'killed', 'MENTIONED', None),
     ('With the annual vigil canceled, organisers fear for the future.', 'vigil', 'NEGATED', 'cancel'),
     ('The mayor ordered a curfew in the city.', 'curfew', 'ASSERTED', None),
     # causal verbs carry the governor's mood

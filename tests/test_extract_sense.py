@@ -58,6 +58,7 @@ def types(extractor, text, title=''):
     ('Gunmen threatened the lives of election officials in the north.', ['THREATEN']),
     # agreeing to a settlement or a plea is a legal matter
     ('Velda Corp agrees to a $40 million privacy settlement with regulators.', []),
+    ('Judge dismisses lawsuit against the ministry over the school closures', []),
     ('The two governments agreed a trade deal in Doha on Monday.', ['AGREE']),
     # a vehicle's strike is an accident, an armed one names targets or forces
     ('Israeli jets struck targets in southern Lebanon on Sunday.', ['ASSAULT']),

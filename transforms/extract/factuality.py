@@ -126,6 +126,8 @@ def _only_mentioned(token, cues):
         head = verb.head
         if head.pos_ in ('PROPN', 'PRON') or head.ent_type_ == 'PERSON' or head.lemma_.lower() in cues['person_nouns']:
             return 'relative clause'  # 'a man who shot ...', 'a chief whom Paris blamed ...'
+        if head.pos_ == 'NOUN' and head.dep_ == 'pobj' and _only_mentioned(head, cues):
+            return 'relative clause'  # 'fury over a strike that killed scores': told as the other's cause
         if verb is token:
             return None
     clause = verb  # a light verb's clause is its object's: 'after the army launched strikes'
@@ -220,8 +222,9 @@ def _own_clause(node, cues, is_trigger=False):
         if child.dep_ in ('compound', 'nmod') and (child.lemma_.lower() in cues['order_nouns'] or word in cues['order_nouns']) \
                 and node.lemma_.lower() not in cues['ordered_is_done']:
             return ORDERED, word  # 'Moscow court orders arrest of ...', 'shoot-to-kill order'
-        if child.dep_ == 'aux' and word == 'to' and (node.dep_ == 'ROOT' or (node.dep_ == 'acl' and node.head.pos_ == 'PROPN')):
-            return FUTURE, 'to'  # headline 'Rubio to host conference'
+        if child.dep_ == 'aux' and word == 'to' and (node.dep_ == 'ROOT' or (node.dep_ == 'acl' and node.head.pos_ == 'PROPN')
+                                                     or (node.dep_ == 'ccomp' and _nsubj_before(node))):
+            return FUTURE, 'to'  # headline 'Rubio to host conference', 'Ukraine to conduct attacks, Zelenskiy says'
     if node.dep_ in ('pobj', 'pcomp') and node.head.lower_ in cues['negation_prepositions']:
         return NEGATED, node.head.lower_
     return None
@@ -233,6 +236,11 @@ def _purpose_infinitive(token):
     return token.dep_ in ('acl', 'relcl') and token.head.pos_ == 'NOUN' and not _ranked(token.head) \
         and token.head.lemma_.lower() not in factuality_cues()['decision_nouns'] \
         and any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children)
+
+
+def _nsubj_before(verb):
+    """A headline clause 'Ukraine to conduct ...': the infinitive has its own subject before it."""
+    return any(c.dep_ == 'nsubj' and c.i < verb.i for c in verb.children)
 
 
 def _ranked(noun):
