@@ -90,3 +90,8 @@ def test_a_toll_told_as_a_participle(extractor, sentence, expected):
 ])
 def test_a_clash_and_its_casualties_in_the_next_sentence(extractor, text, expected):
     assert sorted(tolls(extractor, text), key=str) == sorted(expected, key=str)
+
+
+def test_what_protests_erupt_over_is_no_toll_of_theirs(extractor):
+    [event] = extract_events(extractor, 'Protests erupted in at least 30 cities over the death of a man in Velmar.')
+    assert event['event_type'] == 'PROTEST' and event['killed'] is None

@@ -802,8 +802,9 @@ def _told_as_cause(token, trigger, is_protest, earlier=True):
         if earlier and node.dep_ == 'advcl' and any(c.dep_ == 'mark' and c.lower_ in EARLIER for c in node.children):
             return True
         topic = node.dep_ == 'dobj' or node.dep_ == 'prep' and node.lower_ in PROTEST_TOPIC
-        if topic and (parent.lemma_ == 'protest' or is_protest and parent.i == trigger.i):
-            return True
+        told_of = parent.i == trigger.i or (trigger.dep_ == 'nsubj' and parent.i == trigger.head.i)
+        if topic and (parent.lemma_ == 'protest' or is_protest and told_of):
+            return True  # 'protests erupted over the death of a man': the verb of the protest noun
         if parent.i == trigger.i:
             return False
         node = parent
