@@ -272,3 +272,15 @@ def test_clashes_told_with_a_protest_are_the_protest(extractor):
                                        'in police custody in Velmar, with violent clashes across the country.',
                             title='Protests erupt in 20 cities over death of teenager')
     assert [e['event_type'] for e in events] == ['PROTEST']
+
+
+@pytest.mark.parametrize('title', ['How to protest safely in the heat', 'What to know about the clashes in Velmar',
+                                   'A Timeline of the Velmar Protests', 'Explainer: why troops fired on marchers'])
+def test_an_explainer_title_reports_no_current_event(extractor, title):
+    text = 'Troops fired on marchers in the capital on Sunday, killing 12.'
+    assert extract_events(extractor, text, title=title) == []
+
+
+def test_a_title_that_only_contains_how_is_news(extractor):
+    assert extract_events(extractor, 'Troops fired on marchers in the capital on Sunday, killing 12.',
+                          title='Troops fire on marchers, how the day unfolded')
