@@ -87,6 +87,21 @@ def subject_tokens(token):
     return found + [g for t in found for g in t.children if g.dep_ in ('compound', 'amod')]
 
 
+def is_infinitive(token):
+    """'to attack', 'to discuss': the word has an infinitive 'to' of its own."""
+    return any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children)
+
+
+def clause_head(token, max_steps=4):
+    """The trigger's smallest verb clause: the first verb (or the root) at or above it."""
+    node = token
+    for _ in range(max_steps):
+        if node.pos_ in ('VERB', 'AUX') or node.head.i == node.i:
+            break
+        node = node.head
+    return node
+
+
 def told_to_death(token):
     """'was beaten to death', 'stabbed him to death': the word has a 'to death' phrase."""
     return any(c.dep_ == 'prep' and c.lower_ == 'to' and any(g.lower_ == 'death' for g in c.children)

@@ -8,6 +8,7 @@ one event across the story are merged, title and lead first (:func:`salient_even
 """
 import collections
 import datetime
+import functools
 import hashlib
 import re
 
@@ -615,9 +616,9 @@ class EventExtractor:
             gathering = _gathering(token)
             if gathering == 'strike':
                 return None  # 'workers began a strike, demanding higher pay': a labour dispute
-            if doers & set(g['protesters']) or gathering:
+            if doers & g['protesters'] or gathering:
                 return self.triggers.entry_for('protest') or entry
-        if entry['event_type'] == 'ASSAULT' and doers & set(g['protesters']) \
+        if entry['event_type'] == 'ASSAULT' and doers & g['protesters'] \
                 and (entry['mode'] == 'seize' or entry['lemma'] in SCUFFLE_LEMMAS):
             return self.triggers.entry_for('riot') or entry  # 'protesters clashed with police', '... set fire to'
         return entry
@@ -1122,7 +1123,7 @@ def caused_by_hazard(trigger, agent):
     """True when a killing or attack is done by a pandemic, a disaster, an accident or an
     animal, not by people: "a pandemic that has killed 100,000", "floods killed 12",
     "100,000 killed in the pandemic", "lion attack leaves zookeeper injured"."""
-    causes = frozenset(grammar()["non_violent_causes"]) | frozenset(grammar()["animals"])
+    causes = _non_human_agents()
     candidates = [agent] if agent is not None else []
     # 'lion attack', 'shark attack': the noun's modifier is the doer
     candidates.extend(c for c in trigger.children if c.dep_ in ('compound', 'nmod') and c.i < trigger.i)
@@ -1154,6 +1155,12 @@ def caused_by_hazard(trigger, agent):
         if words & causes:
             return True
     return False
+
+
+@functools.lru_cache(maxsize=1)
+def _non_human_agents():
+    """Pandemics, disasters, accidents and animals (grammar.json), as one set."""
+    return grammar()['non_violent_causes'] | grammar()['animals']
 
 
 def _animal_victim(victim, doer):

@@ -17,7 +17,7 @@ import functools
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import governors
+from wirewatch.transforms.extract.clauses import governors, is_infinitive
 from wirewatch.transforms.extract.lexicon import load_data
 
 ASSERTED, NEGATED, DENIED, CLAIMED = 'ASSERTED', 'NEGATED', 'DENIED', 'CLAIMED'
@@ -79,7 +79,7 @@ def read_factuality(token, cues=None):
         if found:
             return found
         previous = governor
-    if _purpose_infinitive(token):
+    if _purpose_infinitive(token, cues):
         return FUTURE, 'to'  # 'a plot to kidnap', 'a gathering to discuss': a purpose, not a deed
     if token.sent.text.rstrip().endswith(tuple(cues['question_marks'])):
         return HYPOTHETICAL, '?'
@@ -91,7 +91,7 @@ def read_factuality(token, cues=None):
 
 def _how_to(token, cues):
     """'how to protest safely', 'whether to strike': an infinitive after a question word."""
-    if not any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children):
+    if not is_infinitive(token):
         return None
     word = next((c for c in token.children if c.dep_ in ('advmod', 'mark') and c.lower_ in cues['question_infinitives']),
                 None)
@@ -230,12 +230,11 @@ def _own_clause(node, cues, is_trigger=False):
     return None
 
 
-def _purpose_infinitive(token):
+def _purpose_infinitive(token, cues):
     """An infinitive that modifies a noun ('a plot to kidnap'), not a ranked one ('the first
     leader to visit') nor a decision taken ('a decision to expel ten diplomats')."""
     return token.dep_ in ('acl', 'relcl') and token.head.pos_ == 'NOUN' and not _ranked(token.head) \
-        and token.head.lemma_.lower() not in factuality_cues()['decision_nouns'] \
-        and any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children)
+        and token.head.lemma_.lower() not in cues['decision_nouns'] and is_infinitive(token)
 
 
 def _nsubj_before(verb):
@@ -252,7 +251,7 @@ def _ranked(noun):
 
 def _as_governor(governor, relation, child, cues, trigger=None):
     """Cues carried by the word that embeds the trigger ('plans to', 'denied', 'order to')."""
-    if relation == 'advcl' and not any(c.dep_ == 'aux' and c.lower_ == 'to' for c in child.children):
+    if relation == 'advcl' and not is_infinitive(child):
         return None  # 'threatened to leave, accusing it of bias': a side clause, not the threat's content
     lemma = governor.lemma_.lower()
     if trigger is not None and trigger.lemma_.lower() in cues['ordered_is_done'] \

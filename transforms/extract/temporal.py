@@ -21,7 +21,7 @@ import re
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import clause_nodes, governors
+from wirewatch.transforms.extract.clauses import clause_head, clause_nodes, governors
 from wirewatch.transforms.extract.lexicon import load_data
 
 CURRENT, BACKGROUND = 'CURRENT', 'BACKGROUND'
@@ -84,11 +84,7 @@ def read_time(token, reference_year=None, cues=None):
 def _described_text(token):
     """Lower-cased text of the trigger's clause, or of the noun that clause describes
     ('the remains of a WWII seaman killed at Pearl Harbor')."""
-    node = token
-    for _ in range(4):
-        if node.pos_ in ('VERB', 'AUX') or node.head.i == node.i:
-            break
-        node = node.head
+    node = clause_head(token)
     if node.dep_ in ('acl', 'relcl'):
         node = node.head
     nested = {t.i for c in node.subtree if c.i != node.i and c.dep_ in ('relcl', 'acl', 'ccomp', 'advcl')
@@ -113,12 +109,7 @@ def _old_year(node, reference_year):
 
 def _clause_text(token):
     """Lower-cased text of the trigger's smallest verb clause."""
-    node = token
-    for _ in range(4):
-        if node.pos_ in ('VERB', 'AUX') or node.head.i == node.i:
-            break
-        node = node.head
-    return ' '.join(t.lower_ for t in node.subtree)
+    return ' '.join(t.lower_ for t in clause_head(token).subtree)
 
 
 @Language.factory('wirewatch_time')

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wirewatch.transforms.extract.actors import resolve_reflexive
+from wirewatch.transforms.extract.clauses import is_infinitive
 from wirewatch.transforms.extract.lexicon import load_data
 
 if not Doc.has_extension('triggers'):
@@ -63,7 +64,9 @@ class TriggerMatch:
 
 
 @functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def grammar():
+    """data/grammar.json with its lists as frozensets (built once; shared, do not mutate)."""
     data = load_data('grammar')
     return {key: (frozenset(value) if isinstance(value, list) else value) for key, value in data.items()
             if not key.startswith('_')}
@@ -192,7 +195,7 @@ def polarity(match):
         for child in node.children:
             if child.dep_ == 'aux' and child.tag_ == 'MD':
                 factor *= g['modal_factors'].get(child.lower_, 0.7)
-        infinitive = any(c.dep_ == 'aux' and c.lower_ == 'to' for c in node.children)
+        infinitive = is_infinitive(node)
         if infinitive:
             factor *= g['infinitive_factor']
         if (node.dep_ == 'xcomp' or infinitive) and node.head.lemma_.lower() in g['hypothetical_governors']:
@@ -258,7 +261,7 @@ def _subject(verb, depth=0):
         return verb.head
     if subj is not None or depth > 3:
         return subj
-    infinitive = any(c.dep_ == 'aux' and c.lower_ == 'to' for c in verb.children)
+    infinitive = is_infinitive(verb)
     if verb.dep_ == 'xcomp' or (verb.dep_ == 'advcl' and infinitive):
         controller = _child(verb.head, 'dobj')  # 'authorized the police to open fire'
         return controller if controller is not None else _subject(verb.head, depth + 1)
