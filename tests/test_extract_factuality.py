@@ -111,6 +111,16 @@ CASES = [
     ('Airlines cancelled flights after the army attacked the port.', 'attacked', 'MENTIONED', None),
     ('Airlines cancelled flights after the army launched strikes on the port.', 'strikes', 'MENTIONED', None),
     ('Bolsonaro threatened to quit the body, accusing it of bias.', 'accusing', 'ASSERTED', None),
+    # a protest inside a clause about someone or something else is that clause's setting
+    ('Two medics wounded during the street protests were treated at the clinic.', 'protests', 'MENTIONED', None),
+    ('A cyclist detained at a rally near the port was released on Monday.', 'rally', 'MENTIONED', None),
+    ('Mr Delcourt, who ran a bakery for a decade before protesting the fuel tax, was fined on Monday.', 'protesting',
+     'MENTIONED', None),
+    ('Hundreds of students marching against the fee rise gathered outside the ministry.', 'marching', 'ASSERTED', None),
+    ('A road blockade coupled with a sit-in shut the border crossing on Friday.', 'sit-in', 'ASSERTED', None),
+    ('Villagers held a feast during which they marched to the district office.', 'marched', 'ASSERTED', None),
+    # a claim verb the parser reads as the trigger's subject
+    ('Relatives sued the prison service, alleging an inmate was shot by guards.', 'shot', 'CLAIMED', 'allege'),
 ]
 
 

@@ -21,3 +21,13 @@ from factories import extract_events
 def test_charges(extractor, text, title, expected):
     events = extract_events(extractor, text, title=title)
     assert [(e['event_type'], e['mode']) for e in events] == expected
+
+
+@pytest.mark.parametrize('text, expected', [
+    # a judge or court that rejects a bid rules on a case; a party that rejects a proposal REJECTs
+    ('A judge rejected the prosecutor\'s bid to drop the fraud case against the developer on Monday.', []),
+    ('The appeals court rejected the mayor\'s request for a retrial on Friday.', []),
+    ('The rebels rejected the government\'s ceasefire proposal on Sunday.', ['REJECT']),
+])
+def test_a_court_that_rejects_a_bid_rules(extractor, text, expected):
+    assert [e['event_type'] for e in extract_events(extractor, text)] == expected

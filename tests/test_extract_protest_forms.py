@@ -20,3 +20,12 @@ def test_protest_forms(extractor, text):
 
 def test_a_labour_strike_is_still_no_protest(extractor):
     assert extract_events(extractor, 'Dock workers went on strike over pay on Monday.') == []
+
+
+@pytest.mark.parametrize('text', [
+    'The patient protested that the nurses had ignored him for hours.',   # speech, not a protest
+    'The teacher held classes in the yard to demonstrate the value of reading.',  # to show
+    'The Coastal State Patrol arrested two men at the marina on Monday.',  # a body's name
+])
+def test_words_of_protest_or_patrol_in_other_senses(extractor, text):
+    assert not {'PROTEST', 'MOBILIZE'} & {e['event_type'] for e in extract_events(extractor, text)}

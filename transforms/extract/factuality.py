@@ -30,6 +30,9 @@ STATUSES = (ASSERTED, NEGATED, DENIED, CLAIMED, HYPOTHETICAL, CONDITIONAL, FUTUR
 SETTING_PREPOSITIONS = frozenset({'in', 'during', 'with', 'by', 'at'})
 # Subordinate clauses that tell what came before or after the news, not the news.
 SEQUENCE_MARKS = frozenset({'after', 'before', 'until'})
+# The way up from a protest to the clause it is the setting of: 'during protests' (pobj,
+# prep), 'before protesting' (pcomp), 'as he protested' (advcl).
+_SETTING_CLIMB = frozenset({'pobj', 'prep', 'pcomp', 'advcl', 'conj'})
 # A verb's own adjectival governor that makes it future: 'is set/due/poised/likely to attack'.
 _FUTURE_ADJECTIVES = ('set', 'due', 'poised', 'ready', 'about', 'likely', 'expected', 'scheduled')
 
@@ -44,6 +47,11 @@ def factuality_cues():
     cues['light_verbs'] = frozenset(load_data('grammar')['light_verbs'])
     cues['person_nouns'] = frozenset(load_data('counts')['human_nouns'])
     cues['protest_words'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if e['event_type'] == 'PROTEST')
+    grammar = load_data('grammar')
+    cues['protesters'] = frozenset(grammar['protesters'])
+    cues['crowd_nouns'] = frozenset(grammar['crowd_nouns'])
+    cues['relative_pronouns'] = frozenset(grammar['relative_pronouns'])
+    cues['event_nouns'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if 'NOUN' in e['pos'])
     return cues
 
 
@@ -119,6 +127,8 @@ def _headline_verb_cue(token, cues):
 
 def _only_mentioned(token, cues):
     """The reason a trigger is named without being asserted, or None (see module doc)."""
+    if token.lemma_.lower() in cues['protest_words'] and _describes_another(token, cues):
+        return 'setting of a description'
     verb = token
     if token.dep_ in ('dobj', 'attr') and token.head.lemma_.lower() in cues['light_verbs']:
         verb = token.head  # 'a journalist who staged an anti-war protest'
@@ -172,6 +182,25 @@ def _only_mentioned(token, cues):
     return None
 
 
+def _describes_another(token, cues):
+    """A protest told inside a clause that describes someone or something else: 'officers
+    injured during protests', 'a man arrested at a protest', 'Floyd, who worked for years
+    before protesting ...', 'anger which culminated in protests'. The clause is about its
+    noun; the protest is its setting (the protest itself is news only where it is told as
+    such). Not a clause on the protesters themselves ('people protesting the death ...') or
+    on another event ('a blockade coupled with a hartal'), nor one with a doer of its own."""
+    node = token
+    while node.dep_ in _SETTING_CLIMB and node.head.i != node.i:
+        node = node.head
+    if node is token or node.dep_ not in ('acl', 'relcl') or node.head.pos_ not in ('NOUN', 'PROPN', 'PRON'):
+        return False
+    if any(c.dep_ in ('nsubj', 'nsubjpass') and c.lower_ not in cues['relative_pronouns'] for c in node.children):
+        return False  # a relative clause with a doer of its own tells what it did: 'a feast during which they ...'
+    described = node.head.lemma_.lower()
+    return described not in cues['event_nouns'] and node.head.lower_ not in cues['protesters'] \
+        and described not in cues['crowd_nouns']
+
+
 def _has_finite_verb(sent):
     """False for headline-style sentences ('Drug suspect arrested for dangerous driving'),
     whose participles are the news, not descriptions."""
@@ -215,6 +244,9 @@ def _own_clause(node, cues, is_trigger=False):
             return CONDITIONAL, word
         if child.dep_ in ('amod', 'advmod') and word in cues['claim_modifiers']:
             return CLAIMED, word
+        if child.dep_ in ('nsubj', 'nsubjpass', 'csubj', 'csubjpass', 'advcl') and child.tag_ == 'VBG' and child.i < node.i \
+                and child.lemma_.lower() in cues['claim_governors']:
+            return CLAIMED, child.lemma_.lower()  # 'sue police, alleging a man was shot' (parsed as its subject)
         if child.dep_ == 'amod' and word in cues['future_modifiers'] and node.pos_ in ('NOUN', 'PROPN'):
             return FUTURE, word
         if child.dep_ == 'aux' and word == 'going' and any(g.lower_ == 'to' for g in node.children):

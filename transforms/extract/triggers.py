@@ -132,6 +132,8 @@ class TriggerLexicon:
                 continue  # 'protest leaders' is about leaders
             if entry.get('no_object') and any(c.dep_ in ('dobj', 'oprd', 'ccomp') for c in token.children):
                 continue  # 'called Democrats freaks for ...' is no call for something
+            if entry.get('no_clause') and any(c.dep_ == 'ccomp' for c in token.children):
+                continue  # 'protested that he could not breathe' says something, it is no protest
             if entry.get('as_object') and token.dep_ not in ('dobj', 'attr', 'conj'):
                 continue  # 'declared a ceasefire' is one; 'hopes the ceasefire holds' is not
             if specific:
@@ -166,7 +168,12 @@ def _dependents(token):
             yield child
         if child.dep_ == 'dobj':  # 'accused the president of treason'
             yield from (g for p in child.children if p.dep_ == 'prep' for g in p.children if g.dep_ == 'pobj')
+        elif child.dep_ in ('nsubjpass', 'nsubj'):  # 'dozens of rockets were fired', a headline's 'dozens of rockets fired'
+            yield from (g for p in child.children if p.dep_ == 'prep' and p.lower_ == 'of'
+                        for g in p.children if g.dep_ == 'pobj')
         if child.dep_ in ('prep', 'agent', 'prt'):  # 'breaks off relations': a particle's object too
+            if any(g.dep_ == 'pobj' and g.ent_type_ in ('DATE', 'TIME') for g in child.children):
+                continue  # 'fired the minister on Monday' is no 'fire on'
             yield child
             for grandchild in child.children:
                 if grandchild.dep_ == 'pobj':
