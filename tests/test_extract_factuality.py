@@ -20,7 +20,9 @@ CASES = [
     ('Police did not arrest or detain the organisers.', 'detain', 'NEGATED', 'not'),
     ('Thousands of people protested in the capital.', 'protested', 'ASSERTED', None),
     # reason_governors / reason_prepositions / claim_nouns: what someone is held or sentenced for
-    ('A sailor was arrested for assaulting a taxi driver in the port.', 'assaulting', 'ASSERTED', None),  # news too
+    ('A sailor was arrested for assaulting a taxi driver in the port.', 'assaulting', 'CLAIMED', 'arrest'),
+    ('Police arrested twelve activists for protesting outside the embassy.', 'protesting', 'ASSERTED', None),
+    ('Police detained two men in connection with the ambush of a bus.', 'ambush', 'CLAIMED', 'connection'),
     ('A court sentenced the blogger over a protest outside the ministry.', 'protest', 'CLAIMED', 'sentence'),
     ('Police detained Ms Orla on suspicion of attacking a neighbour.', 'attacking', 'CLAIMED', 'suspicion'),
     ('The minister condemned the rebels for attacking the village.', 'attacking', 'ASSERTED', None),
@@ -119,6 +121,9 @@ CASES = [
     ('Hundreds of students marching against the fee rise gathered outside the ministry.', 'marching', 'ASSERTED', None),
     ('A road blockade coupled with a sit-in shut the border crossing on Friday.', 'sit-in', 'ASSERTED', None),
     ('Villagers held a feast during which they marched to the district office.', 'marched', 'ASSERTED', None),
+    ('The shutdown organised today by the traders union here to protest the new levy passed off peacefully.', 'protest',
+     'ASSERTED', None),
+    ('The port town, shaken by rioting overnight, reopened its market on Monday.', 'rioting', 'MENTIONED', None),
     # a claim verb the parser reads as the trigger's subject
     ('Relatives sued the prison service, alleging an inmate was shot by guards.', 'shot', 'CLAIMED', 'allege'),
 ]
@@ -165,7 +170,7 @@ def test_every_cue_family_has_a_case():
         'future_auxiliaries', 'future_governors', 'future_object_governors', 'future_modifiers', 'future_nouns',
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',
-        'occurrence_verbs', 'say_verbs', 'decision_nouns',
+        'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}
     assert lists == covered, lists ^ covered

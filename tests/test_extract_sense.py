@@ -179,3 +179,8 @@ def test_a_killing_told_with_its_manner_or_its_raid(extractor, sentence, expecte
 ])
 def test_sport_takes_a_ban_or_a_threat_away(extractor, sentence, expected):
     assert sorted(set(types(extractor, sentence))) == expected
+
+
+def test_an_event_noun_that_modifies_a_noun_names_no_event(extractor):
+    assert types(extractor, "Beekeepers spotted a giant 'murder hornet' near the orchard on Monday.") == []
+    assert types(extractor, '', title="The Giant 'Murder Hornet' Resurfaces in Oregon and Idaho") == []  # nmod

@@ -31,8 +31,8 @@ SETTING_PREPOSITIONS = frozenset({'in', 'during', 'with', 'by', 'at'})
 # Subordinate clauses that tell what came before or after the news, not the news.
 SEQUENCE_MARKS = frozenset({'after', 'before', 'until'})
 # The way up from a protest to the clause it is the setting of: 'during protests' (pobj,
-# prep), 'before protesting' (pcomp), 'as he protested' (advcl).
-_SETTING_CLIMB = frozenset({'pobj', 'prep', 'pcomp', 'advcl', 'conj'})
+# prep), 'wracked by looting' (agent), 'before protesting' (pcomp), 'as he protested' (advcl).
+_SETTING_CLIMB = frozenset({'pobj', 'prep', 'agent', 'pcomp', 'advcl', 'conj'})
 # A verb's own adjectival governor that makes it future: 'is set/due/poised/likely to attack'.
 _FUTURE_ADJECTIVES = ('set', 'due', 'poised', 'ready', 'about', 'likely', 'expected', 'scheduled')
 
@@ -190,8 +190,8 @@ def _describes_another(token, cues):
     such). Not a clause on the protesters themselves ('people protesting the death ...') or
     on another event ('a blockade coupled with a hartal'), nor one with a doer of its own."""
     node = token
-    while node.dep_ in _SETTING_CLIMB and node.head.i != node.i:
-        node = node.head
+    while node.dep_ in _SETTING_CLIMB and node.head.i != node.i and not is_infinitive(node):
+        node = node.head  # (an infinitive is a purpose: 'a shutdown called to protest the project')
     if node is token or node.dep_ not in ('acl', 'relcl') or node.head.pos_ not in ('NOUN', 'PROPN', 'PRON'):
         return False
     if any(c.dep_ in ('nsubj', 'nsubjpass') and c.lower_ not in cues['relative_pronouns'] for c in node.children):
@@ -292,9 +292,12 @@ def _as_governor(governor, relation, child, cues, trigger=None):
     word = governor.lower_
     is_verb = governor.pos_ in ('VERB', 'AUX', 'ADJ')
     if relation == 'prep' and child.lower_ in cues['reason_prepositions'] and lemma in cues['reason_governors']:
-        return CLAIMED, lemma  # 'arrested for assaulting a passerby': alleged, or long done
-    if relation == 'prep' and child.lower_ == 'of' and (lemma in cues['claim_nouns'] or word in cues['claim_nouns']):
-        return CLAIMED, word  # 'on suspicion of assaulting'
+        return CLAIMED, lemma  # 'jailed for assaulting a passerby': alleged, or long done
+    if relation == 'prep' and child.lower_ in cues['reason_prepositions'] and lemma in cues['arrest_governors'] \
+            and (trigger is None or trigger.lemma_.lower() not in cues['protest_words']):
+        return CLAIMED, lemma  # 'arrested for assaulting a passerby' (but 'arrested for protesting': they did)
+    if relation == 'prep' and child.lower_ in ('of', 'with') and (lemma in cues['claim_nouns'] or word in cues['claim_nouns']):
+        return CLAIMED, word  # 'on suspicion of assaulting', 'arrested in connection with the ambush'
     if relation == 'prep' and governor.pos_ in ('NOUN', 'PROPN', 'VERB') and child.lower_ not in ('of', 'for', 'to', 'against', 'on'):
         return None  # 'killed in clashes' is a setting, not a governing cue
     if is_verb and lemma in cues['negation_governors']:

@@ -128,8 +128,8 @@ class TriggerLexicon:
             dependents = list(_object_words(token) if entry.get('with_object') else _dependents(token))
             if any(d.lemma_.lower() in entry.get('unless', ()) for d in dependents):
                 continue
-            if token.pos_ in NOUN_POS and token.dep_ == 'compound' and not specific:
-                continue  # 'protest leaders' is about leaders
+            if token.pos_ in NOUN_POS and token.dep_ in ('compound', 'nmod') and not specific:
+                continue  # 'protest leaders' is about leaders, a 'murder hornet' is an insect
             if entry.get('no_object') and any(c.dep_ in ('dobj', 'oprd', 'ccomp') for c in token.children):
                 continue  # 'called Democrats freaks for ...' is no call for something
             if entry.get('no_clause') and any(c.dep_ == 'ccomp' for c in token.children):
