@@ -189,6 +189,7 @@ class Gazetteer:
         self._named_admin1 = {}       # city key -> Place with its admin1 name (filled on use)
         self._code_names = {}         # GeoNames admin1 code -> the name its cities vote for (filled on use)
         self._cities_by_code = None   # GeoNames admin1 code -> its cities, biggest first (built on first use)
+        self._subdivision_counts = None  # ISO-3 -> number of its ISO 3166-2 subdivisions (built on first use)
         self._resolved = {}           # (text, context) -> Place or None: names recur across stories
         self._joined = None           # names without spaces and hyphens -> name (built on first use)
         self._outlets = {}            # source name -> the country its name says, or None
@@ -456,12 +457,25 @@ class Gazetteer:
         city = self._best_city(key, context)
         if iso3 and not (state and state.iso3 in context and iso3 not in context):
             return self._countries.get(iso3)
-        if state and not (city and (city.is_capital or city.population >= CITY_OVER_STATE_POPULATION)
+        if state and not (city and (city.is_capital or city.population >= CITY_OVER_STATE_POPULATION
+                                    or self._outweighs(city, state))
                           and (city.iso3 in context or state.iso3 not in context)):
             return state
         if city is not None:
             return self._with_admin1_name(city)
         return self._best_small_place(key, context) if small_ok else None
+
+    def _outweighs(self, city, state):
+        """A city of another country bigger than a typical subdivision of the state's own
+        country: 'Fontana' is the Californian city of 200,000, not one of Malta's 68 local
+        councils (about 8,000 people each); 'Victoria' stays Australia's state."""
+        if city.iso3 == state.iso3:
+            return False
+        if self._subdivision_counts is None:
+            self._subdivision_counts = collections.Counter(p.iso3 for p in self._admin1_by_key.values())
+        country = self._countries.get(state.iso3)
+        count = self._subdivision_counts.get(state.iso3)
+        return country is not None and bool(count) and city.population * count >= country.population
 
     def admin1_place(self, iso3, admin1):
         """The province named ``admin1`` in country ``iso3`` as a Place of ADMIN1 precision

@@ -190,3 +190,11 @@ def test_newsroom_abbreviations_and_old_names_resolve():
     assert {n: (g.resolve(n).name, g.resolve(n).iso3) for n in ('L.A.', 'D.C.', 'Bombay', 'Rangoon')} == {
         'L.A.': ('Los Angeles', 'USA'), 'D.C.': ('Washington, D.C.', 'USA'),
         'Bombay': ('Mumbai', 'IND'), 'Rangoon': ('Yangon', 'MMR')}
+
+
+def test_a_big_city_beats_a_small_country_s_subdivision_of_its_name(gaz):
+    # Fontana, California (200,000 people) over Malta's local council (one of 68)
+    assert (gaz.resolve('Fontana').iso3, gaz.resolve('Fontana').precision) == ('USA', 'CITY')
+    # but a subdivision as big as its country's usual ones stays: Ireland's County Cork
+    assert (gaz.resolve('Cork').iso3, gaz.resolve('Cork').precision) == ('IRL', 'ADMIN1')
+    assert gaz.resolve('Florida').precision == 'ADMIN1'

@@ -294,6 +294,8 @@ def test_places_that_must_not_move_an_event(extractor, title, text, expected):
     ('Government forces in Kidal shot down a Nigerien drone on Sunday, the army said.', 'MLI'),
     # on a kind of place it names the place
     ('Israeli jets struck a Lebanese village on Sunday, killing three people.', 'LBN'),
+    # and on an installation that stays where it was built
+    ('Ukrainian drones hit a Russian oil refinery overnight, regional officials said.', 'RUS'),
 ])
 def test_a_national_adjective_places_a_target_only_when_it_is_a_place(extractor, text, expected):
     events, = events_of(extractor, story(text))
@@ -337,3 +339,15 @@ def test_a_company_named_after_a_country_says_nothing_of_where(extractor):
     text = 'Georgia Power workers protested outside the plant in Atlanta on Monday.'
     events, = events_of(extractor, story(text))
     assert [e['country'] for e in events] == ['USA']
+
+
+@pytest.mark.parametrize('text, expected', [
+    # an attack lands where it was aimed, or in the airspace it was over
+    ('Dozens of rockets were fired from southern Lebanon towards Israel on Saturday.', 'ISR'),
+    ('An air force jet shot down an armed drone over Syria on Tuesday.', 'SYR'),
+    # next to a country is outside it
+    ('Gunmen killed twelve soldiers in an attack near Mali on Sunday, Niger\'s defence ministry said.', 'NER'),
+])
+def test_where_an_attack_landed(extractor, text, expected):
+    events, = events_of(extractor, story(text))
+    assert [e['country'] for e in events if e['event_type'] == 'ASSAULT'] == [expected]

@@ -61,6 +61,10 @@ STATE_ACTS = ('COERCE', 'SANCTION')
 # Events that go somewhere: 'sends troops to the West Bank' happens at the destination.
 MOVEMENT_TYPES = ('MOBILIZE',)
 DESTINATION = frozenset({'to', 'into'})
+# Where an attack lands: the airspace it was over, the place it was aimed at.
+AIMED = frozenset({'over', 'towards', 'toward'})
+# Next to a country is outside it.
+BESIDE = frozenset({'near', 'outside', 'outside of', 'around'})
 # A state acts through its government, army and police: 'Moscow sent troops' and 'the
 # deployment of Russian troops' are one MOBILIZE.
 STATE_SECTORS = frozenset({'GOV', 'MIL', 'COP'})
@@ -283,7 +287,11 @@ def _tells_its_own_story(sent, stops):
 
 # Targets a national adjective places: kinds of place ('a Lebanese city') and these ('Ukrainian ports').
 TARGET_PLACE_NOUNS = PLACE_KIND_NOUNS | frozenset({'capital', 'port', 'territory', 'soil', 'coast', 'island', 'countryside', 'settlement',
-                                                   'border', 'airspace', 'waters'})
+                                                   'border', 'airspace', 'waters',
+                                                   # installations that stay where they are built ('Iranian nuclear
+                                                   # sites', 'a Russian chemical plant'); not bases or embassies abroad
+                                                   'site', 'plant', 'refinery', 'facility', 'depot', 'infrastructure',
+                                                   'airport', 'airfield', 'grid', 'oilfield', 'pipeline'})
 
 
 def _sentence_roles(text, sentences, title_chars):
@@ -353,13 +361,15 @@ def _prominent(place):
 def _evidence_weight(ent):
     """How much a country word says about where the story is: a place 1, a country or
     nationality that owns forces, drones or a border named there a quarter ('Kenyan forces',
-    'US drones hit ...', 'near the Afghan border'; a town's 'Gaza airstrike' counts whole,
-    see the caller), an embassy's country nothing ('at the U.S. embassy')."""
+    'US drones hit ...', 'near the Afghan border', 'near Mali'; a town's 'Gaza airstrike' or
+    'near Kabul' counts whole, see the caller), an embassy's country nothing ('at the U.S. embassy')."""
     if _names_an_embassy(ent):
         return 0.0
     head = ent.root.head
     if ent.root.dep_ in ('compound', 'amod', 'poss', 'nmod') and head.lemma_.lower() in ABROAD_NOUNS:
         return ABROAD_WEIGHT
+    if ent.root.dep_ == 'pobj' and head.lower_ in BESIDE:
+        return ABROAD_WEIGHT  # 'an attack near Mali': a country next to which it happened (a town counts whole)
     if ent.label_ == 'NORP' and ent.root.dep_ in ('compound', 'amod', 'nmod') and head.lemma_.lower() in DOMESTIC_NOUNS:
         return DOMESTIC_WEIGHT  # 'Kenyan police said': police work at home, as much as a place named
     return 1.0
@@ -696,7 +706,11 @@ class EventExtractor:
                 continue  # 'strikes ... in response to an attack in Lamu': the other event's place
             distance = abs(root.i - match.token.i)
             locative = self._locative | DESTINATION if match.entry['event_type'] in MOVEMENT_TYPES else self._locative
+            if match.entry['event_type'] == 'ASSAULT':
+                locative = locative | AIMED  # 'shot down over Syria', 'rockets fired towards Israel'
             is_locative = root.dep_ == 'pobj' and root.head.lower_ in locative
+            if is_locative and root.head.lower_ in BESIDE and place.precision == 'COUNTRY':
+                is_locative = False  # 'an attack near Mali' was in Mali's neighbour, not in Mali
             if any(t.i in actor_tokens for t in ent):
                 if is_locative and _places_its_actor(root.head, actor_tokens):
                     with_actor.append((distance, place))  # 'forces deployed in Mali killed ...': where the doer is
