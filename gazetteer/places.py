@@ -465,6 +465,14 @@ class Gazetteer:
             return self._with_admin1_name(city)
         return self._best_small_place(key, context) if small_ok else None
 
+    def context_may_change(self, text):
+        """Whether the article's other places can change what a city name resolves to: cities
+        of that name in several countries, the smaller big enough to win in context
+        ('Hyderabad' is India's, or Pakistan's beside Sindh)."""
+        cities = self._cities_by_name.get(fold(text)) or ()
+        biggest = cities[0].population if cities else 0
+        return len({c.iso3 for c in cities if c.population * CONTEXT_POPULATION_RATIO >= biggest}) > 1
+
     def _outweighs(self, city, state):
         """A city of another country bigger than a typical subdivision of the state's own
         country: 'Fontana' is the Californian city of 200,000, not one of Malta's 68 local

@@ -351,3 +351,13 @@ def test_a_company_named_after_a_country_says_nothing_of_where(extractor):
 def test_where_an_attack_landed(extractor, text, expected):
     events, = events_of(extractor, story(text))
     assert [e['country'] for e in events if e['event_type'] == 'ASSAULT'] == [expected]
+
+
+@pytest.mark.parametrize('text, iso3', [
+    # a city name two countries share is read with the rest of the story
+    ('Traders staged a protest outside the press club in Hyderabad on Monday, the Sindh Traders Association said.', 'PAK'),
+    ('Students staged a protest outside the press club in Hyderabad on Monday.', 'IND'),
+])
+def test_a_city_name_two_countries_share_is_read_with_the_story(extractor, text, iso3):
+    events, = events_of(extractor, story(text))
+    assert [(e['event_type'], e['country']) for e in events] == [('PROTEST', iso3)]

@@ -114,7 +114,7 @@ class ArticleContext:
         self.outlet_country = gazetteer.outlet_country(story.get('source_name'), story.get('url'))
         hint = (self.outlet_country,) if self.outlet_country else ()
         self._within = _contained_places(doc, gazetteer, hint)
-        counts, named, small, groups = collections.Counter(), collections.Counter(), [], set()
+        counts, named, small, shared, groups = collections.Counter(), collections.Counter(), [], [], set()
         # a story that names a country or a nationality anywhere says where it is: the outlet
         # then settles nothing ('Police in Pakistan ... in Haripur' from an Indian outlet)
         names_a_country = any(ent.label_ == 'NORP' or (ent.label_ in PLACE_LABELS and gazetteer.country_named(ent.text))
@@ -146,6 +146,10 @@ class ArticleContext:
                 if place is not None and place.key.startswith(SMALL_PLACE_KEYS):
                     small.append(ent)  # a town of a few thousand: read once the bigger places are known
                     continue
+                if place is not None and place.precision == 'CITY' and not _names_a_group(ent) \
+                        and gazetteer.context_may_change(ent.text):
+                    shared.append(ent)  # 'Hyderabad': India's or Pakistan's, as the rest of the story says
+                    continue
             if place is not None:
                 if _names_a_group(ent):  # 'Abala militia': a group's name, perhaps from far away
                     counts[place.iso3] += ABROAD_WEIGHT
@@ -157,6 +161,12 @@ class ArticleContext:
                     groups.add(group_country)
             elif ent.label_ == 'ORG' and (province := _leading_province(ent, gazetteer)) is not None:
                 counts[province.iso3] += DEMONYM_WEIGHT  # 'Sindh Sugar Mills Workers Federation'
+        others = [iso3 for iso3, _ in counts.most_common()] or list(hint)  # else the outlet's country
+        for ent in shared:
+            place = next((p for p in (gazetteer.resolve_within(ent.text, gazetteer.country(iso3)) for iso3 in others)
+                          if p is not None), None) or gazetteer.resolve(ent.text)
+            self._within[(ent.start, ent.end)] = place
+            counts[place.iso3] += 1.0
         known = tuple(counts) or hint
         for ent in small:  # in a country the article names (or its outlet's), else only when unambiguous
             place = gazetteer.resolve(ent.text, known) if known else gazetteer.resolve(ent.text)
@@ -908,7 +918,9 @@ CAUSE_PREPOSITIONS = frozenset({'after', 'following', 'since'})
 def _leading_province(ent, gazetteer):
     """The province an organisation's name opens with ('Sindh Sugar Mills Workers
     Federation'), or None: half a nationality's evidence."""
-    first = ent[0]
+    if ent[0].lower_ == 'the':
+        ent = ent[1:]  # 'the Sindh High Court'
+    first = ent[0] if len(ent) else None
     if len(ent) < 2 or first.pos_ != 'PROPN' or not first.is_title:
         return None
     place = gazetteer.resolve(first.text)  # a province only: 'Georgia Power', 'Jordan Brand' name no country
