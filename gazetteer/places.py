@@ -465,6 +465,10 @@ class Gazetteer:
             return self._with_admin1_name(city)
         return self._best_small_place(key, context) if small_ok else None
 
+    def is_common_word(self, text):
+        """A name also spelled like a common English word ('Orange', 'Mobile')."""
+        return fold(text) in _common_words()
+
     def context_may_change(self, text):
         """Whether the article's other places can change what a city name resolves to: cities
         of that name in several countries, the smaller big enough to win in context

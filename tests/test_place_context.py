@@ -361,3 +361,19 @@ def test_where_an_attack_landed(extractor, text, expected):
 def test_a_city_name_two_countries_share_is_read_with_the_story(extractor, text, iso3):
     events, = events_of(extractor, story(text))
     assert [(e['event_type'], e['country']) for e in events] == [('PROTEST', iso3)]
+
+
+@pytest.mark.parametrize('text, iso3', [
+    # a town that names an institution there, or a province the recogniser took for a body
+    ('A reporter was attacked by a group of men at the Gampola Hospital on Sunday.', 'LKA'),
+    ('Retired clerks of the Municipal Committee Mirpurkhas staged a protest against unpaid pensions.', 'PAK'),
+    ('Clan militias clashed near the wells of southern Mudug on Friday, killing six people.', 'SOM'),
+    # words every country's bodies are named with place nothing ('Bar' is also in Montenegro,
+    # 'Federal' in Argentina, 'Central' and 'Union' in the United States)
+    ('Members of the Bar Association protested against the delay in the courts.', None),
+    ('Lawyers protested outside the Federal High Court on Monday against the ruling.', None),
+    ('Farmers protested against the Central and State governments on Monday.', None),
+])
+def test_a_place_inside_a_name(extractor, text, iso3):
+    events, = events_of(extractor, story(text))
+    assert [e['country'] for e in events] == [iso3]

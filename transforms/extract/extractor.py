@@ -99,6 +99,23 @@ GROUP_NOUNS = frozenset({'militia', 'militias', 'militiaman', 'militiamen', 'bri
                          'gang', 'gangs', 'faction', 'factions', 'clan', 'clans'})
 # Keys of the gazetteer's small places (cities1000 towns and districts).
 SMALL_PLACE_KEYS = ('place:', 'district:')
+# Entities the recogniser may give a place's name: a province or town read as an
+# organisation or a product ('Mudug', 'a Masvingo bank branch'), or naming one.
+NAME_LABELS = ('ORG', 'PRODUCT', 'FAC')
+# Words that end an institution's name after its town ('the Gampola Hospital') ...
+INSTITUTION_WORDS = frozenset({'hospital', 'club', 'university', 'college', 'school', 'airport', 'station', 'market',
+                               'bazaar', 'jail', 'prison', 'court', 'mosque', 'temple', 'church', 'stadium', 'camp',
+                               'council', 'corporation', 'municipality', 'assembly', 'chamber', 'bar'})
+# Words that open or make up the names of bodies everywhere, whatever towns share them
+# ('the Central and State governments', 'the Federal High Court', 'the Bar Association').
+GENERIC_NAME_WORDS = frozenset({'central', 'state', 'national', 'union', 'federal', 'supreme', 'high', 'general', 'city',
+                                'capital', 'district', 'provincial', 'regional', 'municipal', 'sub', 'north', 'south',
+                                'east', 'west', 'northern', 'southern', 'eastern', 'western', 'upper', 'lower', 'new',
+                                'old', 'great', 'grand', 'royal', 'republic', 'people', 'democratic', 'united',
+                                'independent', 'free', 'bar', 'press', 'county', 'metropolitan', 'civil', 'public'})
+# ... and bodies that may be named before their town ('Municipal Committee Mirpurkhas').
+INSTITUTION_HEADS = frozenset({'committee', 'department', 'office', 'directorate', 'board', 'authority',
+                               'administration', 'commission', 'police'})
 _BULLETS = ('*', '•', '-', '–', '·')
 
 
@@ -159,8 +176,8 @@ class ArticleContext:
                 named[group_country] += 1
                 if not ent.text.isupper():  # 'RSF', 'ADF': acronyms other bodies share
                     groups.add(group_country)
-            elif ent.label_ == 'ORG' and (province := _leading_province(ent, gazetteer)) is not None:
-                counts[province.iso3] += DEMONYM_WEIGHT  # 'Sindh Sugar Mills Workers Federation'
+            elif ent.label_ in NAME_LABELS and (found := _place_in_a_name(ent, gazetteer)) is not None:
+                counts[found[0].iso3] += found[1]  # 'the Gampola Hospital', 'Sindh Sugar Mills Workers Federation'
         others = [iso3 for iso3, _ in counts.most_common()] or list(hint)  # else the outlet's country
         for ent in shared:
             place = next((p for p in (gazetteer.resolve_within(ent.text, gazetteer.country(iso3)) for iso3 in others)
@@ -915,13 +932,48 @@ CAUSE_NOUNS = frozenset({'response', 'retaliation', 'revenge', 'reprisal', 'reac
 CAUSE_PREPOSITIONS = frozenset({'after', 'following', 'since'})
 
 
+def _place_in_a_name(ent, gazetteer):
+    """(place, weight) that a name the entity recogniser did not call a place says the story
+    is in, or None: a province or city it took for an organisation ('southern Mudug', 'the
+    Madhya Pradesh chief minister'), a town that names an institution there ('the Gampola
+    Hospital', 'Bannu Press Club', 'Municipal Committee Mirpurkhas'), each a place's weight;
+    a province an organisation's name opens with, half ('Sindh Sugar Mills Workers
+    Federation')."""
+    words = ent[1:] if ent[0].lower_ == 'the' else ent
+    if not len(words):
+        return None
+    if ent.label_ != 'ORG' or len(words) == 1 or words[-1].lemma_.lower() not in INSTITUTION_WORDS:
+        whole = _big_place(words.text, gazetteer)
+        if whole is not None:
+            return whole, 1.0
+    if len(words) > 1 and words[-1].lemma_.lower() in INSTITUTION_WORDS | INSTITUTION_HEADS:
+        town = _big_place(words[0].text, gazetteer) if words[0].pos_ == 'PROPN' else None
+        if town is not None and town.precision != 'COUNTRY':
+            return town, 1.0  # 'Bannu Press Club', 'the Ratnapura General Hospital'
+    if len(words) > 2 and words[-1].pos_ == 'PROPN' and any(w.lemma_.lower() in INSTITUTION_HEADS for w in words[:-1]):
+        town = _big_place(words[-1].text, gazetteer)
+        if town is not None and town.precision != 'COUNTRY':
+            return town, 1.0  # 'Municipal Committee Mirpurkhas', 'Population Welfare Department Khairpur'
+    province = _leading_province(words, gazetteer) if ent.label_ == 'ORG' else None
+    return (province, DEMONYM_WEIGHT) if province is not None else None
+
+
+def _big_place(text, gazetteer):
+    """A province or a city of 15,000 or more by that name, not a common word; else None."""
+    if not text[:1].isupper() or text.isupper() or text.lower() in GENERIC_NAME_WORDS:
+        return None  # not an acronym ('UN' is no Indian town 'Un'), nor 'the Union government'
+    place = gazetteer.resolve(text)
+    if place is None or place.precision == 'COUNTRY' or place.key.startswith(SMALL_PLACE_KEYS) \
+            or gazetteer.is_common_word(text):
+        return None
+    return place
+
+
 def _leading_province(ent, gazetteer):
     """The province an organisation's name opens with ('Sindh Sugar Mills Workers
     Federation'), or None: half a nationality's evidence."""
-    if ent[0].lower_ == 'the':
-        ent = ent[1:]  # 'the Sindh High Court'
     first = ent[0] if len(ent) else None
-    if len(ent) < 2 or first.pos_ != 'PROPN' or not first.is_title:
+    if len(ent) < 2 or first.pos_ != 'PROPN' or not first.is_title or first.lower_ in GENERIC_NAME_WORDS:
         return None
     place = gazetteer.resolve(first.text)  # a province only: 'Georgia Power', 'Jordan Brand' name no country
     return place if place is not None and place.precision == 'ADMIN1' else None
