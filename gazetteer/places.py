@@ -183,13 +183,14 @@ class Gazetteer:
 
         self._admin1_by_name = {}     # folded name -> [Place]
         self._admin1_by_key = {}
+        self._subdivision_kind = {}   # admin1 key -> (ISO-3, kind: 'Province', 'County', 'Local council', ...)
         self._add_subdivisions()
         self._small_by_name = {}      # folded name -> [(name, lat, lon, iso3, admin1)]
         self._cells = self._load_small_places()
         self._named_admin1 = {}       # city key -> Place with its admin1 name (filled on use)
         self._code_names = {}         # GeoNames admin1 code -> the name its cities vote for (filled on use)
         self._cities_by_code = None   # GeoNames admin1 code -> its cities, biggest first (built on first use)
-        self._subdivision_counts = None  # ISO-3 -> number of its ISO 3166-2 subdivisions (built on first use)
+        self._subdivision_counts = None  # (ISO-3, kind) -> number of such subdivisions (built on first use)
         self._resolved = {}           # (text, context) -> Place or None: names recur across stories
         self._joined = None           # names without spaces and hyphens -> name (built on first use)
         self._outlets = {}            # source name -> the country its name says, or None
@@ -218,6 +219,7 @@ class Gazetteer:
             name = re.sub(r'\s*\[.*?\]|\s*\(.*?\)', '', sub.name).strip()
             place = Place(name, iso3, ADMIN1, f'admin1:{sub.code}', admin1=top.name)
             self._admin1_by_key[place.key] = place
+            self._subdivision_kind[place.key] = (iso3, sub.type)
             for variant in {name, sub.name}:
                 self._admin1_by_name.setdefault(fold(variant), []).append(place)
 
@@ -478,15 +480,16 @@ class Gazetteer:
         return len({c.iso3 for c in cities if c.population * CONTEXT_POPULATION_RATIO >= biggest}) > 1
 
     def _outweighs(self, city, state):
-        """A city of another country bigger than a typical subdivision of the state's own
-        country: 'Fontana' is the Californian city of 200,000, not one of Malta's 68 local
-        councils (about 8,000 people each); 'Victoria' stays Australia's state."""
+        """A city of another country bigger than a typical subdivision of the state's kind in
+        its country: 'Fontana' is the Californian city of 200,000, not one of Malta's 68 local
+        councils (about 8,000 people each); Ireland's province of Munster (one of four) stays,
+        and so does Australia's state of Victoria."""
         if city.iso3 == state.iso3:
             return False
         if self._subdivision_counts is None:
-            self._subdivision_counts = collections.Counter(p.iso3 for p in self._admin1_by_key.values())
+            self._subdivision_counts = collections.Counter(self._subdivision_kind.values())
         country = self._countries.get(state.iso3)
-        count = self._subdivision_counts.get(state.iso3)
+        count = self._subdivision_counts.get(self._subdivision_kind.get(state.key))
         return country is not None and bool(count) and city.population * count >= country.population
 
     def admin1_place(self, iso3, admin1):

@@ -123,9 +123,15 @@ CASES = [
     ('Villagers held a feast during which they marched to the district office.', 'marched', 'ASSERTED', None),
     ('The shutdown organised today by the traders union here to protest the new levy passed off peacefully.', 'protest',
      'ASSERTED', None),
-    ('The port town, shaken by rioting overnight, reopened its market on Monday.', 'rioting', 'MENTIONED', None),
+    # ... but not a clause on a place, or on people who take part in the protest
+    ('The port town, shaken by rioting overnight, reopened its market on Monday.', 'rioting', 'ASSERTED', None),
+    ('A curfew was imposed in the city, which was rocked by riots on Sunday night.', 'riots', 'ASSERTED', None),
+    ('Police fired tear gas at teachers taking part in a protest outside the ministry.', 'protest', 'ASSERTED', None),
+    ('The museum guards, shaken by the riots, locked the doors.', 'riots', 'MENTIONED', None),
     # a claim verb the parser reads as the trigger's subject
     ('Relatives sued the prison service, alleging an inmate was shot by guards.', 'shot', 'CLAIMED', 'allege'),
+    ('Alleging fraud in the count, opposition supporters protested outside the election office.', 'protested',
+     'ASSERTED', None),  # a claim told beside the event, not governing it
 ]
 
 

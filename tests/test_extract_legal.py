@@ -28,6 +28,7 @@ def test_charges(extractor, text, title, expected):
     ('A judge rejected the prosecutor\'s bid to drop the fraud case against the developer on Monday.', []),
     ('The appeals court rejected the mayor\'s request for a retrial on Friday.', []),
     ('The rebels rejected the government\'s ceasefire proposal on Sunday.', ['REJECT']),
+    ('The convicted opposition leader rejected the government\'s offer of talks on Monday.', ['REJECT']),
 ])
 def test_a_court_that_rejects_a_bid_rules(extractor, text, expected):
     assert [e['event_type'] for e in extract_events(extractor, text)] == expected

@@ -195,6 +195,8 @@ def test_newsroom_abbreviations_and_old_names_resolve():
 def test_a_big_city_beats_a_small_country_s_subdivision_of_its_name(gaz):
     # Fontana, California (200,000 people) over Malta's local council (one of 68)
     assert (gaz.resolve('Fontana').iso3, gaz.resolve('Fontana').precision) == ('USA', 'CITY')
-    # but a subdivision as big as its country's usual ones stays: Ireland's County Cork
+    # but a subdivision as big as its country's usual ones of its kind stays: Ireland's County Cork,
+    # and its province of Munster (one of four), not Germany's city of Münster
     assert (gaz.resolve('Cork').iso3, gaz.resolve('Cork').precision) == ('IRL', 'ADMIN1')
     assert gaz.resolve('Florida').precision == 'ADMIN1'
+    assert (gaz.resolve('Munster').iso3, gaz.resolve('Munster').precision) == ('IRL', 'ADMIN1')

@@ -347,6 +347,10 @@ def test_a_company_named_after_a_country_says_nothing_of_where(extractor):
     ('An air force jet shot down an armed drone over Syria on Tuesday.', 'SYR'),
     # next to a country is outside it
     ('Gunmen killed twelve soldiers in an attack near Mali on Sunday, Niger\'s defence ministry said.', 'NER'),
+    ('Gunmen attacked a village near Niger\'s border with Burkina Faso on Sunday.', 'NER'),
+    # an over/towards phrase of another word is no landing place
+    ('Gunmen killed five villagers in Nigeria in a dispute over Cameroon\'s border policy on Sunday.', 'NGA'),
+    ('Troops opened fire on migrants heading towards Poland at the border crossing in Belarus on Monday.', 'BLR'),
 ])
 def test_where_an_attack_landed(extractor, text, expected):
     events, = events_of(extractor, story(text))
@@ -357,6 +361,8 @@ def test_where_an_attack_landed(extractor, text, expected):
     # a city name two countries share is read with the rest of the story
     ('Traders staged a protest outside the press club in Hyderabad on Monday, the Sindh Traders Association said.', 'PAK'),
     ('Students staged a protest outside the press club in Hyderabad on Monday.', 'IND'),
+    # a nationality is no place: the arrest of a Pakistani poet leaves Hyderabad in India
+    ('Students staged a protest in Hyderabad on Monday against the arrest of a Pakistani poet.', 'IND'),
 ])
 def test_a_city_name_two_countries_share_is_read_with_the_story(extractor, text, iso3):
     events, = events_of(extractor, story(text))
@@ -373,7 +379,24 @@ def test_a_city_name_two_countries_share_is_read_with_the_story(extractor, text,
     ('Members of the Bar Association protested against the delay in the courts.', None),
     ('Lawyers protested outside the Federal High Court on Monday against the ruling.', None),
     ('Farmers protested against the Central and State governments on Monday.', None),
+    # a company or a sports club spelled like a town, a name that is more than a town
+    ('Nokia employees protested outside the offices on Monday.', None),
+    ('Doctors at the Aga Khan University Hospital protested on Monday.', None),
+    ('Fans clashed with police outside the Chelsea Football Club grounds on Saturday.', None),
 ])
 def test_a_place_inside_a_name(extractor, text, iso3):
     events, = events_of(extractor, story(text))
     assert [e['country'] for e in events] == [iso3]
+
+
+def test_a_visit_is_where_it_goes(extractor):
+    events, = events_of(extractor, story('Foreign Minister Alda Veren visited Hanoi on Monday for talks on trade.'))
+    assert [(e['event_type'], e['country']) for e in events] == [('CONSULT', 'VNM')]
+
+
+def test_a_leader_names_the_actor_s_country_not_the_story_s(extractor):
+    from wirewatch.transforms.extract.actors import named_country
+    assert named_country('Zelenskiy') == 'UKR' and named_country('Narendra Modi') == 'IND'
+    assert named_country('Zelenskiy', places_only=True) is None  # leaders speak about everywhere
+    assert named_country('Boko Haram', places_only=True) == 'NGA'  # an armed group does say where
+    assert main_country(extractor, 'Gunmen attacked a mosque on Friday; a portrait of Erdogan hung by its door.') is None

@@ -25,7 +25,9 @@ def _lexicon():
     return {
         'phrases': {tuple(k.split()): v for k, v in data['phrases'].items()},
         'words': data['words'],
-        'named': {k.lower(): v for k, v in data['named'].items()},
+        'named': {**{k.lower(): v for k, v in data['named'].items()},
+                  **{name.lower(): ['GOV', iso3] for iso3, names in data['leaders'].items() for name in names}},
+        'leaders': frozenset(name.lower() for names in data['leaders'].values() for name in names),
         'domestic': frozenset(data['domestic']),
         'partitive': frozenset(data['partitive']),
         'government_places': data['government_places'],
@@ -42,14 +44,16 @@ def _full_name(span, head):
                                                         if t.dep_ in ('compound', 'flat') or t.i == head.i)
 
 
-def named_country(text):
-    """ISO-3 of a named actor with a stable country ('Boko Haram' -> NGA), else None."""
+def named_country(text, places_only=False):
+    """ISO-3 of a named actor with a stable country ('Boko Haram' -> NGA), else None. With
+    ``places_only``, not for a head of state or minister ('Putin' speaks about everywhere:
+    his name says who acts, not where the story is)."""
     named = _lexicon()['named']
     words = text.lower().removeprefix('the ').split()
     for start in range(min(2, len(words))):  # 'Suspected al-Shabaab', as the small model tags it
         hit = named.get(' '.join(words[start:]))
         if hit:
-            return hit[1]
+            return None if places_only and ' '.join(words[start:]) in _lexicon()['leaders'] else hit[1]
     return None
 
 

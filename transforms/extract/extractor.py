@@ -64,7 +64,7 @@ DESTINATION = frozenset({'to', 'into'})
 # Where an attack lands: the airspace it was over, the place it was aimed at.
 AIMED = frozenset({'over', 'towards', 'toward'})
 # Next to a country is outside it.
-BESIDE = frozenset({'near', 'outside', 'outside of', 'around'})
+BESIDE = frozenset({'near', 'outside', 'around'})
 # A state acts through its government, army and police: 'Moscow sent troops' and 'the
 # deployment of Russian troops' are one MOBILIZE.
 STATE_SECTORS = frozenset({'GOV', 'MIL', 'COP'})
@@ -113,6 +113,12 @@ GENERIC_NAME_WORDS = frozenset({'central', 'state', 'national', 'union', 'federa
                                 'east', 'west', 'northern', 'southern', 'eastern', 'western', 'upper', 'lower', 'new',
                                 'old', 'great', 'grand', 'royal', 'republic', 'people', 'democratic', 'united',
                                 'independent', 'free', 'bar', 'press', 'county', 'metropolitan', 'civil', 'public'})
+# Words an institution's name may carry beside its town ('the Ratnapura General Hospital').
+INSTITUTION_DESCRIPTORS = frozenset({'teaching', 'medical', 'memorial', 'police', 'welfare', 'population', 'education',
+                                     'health', 'sugar', 'mills', 'workers', 'women', 'children', 'government', 'local'})
+# A sports club's town says nothing of where its news happens.
+SPORT_NAME_WORDS = frozenset({'football', 'fc', 'cricket', 'rugby', 'hockey', 'basketball', 'united', 'city', 'athletic',
+                              'sporting', 'rovers', 'wanderers'})
 # ... and bodies that may be named before their town ('Municipal Committee Mirpurkhas').
 INSTITUTION_HEADS = frozenset({'committee', 'department', 'office', 'directorate', 'board', 'authority',
                                'administration', 'commission', 'police'})
@@ -132,6 +138,7 @@ class ArticleContext:
         hint = (self.outlet_country,) if self.outlet_country else ()
         self._within = _contained_places(doc, gazetteer, hint)
         counts, named, small, shared, groups = collections.Counter(), collections.Counter(), [], [], set()
+        placed = collections.Counter()  # evidence from places and place-named bodies only
         # a story that names a country or a nationality anywhere says where it is: the outlet
         # then settles nothing ('Police in Pakistan ... in Haripur' from an Indian outlet)
         names_a_country = any(ent.label_ == 'NORP' or (ent.label_ in PLACE_LABELS and gazetteer.country_named(ent.text))
@@ -163,8 +170,8 @@ class ArticleContext:
                 if place is not None and place.key.startswith(SMALL_PLACE_KEYS):
                     small.append(ent)  # a town of a few thousand: read once the bigger places are known
                     continue
-                if place is not None and place.precision == 'CITY' and not _names_a_group(ent) \
-                        and gazetteer.context_may_change(ent.text):
+                if place is not None and place.precision == 'CITY' and (ent.start, ent.end) not in self._within \
+                        and not _names_a_group(ent) and gazetteer.context_may_change(ent.text):
                     shared.append(ent)  # 'Hyderabad': India's or Pakistan's, as the rest of the story says
                     continue
             if place is not None:
@@ -172,16 +179,20 @@ class ArticleContext:
                     counts[place.iso3] += ABROAD_WEIGHT
                 else:
                     counts[place.iso3] += weight if place.precision == 'COUNTRY' else 1.0
-            elif ent.label_ not in PLACE_LABELS and (group_country := named_country(ent.text)):
+                    if weight >= 1.0 and not _names_an_origin(ent):
+                        placed[place.iso3] += 1.0
+            elif ent.label_ not in PLACE_LABELS and (group_country := named_country(ent.text, places_only=True)):
                 named[group_country] += 1
                 if not ent.text.isupper():  # 'RSF', 'ADF': acronyms other bodies share
                     groups.add(group_country)
             elif ent.label_ in NAME_LABELS and (found := _place_in_a_name(ent, gazetteer)) is not None:
                 counts[found[0].iso3] += found[1]  # 'the Gampola Hospital', 'Sindh Sugar Mills Workers Federation'
-        others = [iso3 for iso3, _ in counts.most_common()] or list(hint)  # else the outlet's country
+                placed[found[0].iso3] += found[1]
+        # a shared city name goes with the places the story names, not with a nationality
+        # ('the arrest of a Pakistani poet' leaves Hyderabad in India), else the outlet's country
+        others = tuple(placed) or hint
         for ent in shared:
-            place = next((p for p in (gazetteer.resolve_within(ent.text, gazetteer.country(iso3)) for iso3 in others)
-                          if p is not None), None) or gazetteer.resolve(ent.text)
+            place = gazetteer.resolve(ent.text, others) if others else gazetteer.resolve(ent.text)
             self._within[(ent.start, ent.end)] = place
             counts[place.iso3] += 1.0
         known = tuple(counts) or hint
@@ -736,7 +747,12 @@ class EventExtractor:
             if match.entry['event_type'] == 'ASSAULT':
                 locative = locative | AIMED  # 'shot down over Syria', 'rockets fired towards Israel'
             is_locative = root.dep_ == 'pobj' and root.head.lower_ in locative
-            if is_locative and root.head.lower_ in BESIDE and place.precision == 'COUNTRY':
+            if is_locative and root.head.lower_ in AIMED and not _on_the_act(root.head, match.token):
+                is_locative = False  # 'a dispute over Cameroon's policy', 'migrants heading towards Poland'
+            if root.dep_ == 'dobj' and root.head.i == match.token.i and match.entry['event_type'] == 'CONSULT':
+                located.append((distance, place, ent))  # a visit is where it goes: 'Putin visits Beijing'
+                continue
+            if is_locative and root.head.lower_ in BESIDE and place.precision == 'COUNTRY' and root.i == ent.root.i:
                 is_locative = False  # 'an attack near Mali' was in Mali's neighbour, not in Mali
             if any(t.i in actor_tokens for t in ent):
                 if is_locative and _places_its_actor(root.head, actor_tokens):
@@ -932,30 +948,39 @@ CAUSE_NOUNS = frozenset({'response', 'retaliation', 'revenge', 'reprisal', 'reac
 CAUSE_PREPOSITIONS = frozenset({'after', 'following', 'since'})
 
 
+def _on_the_act(prep, trigger):
+    """The preposition hangs on the trigger or on its object ('shot down a drone over Syria')."""
+    head = prep.head
+    return head.i == trigger.i or (head.dep_ in ('dobj', 'nsubjpass') and head.head.i == trigger.i)
+
+
 def _place_in_a_name(ent, gazetteer):
     """(place, weight) that a name the entity recogniser did not call a place says the story
-    is in, or None: a province or city it took for an organisation ('southern Mudug', 'the
-    Madhya Pradesh chief minister'), a town that names an institution there ('the Gampola
-    Hospital', 'Bannu Press Club', 'Municipal Committee Mirpurkhas'), each a place's weight;
-    a province an organisation's name opens with, half ('Sindh Sugar Mills Workers
-    Federation')."""
+    is in, or None: a province it took for an organisation ('southern Mudug', 'the Madhya
+    Pradesh chief minister') or a city it took for a product or facility ('a Masvingo bank
+    branch'), a place's weight; a town that makes up the rest of an institution's name ('the
+    Gampola Hospital', 'Bannu Press Club', 'Municipal Committee Mirpurkhas') or a province
+    an organisation's name opens with ('Sindh Sugar Mills Workers Federation'), half: such
+    names are also spelled like towns by chance ('Paramount Hospital'). A company named
+    like a town ('Nokia') and a sports club ('Chelsea Football Club') name no place."""
     words = ent[1:] if ent[0].lower_ == 'the' else ent
-    if not len(words):
+    if not len(words) or any(w.lower_ in SPORT_NAME_WORDS for w in words):
         return None
-    if ent.label_ != 'ORG' or len(words) == 1 or words[-1].lemma_.lower() not in INSTITUTION_WORDS:
+    lemmas = [w.lemma_.lower() for w in words]
+    if not set(lemmas) & (INSTITUTION_WORDS | INSTITUTION_HEADS):
         whole = _big_place(words.text, gazetteer)
-        if whole is not None:
+        if whole is not None and (whole.precision == 'ADMIN1' or ent.label_ != 'ORG'):
             return whole, 1.0
-    if len(words) > 1 and words[-1].lemma_.lower() in INSTITUTION_WORDS | INSTITUTION_HEADS:
-        town = _big_place(words[0].text, gazetteer) if words[0].pos_ == 'PROPN' else None
-        if town is not None and town.precision != 'COUNTRY':
-            return town, 1.0  # 'Bannu Press Club', 'the Ratnapura General Hospital'
-    if len(words) > 2 and words[-1].pos_ == 'PROPN' and any(w.lemma_.lower() in INSTITUTION_HEADS for w in words[:-1]):
-        town = _big_place(words[-1].text, gazetteer)
-        if town is not None and town.precision != 'COUNTRY':
-            return town, 1.0  # 'Municipal Committee Mirpurkhas', 'Population Welfare Department Khairpur'
-    province = _leading_province(words, gazetteer) if ent.label_ == 'ORG' else None
-    return (province, DEMONYM_WEIGHT) if province is not None else None
+        province = _leading_province(words, gazetteer) if ent.label_ == 'ORG' else None
+        return (province, DEMONYM_WEIGHT) if province is not None else None
+    # the institution's own words set aside, one name must remain: the town
+    rest = [w for w in words if w.lemma_.lower() not in INSTITUTION_WORDS | INSTITUTION_HEADS
+            and w.lower_ not in GENERIC_NAME_WORDS and w.lower_ not in INSTITUTION_DESCRIPTORS]
+    if rest and all(w.pos_ == 'PROPN' for w in rest) and rest[-1].i - rest[0].i == len(rest) - 1:
+        town = _big_place(' '.join(w.text for w in rest), gazetteer)
+        if town is not None:
+            return town, DEMONYM_WEIGHT
+    return None
 
 
 def _big_place(text, gazetteer):

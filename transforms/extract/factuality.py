@@ -51,6 +51,8 @@ def factuality_cues():
     cues['protesters'] = frozenset(grammar['protesters'])
     cues['crowd_nouns'] = frozenset(grammar['crowd_nouns'])
     cues['relative_pronouns'] = frozenset(grammar['relative_pronouns'])
+    cues['participation_verbs'] = frozenset(grammar['participation_verbs'])
+    cues['place_nouns'] = frozenset(grammar['place_nouns'])
     cues['event_nouns'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if 'NOUN' in e['pos'])
     return cues
 
@@ -196,9 +198,21 @@ def _describes_another(token, cues):
         return False
     if any(c.dep_ in ('nsubj', 'nsubjpass') and c.lower_ not in cues['relative_pronouns'] for c in node.children):
         return False  # a relative clause with a doer of its own tells what it did: 'a feast during which they ...'
-    described = node.head.lemma_.lower()
-    return described not in cues['event_nouns'] and node.head.lower_ not in cues['protesters'] \
-        and described not in cues['crowd_nouns']
+    if node.lemma_.lower() in cues['participation_verbs']:
+        return False  # 'teachers taking part in a protest'
+    described = node.head
+    lemma = described.lemma_.lower()
+    return lemma not in cues['event_nouns'] and described.lower_ not in cues['protesters'] \
+        and lemma not in cues['crowd_nouns'] and lemma not in cues['place_nouns'] and not _a_place_name(described)
+
+
+def _a_place_name(token):
+    """A place's name ('Kano, which was rocked by riots'), not a person's the recogniser took
+    for one ('Mr Delcourt')."""
+    return token.ent_type_ in ('GPE', 'LOC', 'FAC') and not any(c.lower_.rstrip('.') in _HONORIFICS for c in token.children)
+
+
+_HONORIFICS = frozenset({'mr', 'ms', 'mrs', 'dr', 'sir', 'miss', 'madam'})
 
 
 def _has_finite_verb(sent):
@@ -244,7 +258,7 @@ def _own_clause(node, cues, is_trigger=False):
             return CONDITIONAL, word
         if child.dep_ in ('amod', 'advmod') and word in cues['claim_modifiers']:
             return CLAIMED, word
-        if child.dep_ in ('nsubj', 'nsubjpass', 'csubj', 'csubjpass', 'advcl') and child.tag_ == 'VBG' and child.i < node.i \
+        if child.dep_ in ('nsubjpass', 'csubj', 'csubjpass') and child.tag_ == 'VBG' and child.i < node.i \
                 and child.lemma_.lower() in cues['claim_governors']:
             return CLAIMED, child.lemma_.lower()  # 'sue police, alleging a man was shot' (parsed as its subject)
         if child.dep_ == 'amod' and word in cues['future_modifiers'] and node.pos_ in ('NOUN', 'PROPN'):

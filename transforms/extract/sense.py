@@ -65,6 +65,13 @@ def _in_a_name(token):
     return token.ent_iob_ == 'I' or (token.i + 1 < len(doc) and doc[token.i + 1].ent_iob_ == 'I')
 
 
+def _aimed(verb):
+    """A verb with an 'on', 'at' or 'upon' phrase and no object: 'fired on the crowd'."""
+    children = list(verb.children)
+    return any(c.dep_ == 'prep' and c.lower_ in ('on', 'at', 'upon') for c in children) \
+        and not any(c.dep_ in ('dobj', 'nsubjpass') for c in children)
+
+
 def _done_by_people(token, rules):
     """The verb's doer is an armed or organised group or a mob (its active subject or its
     'by' agent: 'gunmen', 'a mob', 'an unknown group', 'Al Shabaab', 'Fulani herdsmen') and
@@ -143,6 +150,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
             continue
         if rule.get('unless_with') and own & classes[rule['unless_with']]:
             continue  # 'shots fired at an officer' is gunfire, whoever it hit
+        if rule.get('unless_aimed') and _aimed(token):
+            continue  # 'fired on a cargo ship' (but 'fired the coach at a meeting' is a sacking)
         if rule.get('unless_by_people') and lemma in rules['by_people'] and _done_by_people(token, rules):
             continue  # 'an unknown group on motorcycles killed a man' is no road accident
         recode = rule.get('as')
