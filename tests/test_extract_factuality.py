@@ -23,6 +23,8 @@ CASES = [
     ('A sailor was arrested for assaulting a taxi driver in the port.', 'assaulting', 'CLAIMED', 'arrest'),
     ('Police arrested twelve activists for protesting outside the embassy.', 'protesting', 'ASSERTED', None),
     ('Police detained two men in connection with the ambush of a bus.', 'ambush', 'CLAIMED', 'connection'),
+    ('Police arrested three men in the fatal shooting of a shopkeeper.', 'shooting', 'CLAIMED', 'arrest'),
+    ('Police arrested twenty men in a raid on a warehouse in the port.', 'raid', 'ASSERTED', None),
     ('A court sentenced the blogger over a protest outside the ministry.', 'protest', 'CLAIMED', 'sentence'),
     ('Police detained Ms Orla on suspicion of attacking a neighbour.', 'attacking', 'CLAIMED', 'suspicion'),
     ('The minister condemned the rebels for attacking the village.', 'attacking', 'ASSERTED', None),

@@ -374,6 +374,7 @@ def test_a_city_name_two_countries_share_is_read_with_the_story(extractor, text,
     ('A reporter was attacked by a group of men at the Gampola Hospital on Sunday.', 'LKA'),
     ('Retired clerks of the Municipal Committee Mirpurkhas staged a protest against unpaid pensions.', 'PAK'),
     ('Clan militias clashed near the wells of southern Mudug on Friday, killing six people.', 'SOM'),
+    ('Angry depositors set fire to a Masvingo bank branch on Monday.', 'ZWE'),  # a city tagged as a product
     # words every country's bodies are named with place nothing ('Bar' is also in Montenegro,
     # 'Federal' in Argentina, 'Central' and 'Union' in the United States)
     ('Members of the Bar Association protested against the delay in the courts.', None),

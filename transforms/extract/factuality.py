@@ -54,6 +54,8 @@ def factuality_cues():
     cues['participation_verbs'] = frozenset(grammar['participation_verbs'])
     cues['place_nouns'] = frozenset(grammar['place_nouns'])
     cues['event_nouns'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if 'NOUN' in e['pos'])
+    cues['assault_nouns'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers']
+                                      if 'NOUN' in e['pos'] and e['event_type'] == 'ASSAULT')
     return cues
 
 
@@ -283,6 +285,12 @@ def _purpose_infinitive(token, cues):
         and token.head.lemma_.lower() not in cues['decision_nouns'] and is_infinitive(token)
 
 
+def _event_in_phrase(prep, cues):
+    """An in-phrase whose object is a violent act: 'arrested in the fatal shooting of a
+    mother' is arrested for it (not 'arrested in Kabul', nor 'arrested in a raid')."""
+    return any(c.dep_ == 'pobj' and c.pos_ == 'NOUN' and c.lemma_.lower() in cues['assault_nouns'] for c in prep.children)
+
+
 def _nsubj_before(verb):
     """A headline clause 'Ukraine to conduct ...': the infinitive has its own subject before it."""
     return any(c.dep_ == 'nsubj' and c.i < verb.i for c in verb.children)
@@ -307,8 +315,8 @@ def _as_governor(governor, relation, child, cues, trigger=None):
     is_verb = governor.pos_ in ('VERB', 'AUX', 'ADJ')
     if relation == 'prep' and child.lower_ in cues['reason_prepositions'] and lemma in cues['reason_governors']:
         return CLAIMED, lemma  # 'jailed for assaulting a passerby': alleged, or long done
-    if relation == 'prep' and child.lower_ in cues['reason_prepositions'] and lemma in cues['arrest_governors'] \
-            and (trigger is None or trigger.lemma_.lower() not in cues['protest_words']):
+    if relation == 'prep' and (child.lower_ in cues['reason_prepositions'] or (child.lower_ == 'in' and _event_in_phrase(child, cues)))\
+            and lemma in cues['arrest_governors'] and (trigger is None or trigger.lemma_.lower() not in cues['protest_words']):
         return CLAIMED, lemma  # 'arrested for assaulting a passerby' (but 'arrested for protesting': they did)
     if relation == 'prep' and child.lower_ in ('of', 'with') and (lemma in cues['claim_nouns'] or word in cues['claim_nouns']):
         return CLAIMED, word  # 'on suspicion of assaulting', 'arrested in connection with the ambush'
