@@ -25,6 +25,7 @@ CASES = [
     ('Police detained two men in connection with the ambush of a bus.', 'ambush', 'CLAIMED', 'connection'),
     ('Police arrested three men in the fatal shooting of a shopkeeper.', 'shooting', 'CLAIMED', 'arrest'),
     ('Police arrested twenty men in a raid on a warehouse in the port.', 'raid', 'ASSERTED', None),
+    ('Police arrested three protesters in a clash with soldiers on Sunday.', 'clash', 'ASSERTED', None),
     ('A court sentenced the blogger over a protest outside the ministry.', 'protest', 'CLAIMED', 'sentence'),
     ('Police detained Ms Orla on suspicion of attacking a neighbour.', 'attacking', 'CLAIMED', 'suspicion'),
     ('The minister condemned the rebels for attacking the village.', 'attacking', 'ASSERTED', None),
@@ -178,7 +179,7 @@ def test_every_cue_family_has_a_case():
         'future_auxiliaries', 'future_governors', 'future_object_governors', 'future_modifiers', 'future_nouns',
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',
-        'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors',
+        'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors', 'crime_nouns',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}
     assert lists == covered, lists ^ covered

@@ -290,3 +290,6 @@ def test_a_title_that_only_contains_how_is_news(extractor):
 def test_a_title_that_asks_when_or_says_when_in_a_main_clause_is_news(extractor):
     text = 'Troops fired on marchers in the capital on Sunday, killing 12.'
     assert extract_events(extractor, text, title='Troops fire on marchers when crowd nears palace')
+    assert extract_events(extractor, 'Police arrested 12 men in the port on Sunday.',
+                          title='When in Rome: Velmar police arrest 12')
+    assert extract_events(extractor, text, title='When marchers reached the palace, troops fired')

@@ -34,6 +34,7 @@ def types(extractor, text, title=''):
     ('Shots were fired at a police officer in the car park on Monday.', ['ASSAULT']),
     ('The navy fired on a fishing trawler near the strait, port officials said.', ['ASSAULT']),
     ('The club fired its coach at a board meeting on Friday.', ['COERCE']),  # aimed, but with an object
+    ('A police officer was fired at by gunmen on Monday.', ['ASSAULT']),  # a passive strands the aim
     # clash: armed, sport, verbal
     ('Troops clashed with rebels near the border, killing five fighters.', ['ASSAULT']),
     ('The two sides clash in the cup final at the stadium on Saturday.', []),

@@ -393,6 +393,9 @@ def test_a_place_inside_a_name(extractor, text, iso3):
 def test_a_visit_is_where_it_goes(extractor):
     events, = events_of(extractor, story('Foreign Minister Alda Veren visited Hanoi on Monday for talks on trade.'))
     assert [(e['event_type'], e['country']) for e in events] == [('CONSULT', 'VNM')]
+    # a call or a host's talks are not where the other party is
+    events, = events_of(extractor, story('Swedish Foreign Minister Lena Haldorsen telephoned Tehran on Tuesday.'))
+    assert [(e['event_type'], e['country']) for e in events] == [('CONSULT', 'SWE')]
 
 
 def test_a_leader_names_the_actor_s_country_not_the_story_s(extractor):
@@ -401,3 +404,11 @@ def test_a_leader_names_the_actor_s_country_not_the_story_s(extractor):
     assert named_country('Zelenskiy', places_only=True) is None  # leaders speak about everywhere
     assert named_country('Boko Haram', places_only=True) == 'NGA'  # an armed group does say where
     assert main_country(extractor, 'Gunmen attacked a mosque on Friday; a portrait of Erdogan hung by its door.') is None
+    # a leader's name is the actor only as its head: not 'Putin supporters', not a numeral ('Pius XI')
+    from wirewatch.transforms.extract.actors import ActorCoder
+    doc = extractor.nlp('Putin supporters gathered near Pope Pius XI square.')
+    coder = ActorCoder(extractor.gazetteer)
+    supporters = next(t for t in doc if t.text == 'supporters')
+    assert (coder.code(supporters) or {}).get('country') is None
+    numeral = next(t for t in doc if t.text == 'XI')
+    assert (coder.code(numeral) or {}).get('country') is None

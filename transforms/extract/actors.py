@@ -44,6 +44,20 @@ def _full_name(span, head):
                                                         if t.dep_ in ('compound', 'flat') or t.i == head.i)
 
 
+def _heads(window, span):
+    """A leader's name names the actor only as the phrase's head, written as a name
+    ('President Xi', 'the Trump administration'), not as a modifier or possessor ('Trump
+    supporters', 'Imran Khan's supporters') nor a numeral ('Pius XI')."""
+    if not window.text[:1].isupper() or window.text.isupper():
+        return False
+    root = span.root
+    return root.i in range(window.start, window.end) or root.lemma_.lower() in GOVERNMENT_HEADS
+
+
+# Heads whose leader modifier is still the government ('the Trump administration').
+GOVERNMENT_HEADS = frozenset({'administration', 'government', 'cabinet'})
+
+
 def named_country(text, places_only=False):
     """ISO-3 of a named actor with a stable country ('Boko Haram' -> NGA), else None. With
     ``places_only``, not for a head of state or minister ('Putin' speaks about everywhere:
@@ -148,13 +162,15 @@ class ActorCoder:
     def _named(self, span):
         lex = _lexicon()
         for ent in span.ents:
-            hit = lex['named'].get(ent.text.lower().removeprefix('the '))
-            if hit:
+            text = ent.text.removeprefix('the ')
+            hit = lex['named'].get(text.lower())
+            if hit and (text.lower() not in lex['leaders'] or _heads(ent, span)):
                 return hit
         for size in range(len(span), 0, -1):
             for i in range(0, len(span) - size + 1):
-                hit = lex['named'].get(span[i:i + size].text.lower())
-                if hit:
+                window = span[i:i + size]
+                hit = lex['named'].get(window.text.lower())
+                if hit and (window.text.lower() not in lex['leaders'] or _heads(window, span)):
                     return hit
         return None
 

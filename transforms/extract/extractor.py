@@ -61,6 +61,8 @@ STATE_ACTS = ('COERCE', 'SANCTION')
 # Events that go somewhere: 'sends troops to the West Bank' happens at the destination.
 MOVEMENT_TYPES = ('MOBILIZE',)
 DESTINATION = frozenset({'to', 'into'})
+# A meeting held where its object is: 'visited Hanoi' (not 'telephoned Tehran').
+VISIT_LEMMAS = frozenset({'visit', 'tour'})
 # Where an attack lands: the airspace it was over, the place it was aimed at.
 AIMED = frozenset({'over', 'towards', 'toward'})
 # Next to a country is outside it.
@@ -731,7 +733,7 @@ class EventExtractor:
         Iran'), else a place modifying the trigger, else where the doer is ('forces in
         Mali'), else, for a statement, the country of who made it, else the headline's place, else the dateline when it agrees with the
         story's main country, else the main country."""
-        located, attached, with_actor, elsewhere = [], [], [], []
+        located, attached, with_actor, elsewhere, visited = [], [], [], [], []
         spine = _clause_spine(match.token)
         for ent in sent.ents:
             if ent.label_ not in PLACE_LABELS:
@@ -749,8 +751,9 @@ class EventExtractor:
             is_locative = root.dep_ == 'pobj' and root.head.lower_ in locative
             if is_locative and root.head.lower_ in AIMED and not _on_the_act(root.head, match.token):
                 is_locative = False  # 'a dispute over Cameroon's policy', 'migrants heading towards Poland'
-            if root.dep_ == 'dobj' and root.head.i == match.token.i and match.entry['event_type'] == 'CONSULT':
-                located.append((distance, place, ent))  # a visit is where it goes: 'Putin visits Beijing'
+            if root.dep_ == 'dobj' and root.i == ent.root.i and root.head.i == match.token.i \
+                    and match.entry['lemma'] in VISIT_LEMMAS:
+                visited.append((distance, place, ent))  # a visit is where it goes: 'visited Hanoi'
                 continue
             if is_locative and root.head.lower_ in BESIDE and place.precision == 'COUNTRY' and root.i == ent.root.i:
                 is_locative = False  # 'an attack near Mali' was in Mali's neighbour, not in Mali
@@ -766,8 +769,8 @@ class EventExtractor:
                 elsewhere.append((distance + len(sent), place))
             elif root.head.i == match.token.i and root.dep_ in ('compound', 'amod', 'nmod', 'poss'):
                 attached.append((distance, place))
-        if located:  # the entity too: 'in London and Berlin' gives one event per conjoined place
-            _, place, entity = min(located, key=lambda item: item[0])
+        if located or visited:  # the entity too: 'in London and Berlin' gives one event per conjoined place
+            _, place, entity = min(located or visited, key=lambda item: item[0])
             return place, 'clause', entity
         if target_place is not None:  # before 'Israel strikes': a modifier may be the attacker
             return target_place, 'target', None

@@ -54,8 +54,6 @@ def factuality_cues():
     cues['participation_verbs'] = frozenset(grammar['participation_verbs'])
     cues['place_nouns'] = frozenset(grammar['place_nouns'])
     cues['event_nouns'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if 'NOUN' in e['pos'])
-    cues['assault_nouns'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers']
-                                      if 'NOUN' in e['pos'] and e['event_type'] == 'ASSAULT')
     return cues
 
 
@@ -286,9 +284,9 @@ def _purpose_infinitive(token, cues):
 
 
 def _event_in_phrase(prep, cues):
-    """An in-phrase whose object is a violent act: 'arrested in the fatal shooting of a
-    mother' is arrested for it (not 'arrested in Kabul', nor 'arrested in a raid')."""
-    return any(c.dep_ == 'pobj' and c.pos_ == 'NOUN' and c.lemma_.lower() in cues['assault_nouns'] for c in prep.children)
+    """An in-phrase whose object is a crime (crime_nouns): 'arrested in the fatal shooting of
+    a mother' is arrested for it (not 'arrested in Kabul', 'in a raid' or 'in a clash')."""
+    return any(c.dep_ == 'pobj' and c.pos_ == 'NOUN' and c.lemma_.lower() in cues['crime_nouns'] for c in prep.children)
 
 
 def _nsubj_before(verb):

@@ -66,10 +66,12 @@ def _in_a_name(token):
 
 
 def _aimed(verb):
-    """A verb with an 'on', 'at' or 'upon' phrase and no object: 'fired on the crowd'."""
-    children = list(verb.children)
-    return any(c.dep_ == 'prep' and c.lower_ in ('on', 'at', 'upon') for c in children) \
-        and not any(c.dep_ in ('dobj', 'nsubjpass') for c in children)
+    """A verb aimed with 'on', 'at' or 'upon': with no object ('fired on the crowd'), or with
+    the preposition stranded by a passive ('an officer was fired at by gunmen')."""
+    aims = [c for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('on', 'at', 'upon')]
+    if any(not any(g.dep_ == 'pobj' for g in a.children) for a in aims):
+        return True
+    return bool(aims) and not any(c.dep_ in ('dobj', 'nsubjpass') for c in verb.children)
 
 
 def _done_by_people(token, rules):
