@@ -106,6 +106,7 @@ CASES = [
     ('Anger over the killing grew in the city.', 'killing', 'MENTIONED', None),
     ('A man who shot a gang leader was jailed for seven years.', 'shot', 'MENTIONED', None),
     ('French forces deployed in Mali killed a militant commander.', 'deployed', 'MENTIONED', None),
+    ('Dutch citizen detained in Iran, foreign ministry says', 'detained', 'ASSERTED', None),  # a headline's attribution
     # a participle describing who acts ('invading troops'), unless they protest ('protesting farmers')
     ('The invading army shelled the town.', 'invading', 'MENTIONED', None),
     ('Protesting farmers blocked roads into the city.', 'Protesting', 'ASSERTED', None),

@@ -9,6 +9,8 @@ from factories import extract_events
     ('Police charged three men with murder on Friday.', '', [('COERCE', 'arrest')]),
     ('A 29-year-old man has been charged with fraud, police said on Monday.', '', [('COERCE', 'arrest')]),
     ('', 'Boy, 10, charged with theft after police chase in Bunbury', [('COERCE', 'arrest')]),
+    ('Police have charged a second man after video footage emerged on Monday.', '', [('COERCE', 'arrest')]),
+    ('Prosecutors charged two suspects on Friday after a long investigation.', '', [('COERCE', 'arrest')]),
     ('', 'New York judge issues limited gag order after post about court clerk', [('COERCE', 'restrict')]),
     # a charge at a crowd, a fee, a charge as a noun
     ('Riot police charged at the crowd with batons on Friday.', '', []),

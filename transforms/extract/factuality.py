@@ -148,7 +148,7 @@ def _only_mentioned(token, cues):
     if clause.dep_ == 'relcl' and clause is not token:
         return _only_mentioned(clause, cues)  # 'a man who shot and wounded ...'
     if token.dep_ == 'acl' and token.tag_ == 'VBN' and token.head.dep_ != 'ROOT' and not _has_time(token) \
-            and _has_finite_verb(token.sent) and not any(c.dep_ == 'dobj' for c in token.children):
+            and _has_finite_verb(token.sent, cues) and not any(c.dep_ == 'dobj' for c in token.children):
         # (a participle with an object is a misparsed finite verb: 'a militant stabbed to death a colonel')
         # 'French forces deployed in Mali killed ...': a description ('Suspect arrested',
         # a headline's passive, hangs from the root and is asserted)
@@ -215,10 +215,11 @@ def _a_place_name(token):
 _HONORIFICS = frozenset({'mr', 'ms', 'mrs', 'dr', 'sir', 'miss', 'madam'})
 
 
-def _has_finite_verb(sent):
+def _has_finite_verb(sent, cues):
     """False for headline-style sentences ('Drug suspect arrested for dangerous driving'),
-    whose participles are the news, not descriptions."""
-    return any(t.tag_ in ('VBD', 'VBZ', 'VBP', 'MD') for t in sent)
+    whose participles are the news, not descriptions; a headline's attribution does not
+    count ('Czech citizen detained in China, foreign ministry says')."""
+    return any(t.tag_ in ('VBD', 'VBZ', 'VBP', 'MD') and t.lemma_.lower() not in cues['say_verbs'] for t in sent)
 
 
 def _has_time(token):
