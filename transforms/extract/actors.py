@@ -54,6 +54,14 @@ def _heads(window, span):
     return root.i in range(window.start, window.end) or root.lemma_.lower() in GOVERNMENT_HEADS
 
 
+def _named_as(text, window, span, lex):
+    """The named actor ``text`` (the words of ``window`` in ``span``) names, or None: a
+    leader only as the phrase's head (see :func:`_heads`)."""
+    key = text.lower()
+    hit = lex['named'].get(key)
+    return hit if hit and (key not in lex['leaders'] or _heads(window, span)) else None
+
+
 # Heads whose leader modifier is still the government ('the Trump administration').
 GOVERNMENT_HEADS = frozenset({'administration', 'government', 'cabinet'})
 
@@ -62,12 +70,13 @@ def named_country(text, places_only=False):
     """ISO-3 of a named actor with a stable country ('Boko Haram' -> NGA), else None. With
     ``places_only``, not for a head of state or minister ('Putin' speaks about everywhere:
     his name says who acts, not where the story is)."""
-    named = _lexicon()['named']
+    lex = _lexicon()
     words = text.lower().removeprefix('the ').split()
     for start in range(min(2, len(words))):  # 'Suspected al-Shabaab', as the small model tags it
-        hit = named.get(' '.join(words[start:]))
+        key = ' '.join(words[start:])
+        hit = lex['named'].get(key)
         if hit:
-            return None if places_only and ' '.join(words[start:]) in _lexicon()['leaders'] else hit[1]
+            return None if places_only and key in lex['leaders'] else hit[1]
     return None
 
 
@@ -162,15 +171,14 @@ class ActorCoder:
     def _named(self, span):
         lex = _lexicon()
         for ent in span.ents:
-            text = ent.text.removeprefix('the ')
-            hit = lex['named'].get(text.lower())
-            if hit and (text.lower() not in lex['leaders'] or _heads(ent, span)):
+            hit = _named_as(ent.text.removeprefix('the '), ent, span, lex)
+            if hit:
                 return hit
         for size in range(len(span), 0, -1):
             for i in range(0, len(span) - size + 1):
                 window = span[i:i + size]
-                hit = lex['named'].get(window.text.lower())
-                if hit and (window.text.lower() not in lex['leaders'] or _heads(window, span)):
+                hit = _named_as(window.text, window, span, lex)
+                if hit:
                     return hit
         return None
 

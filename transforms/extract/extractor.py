@@ -124,6 +124,8 @@ SPORT_NAME_WORDS = frozenset({'football', 'fc', 'cricket', 'rugby', 'hockey', 'b
 # ... and bodies that may be named before their town ('Municipal Committee Mirpurkhas').
 INSTITUTION_HEADS = frozenset({'committee', 'department', 'office', 'directorate', 'board', 'authority',
                                'administration', 'commission', 'police'})
+# An institution's own words, wherever they stand in its name.
+INSTITUTION_NAME_WORDS = INSTITUTION_WORDS | INSTITUTION_HEADS
 _BULLETS = ('*', '•', '-', '–', '·')
 
 
@@ -194,12 +196,12 @@ class ArticleContext:
         # ('the arrest of a Pakistani poet' leaves Hyderabad in India), else the outlet's country
         others = tuple(placed) or hint
         for ent in shared:
-            place = gazetteer.resolve(ent.text, others) if others else gazetteer.resolve(ent.text)
+            place = gazetteer.resolve(ent.text, others)
             self._within[(ent.start, ent.end)] = place
             counts[place.iso3] += 1.0
         known = tuple(counts) or hint
         for ent in small:  # in a country the article names (or its outlet's), else only when unambiguous
-            place = gazetteer.resolve(ent.text, known) if known else gazetteer.resolve(ent.text)
+            place = gazetteer.resolve(ent.text, known)
             if place is not None:
                 counts[place.iso3] += 1
         # A name read as a place from where it stands ('In Pabna, ...', 'in Shopian town') counts
@@ -970,14 +972,14 @@ def _place_in_a_name(ent, gazetteer):
     if not len(words) or any(w.lower_ in SPORT_NAME_WORDS for w in words):
         return None
     lemmas = [w.lemma_.lower() for w in words]
-    if not set(lemmas) & (INSTITUTION_WORDS | INSTITUTION_HEADS):
+    if not set(lemmas) & INSTITUTION_NAME_WORDS:
         whole = _big_place(words.text, gazetteer)
         if whole is not None and (whole.precision == 'ADMIN1' or ent.label_ != 'ORG'):
             return whole, 1.0
         province = _leading_province(words, gazetteer) if ent.label_ == 'ORG' else None
         return (province, DEMONYM_WEIGHT) if province is not None else None
     # the institution's own words set aside, one name must remain: the town
-    rest = [w for w in words if w.lemma_.lower() not in INSTITUTION_WORDS | INSTITUTION_HEADS
+    rest = [w for w in words if w.lemma_.lower() not in INSTITUTION_NAME_WORDS
             and w.lower_ not in GENERIC_NAME_WORDS and w.lower_ not in INSTITUTION_DESCRIPTORS]
     if rest and all(w.pos_ == 'PROPN' for w in rest) and rest[-1].i - rest[0].i == len(rest) - 1:
         town = _big_place(' '.join(w.text for w in rest), gazetteer)

@@ -44,16 +44,13 @@ def factuality_cues():
     cues = {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
     cues['future_governors'] = frozenset(w.split()[-1] for w in data['future_governors'])
     cues['version'] = data['version']
-    cues['light_verbs'] = frozenset(load_data('grammar')['light_verbs'])
-    cues['person_nouns'] = frozenset(load_data('counts')['human_nouns'])
-    cues['protest_words'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if e['event_type'] == 'PROTEST')
     grammar = load_data('grammar')
-    cues['protesters'] = frozenset(grammar['protesters'])
-    cues['crowd_nouns'] = frozenset(grammar['crowd_nouns'])
-    cues['relative_pronouns'] = frozenset(grammar['relative_pronouns'])
-    cues['participation_verbs'] = frozenset(grammar['participation_verbs'])
-    cues['place_nouns'] = frozenset(grammar['place_nouns'])
-    cues['event_nouns'] = frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if 'NOUN' in e['pos'])
+    for key in ('light_verbs', 'protesters', 'crowd_nouns', 'relative_pronouns', 'participation_verbs', 'place_nouns'):
+        cues[key] = frozenset(grammar[key])
+    cues['person_nouns'] = frozenset(load_data('counts')['human_nouns'])
+    triggers = load_data('triggers')['triggers']
+    cues['protest_words'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'PROTEST')
+    cues['event_nouns'] = frozenset(e['lemma'] for e in triggers if 'NOUN' in e['pos'])
     return cues
 
 
