@@ -136,6 +136,13 @@ CASES = [
     ('Relatives sued the prison service, alleging an inmate was shot by guards.', 'shot', 'CLAIMED', 'allege'),
     ('Alleging fraud in the count, opposition supporters protested outside the election office.', 'protested',
      'ASSERTED', None),  # a claim told beside the event, not governing it
+    # a curfew broken or a ban defied is the setting; what is protested is the protest's cause
+    ('Though the crowd was breaking the 8 p.m. curfew, police did not intervene.', 'curfew', 'MENTIONED', None),
+    ('Dozens of shop owners violated the curfew in the old town.', 'curfew', 'MENTIONED', None),
+    ('Students marched through Osogbo, protesting the killing of a classmate.', 'killing', 'MENTIONED', None),
+    # an obligation is not yet a deed
+    ('The country is now obliged to arrest the general if he visits.', 'arrest', 'FUTURE', 'oblige'),
+    ('Police are required to arrest anyone who breaks the rule.', 'arrest', 'FUTURE', 'require'),
 ]
 
 

@@ -293,3 +293,30 @@ def test_a_title_that_asks_when_or_says_when_in_a_main_clause_is_news(extractor)
     assert extract_events(extractor, 'Police arrested 12 men in the port on Sunday.',
                           title='When in Rome: Velmar police arrest 12')
     assert extract_events(extractor, text, title='When marchers reached the palace, troops fired')
+
+
+def test_a_rally_in_the_headline_and_its_lead_is_one_protest(extractor):
+    # the town before 'rally' is where it was, not who rallied; the call for justice is the protest's own
+    events = extract_events(
+        extractor,
+        'Thousands of people marched through central Perth to protest deaths in custody and call for an inquiry.',
+        title='Thousands demand justice at Perth rally')
+    assert [(e['event_type'], e['country']) for e in events] == [('PROTEST', 'AUS')]
+
+
+def test_a_headline_word_the_lead_tells_as_a_topic_is_no_event(extractor):
+    # the small model reads the headline's 'protests' as a verb; the lead says they are a topic
+    events = extract_events(
+        extractor,
+        'Talk-show host Dana Voss praised singer Marco Hale for his recent remarks on the Lisbon protests.',
+        title='Dana Voss praises Marco Hale for his remarks on Lisbon protests')
+    assert {e['event_type'] for e in events} == {'SUPPORT'}
+
+
+def test_a_headline_word_the_lead_reports_elsewhere_keeps_its_event(extractor):
+    # the lead's 'will be arrested' is a warning of more, not a reading of the headline's arrests
+    events = extract_events(
+        extractor,
+        'The state police chief warned that more than 1,000 people will be arrested in the coming weeks.',
+        title='Over 300 arrested in crackdown on smuggling rings in Kasai')
+    assert [e['event_type'] for e in events] == ['COERCE']

@@ -186,3 +186,25 @@ def test_sport_takes_a_ban_or_a_threat_away(extractor, sentence, expected):
 def test_an_event_noun_that_modifies_a_noun_names_no_event(extractor):
     assert types(extractor, "Beekeepers spotted a giant 'murder hornet' near the orchard on Monday.") == []
     assert types(extractor, '', title="The Giant 'Murder Hornet' Resurfaces in Oregon and Idaho") == []  # nmod
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # an accidental killing is an accident, whatever else the sentence names
+    ('A hunter pleaded guilty to accidentally shooting his cousin near Varnel.', []),
+    ('A farmer inadvertently killed a neighbour while clearing brush with a rifle.', []),
+    ('Gunmen shot dead a trader in the market of Ovdala on Sunday.', ['ASSAULT']),
+    # 'slam': criticism, unless it is a body thrown to the ground
+    ('A guard was filmed slamming a teenager to the ground outside the mall.', []),
+    ('Senator Ilse Varga slammed the ministry over the delays on Monday.', ['ACCUSE']),
+    # 'round up': people, not the week's news
+    ('In this newsletter we round up the latest developments in energy.', []),
+    ('Police rounded up 40 suspects in the port city on Sunday.', ['COERCE']),
+    # 'raid': police, not the treasury
+    ("The finance minister's tax raid on savers angered his party.", []),
+    ('Police raided the offices of an opposition newspaper on Tuesday.', ['COERCE']),
+    # 'met by': a crowd met by troops is no meeting
+    ('Marchers in the capital were met by soldiers and riot police on Friday.', []),
+    ('The foreign minister met her Kenyan counterpart in Geneva on Monday.', ['CONSULT']),
+])
+def test_accidents_bodies_summaries_budgets_and_confrontations(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected

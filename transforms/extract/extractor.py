@@ -571,6 +571,8 @@ class EventExtractor:
                 previous = (sentence_index, merged)
         background = {m.entry['lemma'] for m in matches if m.time_status != 'CURRENT'}
         mentions = [m for m in mentions if not _echoes_background(m, background)]
+        only_named = _only_named_in_lead(matches, context)
+        mentions = [m for m in mentions if not (m['_role'] == TITLE and doc[m['_token']].lemma_.lower() in only_named)]
         if any(m['event_type'] == 'PROTEST' for m in mentions):
             # 'protests erupted ..., with violent clashes': the clashes are the protest's
             mentions = [m for m in mentions if not _protest_scuffle(m)]
@@ -588,6 +590,8 @@ class EventExtractor:
     def _code(self, story, sent, sentence_index, match, context, role=BODY):
         entry = match.entry
         actor1_token, actor2_token = find_arguments(match, self.triggers)
+        if actor1_token is not None and self._a_town_before(actor1_token, match.token):
+            actor1_token = None  # 'Brisbane rally', 'Ankara blast': where, not who
         entry = self._as_protest(entry, match.token, actor1_token)
         if entry is None:
             return None
@@ -674,6 +678,15 @@ class EventExtractor:
                 and (entry['mode'] == 'seize' or entry['lemma'] in SCUFFLE_LEMMAS):
             return self.triggers.entry_for('riot') or entry  # 'protesters clashed with police', '... set fire to'
         return entry
+
+    def _a_town_before(self, token, trigger):
+        """A place name other than a country's compounded before an event noun."""
+        if not (trigger.pos_ in ('NOUN', 'PROPN') and token.dep_ == 'compound' and token.head.i == trigger.i
+                and token.ent_type_ in ('GPE', 'LOC')):
+            return False
+        entity = next((e for e in token.sent.ents if e.start <= token.i < e.end), None)
+        return entity is not None and self.gazetteer.country_named(entity.text) is None \
+            and self.gazetteer.demonym_country(entity.text) is None
 
     def _conjoined_actors(self, event, context):
         """'The United States and Israel launched strikes': one event per doer of another
@@ -898,6 +911,33 @@ def _echoes_background(mention, background_lemmas):
     return not (mention['actor1'] or mention['actor2'] or any(mention[c] is not None for c in CATEGORIES))
 
 
+TOPIC_REJECTIONS = frozenset({'factuality:MENTIONED:on phrase', 'factuality:MENTIONED:about phrase'})
+
+
+def _only_named_in_lead(matches, context):
+    """Trigger words that the lead names only as something else than its news: every lead
+    mention is rejected (a topic, a plan, a recap, another sense) and none is kept. A
+    headline says what its lead says in fewer words, and the small model parses a
+    headline's grammar worse ('Lahren praises Wayne for remarks on Floyd protests', with
+    'protests' read as a verb): the lead's full sentence is the better reading of the
+    headline's word. Only two readings carry over: another sense ('tax raid') and a topic
+    ('remarks on the protests'). A lead that plans, recalls or reports its word in
+    another clause ('warned that 3,000 people will be arrested', 'sets of air strikes')
+    says nothing of the headline's."""
+    lead_starts = {sent.start for i, sent in enumerate(context.sentences)
+                   if i < len(context.roles) and context.roles[i] == LEAD}
+    verdicts = collections.defaultdict(set)
+    for match in matches:
+        if match.token.sent.start not in lead_starts:
+            continue
+        rejection = match.rejection
+        if rejection is None:
+            verdicts[match.token.lemma_.lower()].add(True)
+        elif (rejection.startswith('sense:') and rejection != MISSING_CONTEXT) or rejection in TOPIC_REJECTIONS:
+            verdicts[match.token.lemma_.lower()].add(False)
+    return {lemma for lemma, kept in verdicts.items() if kept == {False}}
+
+
 def _phrase_head(token):
     """The noun a place name modifies ('Gaza' in 'at Gaza seaport cafe' -> 'cafe')."""
     node = token
@@ -929,9 +969,11 @@ def _gathering(token):
     """'strike' for a participle told of a strike ('workers began a strike, demanding ...'),
     'protest' for one told of a protest gathering ('hundreds gathered outside City Hall,
     demanding ...'), else None."""
+    head = token.head
+    if token.dep_ == 'conj' and head.pos_ == 'VERB' and head.lemma_.lower() in PROTEST_VERBS:
+        return 'protest'  # 'flocked to the city to protest police brutality and call for justice'
     if token.dep_ != 'advcl' or token.tag_ != 'VBG':
         return None
-    head = token.head
     if any(c.dep_ == 'nsubj' and sector_for_words([c.lemma_]) in STATE_SECTORS for c in head.children):
         return None  # 'foreign ministers gathered in Brussels, calling for a ceasefire'
     words = {head.lemma_.lower()} | {c.lemma_.lower() for c in head.children if c.dep_ in ('dobj', 'prep', 'prt')}
@@ -943,6 +985,7 @@ def _gathering(token):
 # Verbs and objects that tell of a protest gathering ('gathered', 'took to the streets') or a strike.
 GATHERING_WORDS = frozenset({'gather', 'rally', 'march', 'protest', 'demonstrate', 'assemble', 'converge', 'picket',
                              'sit-in', 'chant', 'street', 'streets'})
+PROTEST_VERBS = frozenset({'protest', 'demonstrate', 'rally', 'march', 'picket'})
 # What protesters say as their protest: demands, accusations, refusals (not agreements or meetings).
 PROTESTERS_SAY = frozenset({'REQUEST', 'ACCUSE', 'REJECT'})
 STRIKE_WORDS = frozenset({'strike', 'walkout', 'stoppage'})
