@@ -143,6 +143,10 @@ CASES = [
     # an obligation is not yet a deed
     ('The country is now obliged to arrest the general if he visits.', 'arrest', 'FUTURE', 'oblige'),
     ('Police are required to arrest anyone who breaks the rule.', 'arrest', 'FUTURE', 'require'),
+    # who took part in an event told before; what came before the news
+    ('All the officers involved in the arrest of the driver were suspended.', 'arrest', 'MENTIONED', 'involve'),
+    ('Detectives questioned the men implicated in the bombing of the depot.', 'bombing', 'MENTIONED', 'implicate'),
+    ('After being raided by police, the newspaper said it would keep publishing.', 'raided', 'MENTIONED', None),
 ]
 
 
@@ -187,7 +191,7 @@ def test_every_cue_family_has_a_case():
         'future_auxiliaries', 'future_governors', 'future_object_governors', 'future_modifiers', 'future_nouns',
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',
-        'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors', 'crime_nouns',
+        'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors', 'crime_nouns', 'involvement_governors',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}
     assert lists == covered, lists ^ covered

@@ -145,13 +145,16 @@ def _only_mentioned(token, cues):
     if clause.dep_ == 'relcl' and clause is not token:
         return _only_mentioned(clause, cues)  # 'a man who shot and wounded ...'
     if token.dep_ == 'acl' and token.tag_ == 'VBN' and token.head.dep_ != 'ROOT' and not _has_time(token) \
-            and _has_finite_verb(token.sent, cues) and not any(c.dep_ == 'dobj' for c in token.children):
+            and _has_finite_verb(token.sent, cues) \
+            and not any(c.dep_ == 'dobj' for c in token.children):
         # (a participle with an object is a misparsed finite verb: 'a militant stabbed to death a colonel')
         # 'French forces deployed in Mali killed ...': a description ('Suspect arrested',
         # a headline's passive, hangs from the root and is asserted)
         return 'participle'
     if clause.dep_ == 'advcl' and any(c.dep_ == 'mark' and c.lower_ in SEQUENCE_MARKS for c in clause.children):
         return 'context clause'  # '... after the premier ruled out a deal': what came before the news
+    if clause.dep_ == 'pcomp' and clause.head.lower_ in SEQUENCE_MARKS and clause.tag_ in ('VBG', 'VBN'):
+        return 'context clause'  # 'After being raided, firm says ...', 'before attacking the convoy'
     if token.dep_ == 'amod' and (token.tag_ in ('VBN', 'JJ') or (token.tag_ == 'VBG' and token.lemma_.lower() not in cues['protest_words'])):
         return 'modifier'  # 'the jailed leader', 'invading troops': a description ('protesting farmers' protest)
     if token.pos_ not in ('NOUN', 'PROPN'):
@@ -314,6 +317,8 @@ def _as_governor(governor, relation, child, cues, trigger=None):
     if relation == 'prep' and (child.lower_ in cues['reason_prepositions'] or (child.lower_ == 'in' and _event_in_phrase(child, cues)))\
             and lemma in cues['arrest_governors'] and (trigger is None or trigger.lemma_.lower() not in cues['protest_words']):
         return CLAIMED, lemma  # 'arrested for assaulting a passerby' (but 'arrested for protesting': they did)
+    if relation == 'prep' and child.lower_ == 'in' and lemma in cues['involvement_governors']:
+        return MENTIONED, lemma  # 'the officers involved in the arrest': who they are, not what happened now
     if relation == 'prep' and child.lower_ in ('of', 'with') and (lemma in cues['claim_nouns'] or word in cues['claim_nouns']):
         return CLAIMED, word  # 'on suspicion of assaulting', 'arrested in connection with the ambush'
     if relation == 'prep' and governor.pos_ in ('NOUN', 'PROPN', 'VERB') and child.lower_ not in ('of', 'for', 'to', 'against', 'on'):
