@@ -147,6 +147,11 @@ CASES = [
     ('All the officers involved in the arrest of the driver were suspended.', 'arrest', 'MENTIONED', 'involve'),
     ('Detectives questioned the men implicated in the bombing of the depot.', 'bombing', 'MENTIONED', 'implicate'),
     ('After being raided by police, the newspaper said it would keep publishing.', 'raided', 'MENTIONED', None),
+    # possibility: 'it was possible she was abducted'
+    ('Police said it was possible the girl was abducted from the campsite.', 'abducted', 'HYPOTHETICAL', 'possible'),
+    # an event noun in a relative clause on a person tells who the person is
+    ('Mourners filed past the coffin of Tomas Reyl, whose death in custody ignited protests across the country.',
+     'protests', 'MENTIONED', None),
 ]
 
 
@@ -191,7 +196,7 @@ def test_every_cue_family_has_a_case():
         'future_auxiliaries', 'future_governors', 'future_object_governors', 'future_modifiers', 'future_nouns',
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',
-        'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors', 'crime_nouns', 'involvement_governors',
+        'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors', 'crime_nouns', 'involvement_governors', 'possibility_adjectives',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}
     assert lists == covered, lists ^ covered

@@ -320,3 +320,11 @@ def test_a_headline_word_the_lead_reports_elsewhere_keeps_its_event(extractor):
         'The state police chief warned that more than 1,000 people will be arrested in the coming weeks.',
         title='Over 300 arrested in crackdown on smuggling rings in Kasai')
     assert [e['event_type'] for e in events] == ['COERCE']
+
+
+def test_property_burnt_in_a_protest_is_the_protest_s_riot(extractor):
+    events = extract_events(
+        extractor,
+        'Protests over the death of a student grew across Lusaka, with police cars set ablaze near the market.',
+        title='Protesters clash with police in Lusaka')
+    assert {e['event_type'] for e in events} == {'PROTEST'}

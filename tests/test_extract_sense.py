@@ -208,3 +208,23 @@ def test_an_event_noun_that_modifies_a_noun_names_no_event(extractor):
 ])
 def test_accidents_bodies_summaries_budgets_and_confrontations(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # an attack by hackers or on a website is no armed attack
+    ('The Orlan Red Cross was hit by 900 cyber attacks on its donation website.', []),
+    ('Gunmen attacked a police post near the border on Sunday.', ['ASSAULT']),
+    # a rise in a ranking
+    ('Three Varnese universities shot up in the annual world ranking.', []),
+    # a company's sale is no agreement between parties
+    ('Norvik Energy agrees to sell its wind unit to Polder Power.', []),
+    # a company and a union negotiating pay is a labour matter
+    ('The carmaker and its union held talks over bonus pay on Monday.', []),
+    # a killing told with an accident is one, even of soldiers
+    ('Two soldiers were killed when their truck was involved in an accident on a training range.', []),
+    ('Gunmen killed two soldiers at a checkpoint, the army said.', ['ASSAULT']),
+    # a bear's attack, whichever of two verbs carries the agent
+    ('A hiker was attacked and badly injured by a bear in the national park on Saturday.', []),
+])
+def test_cyber_rankings_sales_pay_talks_accidents_and_animals(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected

@@ -95,3 +95,17 @@ def test_a_clash_and_its_casualties_in_the_next_sentence(extractor, text, expect
 def test_what_protests_erupt_over_is_no_toll_of_theirs(extractor):
     [event] = extract_events(extractor, 'Protests erupted in at least 30 cities over the death of a man in Velmar.')
     assert event['event_type'] == 'PROTEST' and event['killed'] is None
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # deaths told without a number count 10 (ACLED's figure); other harms get no figure
+    ('Troops killed several militants in a raid on their camp on Sunday.', [('ASSAULT', 10, None, None)]),
+    ('Many fighters were killed in clashes near the river crossing on Monday.', [('ASSAULT', 10, None, None)]),
+    ('Police arrested several protesters outside the ministry.', []),
+    # a list of victims in apposition adds up; an appositive that spells out 'people' does not
+    ('Two police officers, one civil servant and one resident were killed when gunmen opened fire.',
+     [('ASSAULT', 4, None, None)]),
+    ('Two people, a man and his son, were killed when gunmen attacked the farm.', [('ASSAULT', 2, None, None)]),
+])
+def test_unknown_plural_deaths_and_lists_of_victims(extractor, sentence, expected):
+    assert sorted(tolls(extractor, sentence), key=str) == sorted(expected, key=str)

@@ -48,6 +48,9 @@ def _lexicon():
         'means': frozenset(data['means_cues']),
         'collectives': frozenset(data['person_collectives']),
         'headline': {w: c for c, words in data['headline_cues'].items() for w in words},
+        'unknown_plural': frozenset(data['unknown_plural']),
+        'unknown_plural_deaths': data['unknown_plural_deaths'],
+        'general_victims': frozenset(data['general_victims']),
     }
 
 
@@ -119,8 +122,11 @@ def find_counts(sent, is_demonym=lambda token: False):
     for token in sent:
         if token.i in numbers or _is_doer(token, lex):
             continue
+        unknown_plural = False
         if _is_human(token, lex, is_demonym):
             value = _number_of(token, lex)
+            if value is None and _unknown_plural(token, lex):
+                value, unknown_plural = lex['unknown_plural_deaths'], True
         elif _is_bare_number(token, lex):
             value = parse_number(_phrase(token))
         else:
@@ -131,6 +137,8 @@ def find_counts(sent, is_demonym=lambda token: False):
         if found is None:
             continue
         category, cue = found
+        if unknown_plural and category != 'killed':
+            continue  # 'several people were arrested': no figure
         if _ambiguous_cue(cue, category, lex) or _superseded(token):
             continue
         key = (category, cue.i)
@@ -139,6 +147,18 @@ def find_counts(sent, is_demonym=lambda token: False):
     for category, value, cue, _ in headline:
         totals[(category, cue)] = value
     return [CountMention(category, value, cue) for (category, cue), value in totals.items()]
+
+
+def _unknown_plural(noun, lex):
+    """People told without a number: 'several people', 'many fighters', 'an unknown number
+    of villagers' (a plural noun; 'several' is no count of one)."""
+    if noun.tag_ not in ('NNS', 'NNPS'):
+        return False
+    if any(c.dep_ in ('amod', 'det', 'nummod') and c.lower_ in lex['unknown_plural'] for c in noun.children):
+        return True
+    head = noun.head
+    return noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.lower_ == 'number' \
+        and any(c.dep_ == 'amod' and c.lower_ in lex['unknown_plural'] for c in head.head.children)
 
 
 def _is_doer(token, lex):
@@ -316,7 +336,7 @@ def _under_prep(t, root):
 def _cue_of(token, lex):
     """(category, cue token) for the word that says what happened to ``token``'s people."""
     node = token
-    while node.dep_ == 'conj' and node.head.i != node.i:
+    while (node.dep_ == 'conj' or (node.dep_ == 'appos' and _a_list_item(node, lex))) and node.head.i != node.i:
         node = node.head
     if node.dep_ == 'pobj' and node.head.lower_ == 'of' and node.head.head.lemma_.lower() in lex['bodies']:
         return 'killed', node.head.head  # 'the bodies of two civilians were found'
@@ -354,6 +374,15 @@ def _cue_of(token, lex):
         if any(c.dep_ in ('nsubj', 'nsubjpass') and c.lemma_.lower() == 'toll' for c in ancestor.children):
             return 'killed', ancestor
     return None
+
+
+def _a_list_item(appos, lex):
+    """An appositive that continues a list of victims with a number of its own ('two police
+    officers, one civil servant and one resident'), not one that spells out a general noun
+    ('two people, a man and his son')."""
+    head = appos.head
+    return head.lemma_.lower() not in lex['general_victims'] and head.lower_ not in lex['general_victims'] \
+        and any(c.dep_ == 'nummod' for c in appos.children) and any(c.dep_ == 'nummod' for c in head.children)
 
 
 def _cue_category(token, lex):

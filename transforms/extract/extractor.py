@@ -923,12 +923,13 @@ def _only_named_in_lead(matches, context):
     headline's word. Only two readings carry over: another sense ('tax raid') and a topic
     ('remarks on the protests'). A lead that plans, recalls or reports its word in
     another clause ('warned that 3,000 people will be arrested', 'sets of air strikes')
-    says nothing of the headline's."""
-    lead_starts = {sent.start for i, sent in enumerate(context.sentences)
-                   if i < len(context.roles) and context.roles[i] == LEAD}
+    says nothing of the headline's. (Not the other way round: a headline's sense is read
+    from fewer words, 'strike kills two in a car' is no road accident.)"""
+    starts = {sent.start for i, sent in enumerate(context.sentences)
+              if i < len(context.roles) and context.roles[i] == LEAD}
     verdicts = collections.defaultdict(set)
     for match in matches:
-        if match.token.sent.start not in lead_starts:
+        if match.token.sent.start not in starts:
             continue
         rejection = match.rejection
         if rejection is None:
@@ -954,8 +955,9 @@ SCUFFLE_LEMMAS = frozenset({'clash', 'scuffle', 'brawl', 'skirmish', 'fight', 'f
 
 
 def _protest_scuffle(event):
-    """A clash or scuffle with no armed doer named (told in a story of a protest)."""
-    if event['event_type'] != 'ASSAULT' or event['_lemma'] not in SCUFFLE_LEMMAS:
+    """A clash or scuffle, or property burnt or wrecked ('police cars set ablaze'), with no
+    armed doer named (told in a story of a protest: the protest's riot, not another attack)."""
+    if event['event_type'] != 'ASSAULT' or (event['_lemma'] not in SCUFFLE_LEMMAS and event['mode'] != 'seize'):
         return False
     return all(event[r] is None or event[r]['sector'] in ('CVL', 'COP', 'OPP', 'EDU', 'LAB') for r in ('actor1', 'actor2'))
 
@@ -1283,6 +1285,8 @@ def caused_by_hazard(trigger, agent):
         candidates.append(trigger.head)
     if trigger.dep_ in ('xcomp', 'oprd', 'acomp', 'ccomp', 'advcl'):  # 'lion attack leaves keeper injured'
         candidates.extend(c for c in trigger.head.children if c.dep_ == 'nsubj')
+    for conj in trigger.conjuncts:  # 'attacked and injured by a grizzly bear'
+        candidates.extend(g for c in conj.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj')
     for child in trigger.children:
         if child.dep_ == 'advcl' and child.i > trigger.i:  # 'killed when a building collapsed'
             candidates.append(child)

@@ -128,12 +128,15 @@ def _only_mentioned(token, cues):
     """The reason a trigger is named without being asserted, or None (see module doc)."""
     if token.lemma_.lower() in cues['protest_words'] and _describes_another(token, cues):
         return 'setting of a description'
+    if token.pos_ in ('NOUN', 'PROPN') and token.dep_ in ('nsubj', 'nsubjpass', 'dobj') and token.head.dep_ == 'relcl' \
+            and _a_person(token.head.head, cues):
+        return 'relative clause'  # 'Floyd, whose death ignited protests': who he is, not news
     verb = token
     if token.dep_ in ('dobj', 'attr') and token.head.lemma_.lower() in cues['light_verbs']:
         verb = token.head  # 'a journalist who staged an anti-war protest'
     if verb.dep_ == 'relcl':
         head = verb.head
-        if head.pos_ in ('PROPN', 'PRON') or head.ent_type_ == 'PERSON' or head.lemma_.lower() in cues['person_nouns']:
+        if _a_person(head, cues):
             return 'relative clause'  # 'a man who shot ...', 'a chief whom Paris blamed ...'
         if head.pos_ == 'NOUN' and head.dep_ == 'pobj' and _only_mentioned(head, cues):
             return 'relative clause'  # 'fury over a strike that killed scores': told as the other's cause
@@ -182,6 +185,10 @@ def _only_mentioned(token, cues):
             return None
         return f'{prep} phrase'
     return None
+
+
+def _a_person(token, cues):
+    return token.pos_ in ('PROPN', 'PRON') or token.ent_type_ == 'PERSON' or token.lemma_.lower() in cues['person_nouns']
 
 
 def _describes_another(token, cues):
@@ -323,6 +330,9 @@ def _as_governor(governor, relation, child, cues, trigger=None):
         return CLAIMED, word  # 'on suspicion of assaulting', 'arrested in connection with the ambush'
     if relation == 'prep' and governor.pos_ in ('NOUN', 'PROPN', 'VERB') and child.lower_ not in ('of', 'for', 'to', 'against', 'on'):
         return None  # 'killed in clashes' is a setting, not a governing cue
+    if relation == 'ccomp' and (word in cues['possibility_adjectives'] or any(
+            c.dep_ == 'acomp' and c.lower_ in cues['possibility_adjectives'] for c in governor.children)):
+        return HYPOTHETICAL, word if word in cues['possibility_adjectives'] else 'possible'  # 'it was possible she was abducted'
     if is_verb and lemma in cues['negation_governors']:
         return NEGATED, lemma
     if lemma in cues['denial_governors'] or lemma in cues['denial_nouns']:
