@@ -328,3 +328,23 @@ def test_property_burnt_in_a_protest_is_the_protest_s_riot(extractor):
         'Protests over the death of a student grew across Lusaka, with police cars set ablaze near the market.',
         title='Protesters clash with police in Lusaka')
     assert {e['event_type'] for e in events} == {'PROTEST'}
+
+
+def test_protests_named_in_passing_are_the_setting_of_another_story(extractor):
+    # the headline names no protest: the lead's bare 'protests' is where the story happens
+    events = extract_events(
+        extractor,
+        'A guard was filmed pushing a reporter to the pavement during protests in Harlow on Friday.',
+        title='Reporter pushed to the pavement by security guard')
+    assert 'PROTEST' not in {e['event_type'] for e in events}
+    # a headline of protests keeps them, and so does a lead that counts the crowd or names the protesters
+    events = extract_events(extractor, 'Protests over fuel prices spread to five cities on Friday.',
+                            title='Fuel protests spread across Zambia')
+    assert [e['event_type'] for e in events] == ['PROTEST']
+    events = extract_events(extractor, 'A rally of 3,000 people in Ndola on Friday demanded lower fuel prices.',
+                            title='Zambia raises fuel prices again')
+    assert 'PROTEST' in {e['event_type'] for e in events}
+    # a protest told by its scale or its cause is an event of its own, whatever the headline
+    events = extract_events(extractor, 'Offices were set on fire in large-scale anti-government protests in Ndola.',
+                            title='President sacks security chiefs')
+    assert 'PROTEST' in {e['event_type'] for e in events}

@@ -573,6 +573,9 @@ class EventExtractor:
         mentions = [m for m in mentions if not _echoes_background(m, background)]
         only_named = _only_named_in_lead(matches, context)
         mentions = [m for m in mentions if not (m['_role'] == TITLE and doc[m['_token']].lemma_.lower() in only_named)]
+        if title_chars:
+            title_types = {m.entry['event_type'] for m in matches if m.token.sent.start_char < title_chars}
+            mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
         if any(m['event_type'] == 'PROTEST' for m in mentions):
             # 'protests erupted ..., with violent clashes': the clashes are the protest's
             mentions = [m for m in mentions if not _protest_scuffle(m)]
@@ -912,6 +915,27 @@ def _echoes_background(mention, background_lemmas):
 
 
 TOPIC_REJECTIONS = frozenset({'factuality:MENTIONED:on phrase', 'factuality:MENTIONED:about phrase'})
+
+
+def _protest_in_passing(mention, doc, title_types):
+    """A protest the text names in passing, in a story whose headline names no protest:
+    a noun ('the protests', 'unrest') with no crowd counted and no protesters named as its
+    doer ('Philonise Floyd, whose brother's killing led to global protests, urges reform';
+    'an officer slammed a woman to the ground during protests'). A story of a protest says
+    so in its headline; one about something else names the protests as its setting. A
+    protest told by its scale or its cause ('large-scale anti-government protests') is
+    told as an event of its own."""
+    if mention['event_type'] != 'PROTEST' or mention['_role'] == TITLE or 'PROTEST' in title_types:
+        return False
+    token = doc[mention['_token']]
+    modifiers = ' '.join(t.lower_ for t in doc[token.left_edge.i:token.i])
+    if PROTEST_OWN_WORDS.search(modifiers):
+        return False  # 'large-scale anti-government protests': told as an event of its own
+    return token.pos_ in ('NOUN', 'PROPN') and mention['crowd_size'] is None and mention['actor1'] is None
+
+
+# Words before a protest noun that tell its scale, violence or cause ('anti-government', 'pro-democracy').
+PROTEST_OWN_WORDS = re.compile(r'\b(?:anti|pro) ?-|\blarge ?- ?scale\b|\b(?:mass|massive|huge|violent|angry|unprecedented)\b')
 
 
 def _only_named_in_lead(matches, context):
