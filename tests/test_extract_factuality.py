@@ -149,6 +149,14 @@ CASES = [
     ('After being raided by police, the newspaper said it would keep publishing.', 'raided', 'MENTIONED', None),
     # possibility: 'it was possible she was abducted'
     ('Police said it was possible the girl was abducted from the campsite.', 'abducted', 'HYPOTHETICAL', 'possible'),
+    ('It is unclear whether troops fired on the crowd.', 'fired', 'CONDITIONAL', 'whether'),
+    ('Officials said it was unclear why soldiers opened fire on the crowd.', 'opened fire', 'ASSERTED', None),
+    # an active participle after 'after' is what the doers did
+    ('Gunmen fled into the forest after killing five people at a market.', 'killing', 'ASSERTED', None),
+    # breaking up a protest tells it; a main clause of involvement too; a place's relative clause is no person's
+    ('Police broke up a protest by farmers outside parliament on Monday.', 'protest', 'ASSERTED', None),
+    ('More than 2,000 people were involved in the protest in the capital on Sunday.', 'protest', 'ASSERTED', None),
+    ('Police imposed a curfew in Ovdala, where clashes killed three people on Sunday.', 'clashes', 'ASSERTED', None),
     # an event noun in a relative clause on a person tells who the person is
     ('Mourners filed past the coffin of Tomas Reyl, whose death in custody ignited protests across the country.',
      'protests', 'MENTIONED', None),

@@ -308,9 +308,15 @@ def test_a_headline_word_the_lead_tells_as_a_topic_is_no_event(extractor):
     # the small model reads the headline's 'protests' as a verb; the lead says they are a topic
     events = extract_events(
         extractor,
-        'Talk-show host Dana Voss praised singer Marco Hale for his recent remarks on the Lisbon protests.',
-        title='Dana Voss praises Marco Hale for his remarks on Lisbon protests')
+        'Radio host Dana Voss praised the rapper Lil Hale for his recent remarks on the Ovdala protests, even as he '
+        'received blowback.',
+        title='Host praises Lil Hale for his remarks on Ovdala protests')
     assert {e['event_type'] for e in events} == {'SUPPORT'}
+    # a 'crackdown on protests' is no topic of speech: the headline's protest stands
+    events = extract_events(
+        extractor, 'Police in Ovdala arrested 40 people on Sunday during a crackdown on protests against the new tax.',
+        title='Police arrest 40 at Ovdala protest')
+    assert 'PROTEST' in {e['event_type'] for e in events}
 
 
 def test_a_headline_word_the_lead_reports_elsewhere_keeps_its_event(extractor):
@@ -348,3 +354,17 @@ def test_protests_named_in_passing_are_the_setting_of_another_story(extractor):
     events = extract_events(extractor, 'Offices were set on fire in large-scale anti-government protests in Ndola.',
                             title='President sacks security chiefs')
     assert 'PROTEST' in {e['event_type'] for e in events}
+
+
+def test_a_town_before_a_rally_is_where_it_was_not_who_rallied(extractor):
+    events = extract_events(extractor, 'Thousands of people rallied in Ovdala on Sunday.', title='Ovdala rally draws thousands')
+    assert [e['event_type'] for e in events] == ['PROTEST']
+
+
+@pytest.mark.parametrize('text, expected', [
+    # a demand coordinated with a protest verb is the protest's, not with 'rallied his party' or troops marching
+    ('The prime minister rallied his party and rejected calls for early elections on Monday.', ['REJECT']),
+    ('Hundreds of students gathered in Ovdala to protest the fee rise and call for the dean to resign.', ['PROTEST']),
+])
+def test_what_protesters_demand_is_their_protest(extractor, text, expected):
+    assert sorted(e['event_type'] for e in extract_events(extractor, text)) == expected

@@ -192,19 +192,26 @@ def test_an_event_noun_that_modifies_a_noun_names_no_event(extractor):
     # an accidental killing is an accident, whatever else the sentence names
     ('A hunter pleaded guilty to accidentally shooting his cousin near Varnel.', []),
     ('A farmer inadvertently killed a neighbour while clearing brush with a rifle.', []),
+    ('A policeman accidentally shot a colleague at the station on Sunday.', []),
+    ('An army drone strike inadvertently killed 12 civilians at a wedding near Ovdala on Sunday.', ['ASSAULT']),
     ('Gunmen shot dead a trader in the market of Ovdala on Sunday.', ['ASSAULT']),
     # 'slam': criticism, unless it is a body thrown to the ground
-    ('A guard was filmed slamming a teenager to the ground outside the mall.', []),
+    ('Police slammed a man to the ground in the town square.', []),
+    ('The president slammed the head of the central bank over inflation on Monday.', ['ACCUSE']),
     ('Senator Ilse Varga slammed the ministry over the delays on Monday.', ['ACCUSE']),
     # 'round up': people, not the week's news
     ('In this newsletter we round up the latest developments in energy.', []),
     ('Police rounded up 40 suspects in the port city on Sunday.', ['COERCE']),
+    ('Police rounded up the top leaders of the opposition party on Sunday.', ['COERCE']),
     # 'raid': police, not the treasury
     ("The finance minister's tax raid on savers angered his party.", []),
     ('Police raided the offices of an opposition newspaper on Tuesday.', ['COERCE']),
     # 'met by': a crowd met by troops is no meeting
     ('Marchers in the capital were met by soldiers and riot police on Friday.', []),
     ('The foreign minister met her Kenyan counterpart in Geneva on Monday.', ['CONSULT']),
+    ('The Orlan prime minister was met by President Ana Holt in Varnel on Monday.', ['CONSULT']),
+    # 'riot police' is no riot, but rioting officers are
+    ('Inmates rioted in the main block of the prison on Sunday.', ['PROTEST']),
 ])
 def test_accidents_bodies_summaries_budgets_and_confrontations(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
@@ -216,13 +223,18 @@ def test_accidents_bodies_summaries_budgets_and_confrontations(extractor, senten
     ('Gunmen attacked a police post near the border on Sunday.', ['ASSAULT']),
     # a rise in a ranking
     ('Three Varnese universities shot up in the annual world ranking.', []),
+    ('A man shot his neighbour dead in a dispute over land prices on Sunday.', ['ASSAULT']),
+    ('A criminal network attacked a police post near the border on Sunday.', ['ASSAULT']),
     # a company's sale is no agreement between parties
     ('Norvik Energy agrees to sell its wind unit to Polder Power.', []),
     # a company and a union negotiating pay is a labour matter
-    ('The carmaker and its union held talks over bonus pay on Monday.', []),
+    ('Kario Motors and its union held talks over bonus pay on Monday.', []),
+    ('The two presidents met in the port city of Ovdala on Monday.', ['CONSULT']),
+    ('Orlan agreed to supply Varnel with air defence systems, the defence minister said on Monday.', ['AGREE']),
     # a killing told with an accident is one, even of soldiers
     ('Two soldiers were killed when their truck was involved in an accident on a training range.', []),
     ('Gunmen killed two soldiers at a checkpoint, the army said.', ['ASSAULT']),
+    ('Gunmen ambushed an army convoy, killing six soldiers, after a road crash slowed the vehicles.', ['ASSAULT']),
     # a bear's attack, whichever of two verbs carries the agent
     ('A hiker was attacked and badly injured by a bear in the national park on Saturday.', []),
 ])

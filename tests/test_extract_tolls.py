@@ -106,6 +106,11 @@ def test_what_protests_erupt_over_is_no_toll_of_theirs(extractor):
     ('Two police officers, one civil servant and one resident were killed when gunmen opened fire.',
      [('ASSAULT', 4, None, None)]),
     ('Two people, a man and his son, were killed when gunmen attacked the farm.', [('ASSAULT', 2, None, None)]),
+    ('Two civilians, one man and one woman, were killed when gunmen attacked the farm.', [('ASSAULT', 2, None, None)]),
+    ('Two policemen, one sergeant and one constable, were killed in an ambush on Sunday.', [('ASSAULT', 2, None, None)]),
+    # 'how many' asks; a person 'including' is one of the several
+    ('It is not known how many people were killed when gunmen attacked the village.', []),
+    ('Several officers were killed, including a colonel, in the ambush near the border.', [('ASSAULT', 10, None, None)]),
 ])
 def test_unknown_plural_deaths_and_lists_of_victims(extractor, sentence, expected):
     assert sorted(tolls(extractor, sentence), key=str) == sorted(expected, key=str)

@@ -115,7 +115,7 @@ def find_counts(sent, is_demonym=lambda token: False):
     Figures for conjoined nouns under one cue are added up ('5 soldiers and 3 civilians').
     """
     lex = _lexicon()
-    totals = {}
+    totals, vague = {}, set()
     headline = list(_headline_tolls(sent, lex))
     numbers = {i for *_, used in headline for i in used}
     cues = {cue for _, _, cue, _ in headline}
@@ -142,6 +142,10 @@ def find_counts(sent, is_demonym=lambda token: False):
         if _ambiguous_cue(cue, category, lex) or _superseded(token):
             continue
         key = (category, cue.i)
+        if unknown_plural:
+            vague.add(key)
+        elif key in vague and _included(token):
+            continue  # 'several officers were killed, including a colonel': one of the several
         if cue.i not in cues:
             totals[key] = min(totals.get(key, 0) + value, MAX_AVRO_INT)
     for category, value, cue, _ in headline:
@@ -149,13 +153,22 @@ def find_counts(sent, is_demonym=lambda token: False):
     return [CountMention(category, value, cue) for (category, cue), value in totals.items()]
 
 
+def _included(token):
+    """A person named after 'including': part of a group already counted."""
+    node = token
+    while node.dep_ == 'conj' and node.head.i != node.i:
+        node = node.head
+    return node.dep_ == 'pobj' and node.head.lower_ == 'including'
+
+
 def _unknown_plural(noun, lex):
     """People told without a number: 'several people', 'many fighters', 'an unknown number
     of villagers' (a plural noun; 'several' is no count of one)."""
     if noun.tag_ not in ('NNS', 'NNPS'):
         return False
-    if any(c.dep_ in ('amod', 'det', 'nummod') and c.lower_ in lex['unknown_plural'] for c in noun.children):
-        return True
+    quantifiers = [c for c in noun.children if c.dep_ in ('amod', 'det', 'nummod') and c.lower_ in lex['unknown_plural']]
+    if any(not any(g.lower_ in ('how', 'so', 'too') for g in q.children) for q in quantifiers):
+        return True  # (but 'how many people were killed' asks)
     head = noun.head
     return noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.lower_ == 'number' \
         and any(c.dep_ == 'amod' and c.lower_ in lex['unknown_plural'] for c in head.head.children)
@@ -378,11 +391,17 @@ def _cue_of(token, lex):
 
 def _a_list_item(appos, lex):
     """An appositive that continues a list of victims with a number of its own ('two police
-    officers, one civil servant and one resident'), not one that spells out a general noun
-    ('two people, a man and his son')."""
+    officers, one civil servant and one resident were killed'), not one that spells out its
+    noun: a general noun ('two people, a man and his son') or an aside closed by a comma
+    ('two policemen, one sergeant and one constable, were killed')."""
     head = appos.head
-    return head.lemma_.lower() not in lex['general_victims'] and head.lower_ not in lex['general_victims'] \
-        and any(c.dep_ == 'nummod' for c in appos.children) and any(c.dep_ == 'nummod' for c in head.children)
+    if head.lemma_.lower() in lex['general_victims'] or head.lower_ in lex['general_victims']:
+        return False
+    if not (any(c.dep_ == 'nummod' for c in appos.children) and any(c.dep_ == 'nummod' for c in head.children)):
+        return False
+    end = max([appos.i] + [c.right_edge.i for c in appos.conjuncts])
+    doc = appos.doc
+    return not (end + 1 < len(doc) and doc[end + 1].text == ',')
 
 
 def _cue_category(token, lex):

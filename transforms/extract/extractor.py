@@ -915,6 +915,11 @@ def _echoes_background(mention, background_lemmas):
 
 
 TOPIC_REJECTIONS = frozenset({'factuality:MENTIONED:on phrase', 'factuality:MENTIONED:about phrase'})
+# Nouns of speech and comment whose on/about phrase is a topic ('remarks on the protests'; a
+# 'crackdown on protests' is another matter).
+SPEECH_NOUNS = frozenset({'remark', 'comment', 'statement', 'view', 'speech', 'question', 'debate', 'report',
+                          'article', 'book', 'film', 'documentary', 'podcast', 'interview', 'post', 'tweet', 'stance',
+                          'position', 'silence', 'opinion', 'column', 'essay', 'lecture', 'talk', 'advice', 'guide'})
 
 
 def _protest_in_passing(mention, doc, title_types):
@@ -945,7 +950,7 @@ def _only_named_in_lead(matches, context):
     headline's grammar worse ('Lahren praises Wayne for remarks on Floyd protests', with
     'protests' read as a verb): the lead's full sentence is the better reading of the
     headline's word. Only two readings carry over: another sense ('tax raid') and a topic
-    ('remarks on the protests'). A lead that plans, recalls or reports its word in
+    of speech ('remarks on the protests', SPEECH_NOUNS; not 'a crackdown on protests'). A lead that plans, recalls or reports its word in
     another clause ('warned that 3,000 people will be arrested', 'sets of air strikes')
     says nothing of the headline's. (Not the other way round: a headline's sense is read
     from fewer words, 'strike kills two in a car' is no road accident.)"""
@@ -958,7 +963,8 @@ def _only_named_in_lead(matches, context):
         rejection = match.rejection
         if rejection is None:
             verdicts[match.token.lemma_.lower()].add(True)
-        elif (rejection.startswith('sense:') and rejection != MISSING_CONTEXT) or rejection in TOPIC_REJECTIONS:
+        elif (rejection.startswith('sense:') and rejection != MISSING_CONTEXT) \
+                or (rejection in TOPIC_REJECTIONS and match.token.head.head.lemma_.lower() in SPEECH_NOUNS):
             verdicts[match.token.lemma_.lower()].add(False)
     return {lemma for lemma, kept in verdicts.items() if kept == {False}}
 
@@ -996,12 +1002,20 @@ def _gathering(token):
     'protest' for one told of a protest gathering ('hundreds gathered outside City Hall,
     demanding ...'), else None."""
     head = token.head
-    if token.dep_ == 'conj' and head.pos_ == 'VERB' and head.lemma_.lower() in PROTEST_VERBS:
-        return 'protest'  # 'flocked to the city to protest police brutality and call for justice'
-    if token.dep_ != 'advcl' or token.tag_ != 'VBG':
+    if token.dep_ not in ('conj', 'advcl'):
         return None
     if any(c.dep_ == 'nsubj' and sector_for_words([c.lemma_]) in STATE_SECTORS for c in head.children):
         return None  # 'foreign ministers gathered in Brussels, calling for a ceasefire'
+    if token.dep_ == 'conj':
+        # 'flocked to the city to protest police brutality and call for justice' (not 'rallied his
+        # party and rejected ...', nor 'marched into the town and demanded ...')
+        lemma = head.lemma_.lower()
+        if head.pos_ == 'VERB' and lemma in PROTEST_VERBS and (lemma in ('protest', 'picket') or not any(
+                c.dep_ == 'dobj' or (c.dep_ == 'prep' and c.lower_ in ('into', 'on')) for c in head.children)):
+            return 'protest'
+        return None
+    if token.tag_ != 'VBG':
+        return None
     words = {head.lemma_.lower()} | {c.lemma_.lower() for c in head.children if c.dep_ in ('dobj', 'prep', 'prt')}
     if words & STRIKE_WORDS:
         return 'strike'

@@ -129,7 +129,8 @@ def _only_mentioned(token, cues):
     if token.lemma_.lower() in cues['protest_words'] and _describes_another(token, cues):
         return 'setting of a description'
     if token.pos_ in ('NOUN', 'PROPN') and token.dep_ in ('nsubj', 'nsubjpass', 'dobj') and token.head.dep_ == 'relcl' \
-            and _a_person(token.head.head, cues):
+            and _named_person(token.head.head, cues) \
+            and not any(c.lower_ in ('where', 'when') for c in token.head.children):
         return 'relative clause'  # 'Floyd, whose death ignited protests': who he is, not news
     verb = token
     if token.dep_ in ('dobj', 'attr') and token.head.lemma_.lower() in cues['light_verbs']:
@@ -156,8 +157,9 @@ def _only_mentioned(token, cues):
         return 'participle'
     if clause.dep_ == 'advcl' and any(c.dep_ == 'mark' and c.lower_ in SEQUENCE_MARKS for c in clause.children):
         return 'context clause'  # '... after the premier ruled out a deal': what came before the news
-    if clause.dep_ == 'pcomp' and clause.head.lower_ in SEQUENCE_MARKS and clause.tag_ in ('VBG', 'VBN'):
-        return 'context clause'  # 'After being raided, firm says ...', 'before attacking the convoy'
+    if clause.dep_ == 'pcomp' and clause.head.lower_ in SEQUENCE_MARKS and clause.tag_ == 'VBN' \
+            and any(c.dep_ == 'auxpass' for c in clause.children):
+        return 'context clause'  # 'After being raided, firm says ...' (but 'fled after killing five' did it)
     if token.dep_ == 'amod' and (token.tag_ in ('VBN', 'JJ') or (token.tag_ == 'VBG' and token.lemma_.lower() not in cues['protest_words'])):
         return 'modifier'  # 'the jailed leader', 'invading troops': a description ('protesting farmers' protest)
     if token.pos_ not in ('NOUN', 'PROPN'):
@@ -170,7 +172,9 @@ def _only_mentioned(token, cues):
         return None
     if dep in ('dobj', 'attr', 'oprd'):
         lemma = head.lemma_.lower()
+        particle = next((c.lower_ for c in head.children if c.dep_ == 'prt'), None)
         if lemma in cues['light_verbs'] or lemma in cues['factive_object_verbs'] or lemma in cues['causal_verbs'] \
+                or f'{lemma} {particle}' in cues['factive_object_verbs'] \
                 or head.pos_ not in ('VERB', 'AUX'):
             return None  # 'held talks', 'condemned the attack', 'ignites protests'
         return f'object of {lemma}'
@@ -187,8 +191,28 @@ def _only_mentioned(token, cues):
     return None
 
 
+def _possibly(governor, clause, cues):
+    """'it was possible (that) she was abducted', 'it is unclear whether troops fired': the
+    clause under a word of possibility. Not a question of detail, which takes the event as
+    given ('unclear why soldiers opened fire', 'how many were killed')."""
+    adjective = governor if governor.lower_ in cues['possibility_adjectives'] else next(
+        (c for c in governor.children if c.dep_ == 'acomp' and c.lower_ in cues['possibility_adjectives']), None)
+    if adjective is None:
+        return False
+    opening = [t for t in clause.subtree if t.i < clause.i]
+    if any(t.tag_ in ('WDT', 'WP', 'WRB', 'WP$') for t in opening):
+        return False
+    marks = {c.lower_ for c in clause.children if c.dep_ == 'mark'}
+    return adjective.lower_ != 'unclear' or bool(marks & {'whether', 'if'})
+
+
 def _a_person(token, cues):
     return token.pos_ in ('PROPN', 'PRON') or token.ent_type_ == 'PERSON' or token.lemma_.lower() in cues['person_nouns']
+
+
+def _named_person(token, cues):
+    """A person's name or a person noun, not a place's or a group's name."""
+    return token.ent_type_ == 'PERSON' or token.lemma_.lower() in cues['person_nouns']
 
 
 def _describes_another(token, cues):
@@ -324,15 +348,14 @@ def _as_governor(governor, relation, child, cues, trigger=None):
     if relation == 'prep' and (child.lower_ in cues['reason_prepositions'] or (child.lower_ == 'in' and _event_in_phrase(child, cues)))\
             and lemma in cues['arrest_governors'] and (trigger is None or trigger.lemma_.lower() not in cues['protest_words']):
         return CLAIMED, lemma  # 'arrested for assaulting a passerby' (but 'arrested for protesting': they did)
-    if relation == 'prep' and child.lower_ == 'in' and lemma in cues['involvement_governors']:
+    if relation == 'prep' and child.lower_ == 'in' and lemma in cues['involvement_governors'] and governor.dep_ == 'acl':
         return MENTIONED, lemma  # 'the officers involved in the arrest': who they are, not what happened now
     if relation == 'prep' and child.lower_ in ('of', 'with') and (lemma in cues['claim_nouns'] or word in cues['claim_nouns']):
         return CLAIMED, word  # 'on suspicion of assaulting', 'arrested in connection with the ambush'
     if relation == 'prep' and governor.pos_ in ('NOUN', 'PROPN', 'VERB') and child.lower_ not in ('of', 'for', 'to', 'against', 'on'):
         return None  # 'killed in clashes' is a setting, not a governing cue
-    if relation == 'ccomp' and (word in cues['possibility_adjectives'] or any(
-            c.dep_ == 'acomp' and c.lower_ in cues['possibility_adjectives'] for c in governor.children)):
-        return HYPOTHETICAL, word if word in cues['possibility_adjectives'] else 'possible'  # 'it was possible she was abducted'
+    if relation == 'ccomp' and _possibly(governor, child, cues):
+        return HYPOTHETICAL, 'possible'  # 'it was possible she was abducted'
     if is_verb and lemma in cues['negation_governors']:
         return NEGATED, lemma
     if lemma in cues['denial_governors'] or lemma in cues['denial_nouns']:

@@ -41,6 +41,7 @@ def sense_rules():
             'to_death': frozenset(data.get('to_death', ())),
             'people': frozenset(data.get('people', ())),
             'not_passive': frozenset(data.get('not_passive', ())),
+            'not_passive_subjects': frozenset(data['classes'].get(data.get('not_passive_subjects', ''), ())),
             'victims': frozenset(load_data('counts')['human_nouns'])}
 
 
@@ -138,7 +139,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
     # never confirm an ambiguous one
     with_lead = _headline_with_lead(token)
     story_words = _context(token.sent if with_lead is None else with_lead, rules['noun_only'], names=False) - own
-    if lemma in rules['not_passive'] and any(c.dep_ in ('nsubjpass', 'auxpass') for c in token.children):
+    if lemma in rules['not_passive'] and any(c.dep_ == 'nsubjpass' and c.lemma_.lower() in rules['not_passive_subjects']
+                                             for c in token.children):
         return 'passive', None, False  # 'protesters were met by the National Guard'
     if lemma in rules['to_death'] and told_to_death(token):
         return CONFIRMED, None, True  # 'beaten to death', even beside 'set a car alight'
