@@ -43,3 +43,20 @@ def test_verbal_events_and_their_doers(extractor, text, title, expected):
 def test_parties_an_accusation_names(extractor, text, name, sector, country):
     [event] = extract_events(extractor, text)
     assert event['actor2'] == {'name': name, 'sector': sector, 'country': country}
+
+
+@pytest.mark.parametrize('title, expected', [
+    # a headline's past-tense verb of asking with an infinitive and no object is a passive: whoever
+    # asked is not named, so there is no REQUEST by the one asked
+    ('Varnel urged to open its ports to grain ships', []),
+    ('Residents told to leave as river rises', []),
+    ('Minister Ilse Varga urged the council to act on housing', ['REQUEST']),
+])
+def test_a_headline_passive_of_asking(extractor, title, expected):
+    assert [e['event_type'] for e in extract_events(extractor, '', title=title)] == expected
+
+
+def test_a_request_by_members_of_parliament_is_placed_where_its_addressee_is(extractor):
+    [event] = extract_events(extractor, '', title='British finance minister Tom Rauk urged by MPs to extend aid')
+    assert event['event_type'] == 'REQUEST' and event['actor1']['name'] == 'MPs'
+    assert event['actor2']['country'] == 'GBR' and event['country'] == 'GBR'

@@ -620,8 +620,10 @@ class EventExtractor:
         place, place_source, place_entity = self._place(sent, match, actor_tokens, context, target_place, role,
                                                         doer_country, entry['event_type'] in STATE_ACTS)
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
-            doer = actor1 if entry['quad_class'] in VERBAL_QUADS else actor2
-            place = self.gazetteer.country(doer['country']) if doer and doer['country'] else None
+            # (or, when the doer's country is unknown, where the one it addresses is: 'Sunak urged by MPs')
+            order = (actor1, actor2) if entry['quad_class'] in VERBAL_QUADS else (actor2,)
+            doer = next((a for a in order if a and a['country']), None)
+            place = self.gazetteer.country(doer['country']) if doer else None
             place_source = 'doer'
         event_date, precision = resolve_event_date(sent, story['published_at'], story.get('dateline_date'),
                                                    anchor=match.token)

@@ -296,9 +296,12 @@ def _headline_passive(verb):
     no object, auxiliary or clause after it, is a passive with its auxiliary dropped."""
     if verb.sent.start_char >= (verb.doc.user_data.get('headline_chars') or 0) or verb.dep_ not in ('ROOT', 'conj'):
         return False
-    if verb.lemma_.lower() not in grammar()['headline_passive_verbs']:
-        return False
     deps = {c.dep_ for c in verb.children}
+    lemma = verb.lemma_.lower()
+    if lemma in grammar()['headline_passive_order_verbs']:  # 'US urged to see opportunity'
+        return 'nsubj' in deps and 'xcomp' in deps and not deps & {'dobj', 'aux', 'dative'}
+    if lemma not in grammar()['headline_passive_verbs']:
+        return False
     return 'nsubj' in deps and not deps & {'dobj', 'aux', 'ccomp', 'xcomp', 'dative', 'attr'}
 
 
