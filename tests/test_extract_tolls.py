@@ -114,3 +114,9 @@ def test_what_protests_erupt_over_is_no_toll_of_theirs(extractor):
 ])
 def test_unknown_plural_deaths_and_lists_of_victims(extractor, sentence, expected):
     assert sorted(tolls(extractor, sentence), key=str) == sorted(expected, key=str)
+
+
+def test_unknown_gunmen_are_unidentified_not_a_number(extractor):
+    assert tolls(extractor, 'A farmer was shot dead in his field by unknown gunmen on Sunday.') == [('ASSAULT', 1, None, None)]
+    assert tolls(extractor, 'Shelling killed an unknown number of herders near the river on Sunday.') == [
+        ('ASSAULT', 10, None, None)]

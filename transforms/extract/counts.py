@@ -49,6 +49,7 @@ def _lexicon():
         'collectives': frozenset(data['person_collectives']),
         'headline': {w: c for c, words in data['headline_cues'].items() for w in words},
         'unknown_plural': frozenset(data['unknown_plural']),
+        'unknown_number': frozenset(data['unknown_number']),
         'unknown_plural_deaths': data['unknown_plural_deaths'],
         'general_victims': frozenset(data['general_victims']),
     }
@@ -171,7 +172,7 @@ def _unknown_plural(noun, lex):
         return True  # (but 'how many people were killed' asks)
     head = noun.head
     return noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.lower_ == 'number' \
-        and any(c.dep_ == 'amod' and c.lower_ in lex['unknown_plural'] for c in head.head.children)
+        and any(c.dep_ == 'amod' and c.lower_ in lex['unknown_number'] for c in head.head.children)
 
 
 def _is_doer(token, lex):
