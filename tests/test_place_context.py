@@ -412,3 +412,10 @@ def test_a_leader_names_the_actor_s_country_not_the_story_s(extractor):
     assert (coder.code(supporters) or {}).get('country') is None
     numeral = next(t for t in doc if t.text == 'XI')
     assert (coder.code(numeral) or {}).get('country') is None
+
+
+def test_a_protest_is_where_it_gathered_not_where_its_grievance_happened(extractor):
+    [events] = events_of(extractor, story('In Srinagar, hundreds of people assembled outside the press club to '
+                                          'protest the killings of fishermen in Nigeria.'))
+    [protest] = [e for e in events if e['event_type'] == 'PROTEST']
+    assert protest['country'] == 'IND' and protest['location']['name'] == 'Srinagar'

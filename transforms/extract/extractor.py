@@ -764,6 +764,8 @@ class EventExtractor:
             root = _phrase_head(ent.root)  # 'at Gaza seaport cafe': Gaza names the cafe's place
             if _in_cause_phrase(root, match.token):
                 continue  # 'strikes ... in response to an attack in Lamu': the other event's place
+            if match.entry['event_type'] == 'PROTEST' and _in_grievance(root, match.token):
+                continue  # 'assembled in Srinagar to protest killings in Nigeria': what it is against
             distance = abs(root.i - match.token.i)
             locative = self._locative | DESTINATION if match.entry['event_type'] in MOVEMENT_TYPES else self._locative
             if match.entry['event_type'] == 'ASSAULT':
@@ -1117,10 +1119,22 @@ def _places_its_actor(prep, actor_tokens):
         and not any(a.dep_ in ('relcl', 'appos') for a in head.ancestors if a.i in actor_tokens)
 
 
+def _in_grievance(token, trigger):
+    """The token sits in what a protest is against: its object or its against/over phrase."""
+    objects = [c for c in trigger.children if c.dep_ == 'dobj']
+    objects += [g for c in trigger.children if c.dep_ == 'prep' and c.lower_ in ('against', 'over')
+                for g in c.children if g.dep_ == 'pobj']
+    return any(o.i == token.i or o.is_ancestor(token) for o in objects)
+
+
 def _clause_spine(trigger):
     """The trigger, the verb that governs it and their direct arguments: where a place
-    phrase must hang to say where this event happened."""
+    phrase must hang to say where this event happened. A purpose infinitive's place is its
+    governor's ('gathered in Srinagar to protest ...')."""
     spine = {trigger.i}
+    if trigger.dep_ in ('advcl', 'xcomp') and trigger.tag_ == 'VB' and any(
+            c.dep_ == 'aux' and c.lower_ == 'to' for c in trigger.children):
+        spine.add(trigger.head.i)
     node = trigger
     for _ in range(3):
         if node.pos_ in ('VERB', 'AUX') or node.head.i == node.i:
