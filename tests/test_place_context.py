@@ -419,3 +419,9 @@ def test_a_protest_is_where_it_gathered_not_where_its_grievance_happened(extract
                                           'protest the killings of fishermen in Nigeria.'))
     [protest] = [e for e in events if e['event_type'] == 'PROTEST']
     assert protest['country'] == 'IND' and protest['location']['name'] == 'Srinagar'
+
+
+def test_a_peacekeeping_mission_places_its_story_where_it_serves(extractor):
+    [events] = events_of(extractor, story('A Senegalese MINUSCA peacekeeper was killed by unidentified armed '
+                                          'assailants on Sunday.'))
+    assert [(e['event_type'], e['country']) for e in events] == [('ASSAULT', 'CAF')]

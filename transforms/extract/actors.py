@@ -31,6 +31,7 @@ def _lexicon():
         'domestic': frozenset(data['domestic']),
         'partitive': frozenset(data['partitive']),
         'government_places': data['government_places'],
+        'missions': {k.lower(): v for k, v in data.get('missions', {}).items()},
         'no_actor': frozenset(load_data('grammar')['no_actor_pronouns']),
         'human': frozenset(load_data('counts')['human_nouns']),
     }
@@ -78,6 +79,11 @@ def named_country(text, places_only=False):
         if hit:
             return None if places_only and key in lex['leaders'] else hit[1]
     return None
+
+
+def mission_country(text):
+    """ISO-3 of the country a peacekeeping or political mission serves in ('MINUSCA' -> CAF), else None."""
+    return _lexicon()['missions'].get(text.lower().removeprefix('the ').strip())
 
 
 def sector_for_words(lemmas, head_is_name=True):

@@ -12,7 +12,7 @@ import functools
 import hashlib
 import re
 
-from wirewatch.transforms.extract.actors import ActorCoder, named_country, sector_for_words
+from wirewatch.transforms.extract.actors import ActorCoder, mission_country, named_country, sector_for_words
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import find_date_mentions, reference_date, resolve_event_date
 from wirewatch.gazetteer import Gazetteer
@@ -220,6 +220,10 @@ class ArticleContext:
                 self._rejected_weak.add((ent.start, ent.end))
                 continue
             counts[place.iso3] += ABROAD_WEIGHT if _names_a_group(ent) else 1.0
+        # a peacekeeping mission counts as a place where it serves ('a Senegalese MINUSCA
+        # peacekeeper was killed' is in the Central African Republic), once per mission
+        for served in {mission_country(t.text) for t in doc if t.is_upper and len(t) > 3} - {None}:
+            counts[served] += 1.0
         # an armed group whose country is known counts once as a nationality does: 'al-Shabaab
         # fighters fired at an Ethiopian base in Halgan' is Somalia; a place named still wins
         for iso3 in groups:
@@ -618,7 +622,8 @@ class EventExtractor:
         doer_country = actor1['country'] if actor1 and (entry['quad_class'] in VERBAL_QUADS
                                                         or entry['event_type'] in STATE_ACTS) else None
         place, place_source, place_entity = self._place(sent, match, actor_tokens, context, target_place, role,
-                                                        doer_country, entry['event_type'] in STATE_ACTS)
+                                                        doer_country, entry['event_type'] in STATE_ACTS,
+                                                        protest=entry['event_type'] == 'PROTEST')
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
             # (or, when the doer's country is unknown, where the one it addresses is: 'Sunak urged by MPs')
             order = (actor1, actor2) if entry['quad_class'] in VERBAL_QUADS else (actor2,)
@@ -748,7 +753,7 @@ class EventExtractor:
         return None
 
     def _place(self, sent, match, actor_tokens, context, target_place=None, role=BODY, doer_country=None,
-               state_act=False):
+               state_act=False, protest=False):
         """In-clause place ('in Kazakhstan' first), else an attacked place ('strikes on
         Iran'), else a place modifying the trigger, else where the doer is ('forces in
         Mali'), else, for a statement, the country of who made it, else the headline's place, else the dateline when it agrees with the
@@ -764,7 +769,7 @@ class EventExtractor:
             root = _phrase_head(ent.root)  # 'at Gaza seaport cafe': Gaza names the cafe's place
             if _in_cause_phrase(root, match.token):
                 continue  # 'strikes ... in response to an attack in Lamu': the other event's place
-            if match.entry['event_type'] == 'PROTEST' and _in_grievance(root, match.token):
+            if protest and _in_grievance(root, match.token):
                 continue  # 'assembled in Srinagar to protest killings in Nigeria': what it is against
             distance = abs(root.i - match.token.i)
             locative = self._locative | DESTINATION if match.entry['event_type'] in MOVEMENT_TYPES else self._locative
