@@ -130,6 +130,8 @@ def test_model_is_loaded_once():
     ('Otahuhu', (), ('NZL', CITY)),
     ('Kiev', (), ('UKR', CITY)),                    # a usual variant
     ('Juarez', (), ('MEX', CITY)),
+    ('Burkina', (), ('BFA', COUNTRY)),              # a country's usual short name
+    ('Bosnia', (), ('BIH', COUNTRY)),
     ('Gaza City', (), ('PSE', COUNTRY)),
     ('Georgia', ('USA',), ('USA', ADMIN1)),
     # a province name shared by a far bigger country's state and a small country's
