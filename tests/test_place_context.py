@@ -425,3 +425,14 @@ def test_a_peacekeeping_mission_places_its_story_where_it_serves(extractor):
     [events] = events_of(extractor, story('A Senegalese MINUSCA peacekeeper was killed by unidentified armed '
                                           'assailants on Sunday.'))
     assert [(e['event_type'], e['country']) for e in events] == [('ASSAULT', 'CAF')]
+
+
+@pytest.mark.parametrize('text, iso3', [
+    # a national body named by its country: forces a quarter (they fight abroad), police whole
+    ('Myanmar Armed Forces and rebel troops clashed on hills in the highland area on Sunday.', 'MMR'),
+    ('Nigeria Police Force officers arrested 12 suspects on Sunday.', 'NGA'),
+    ('Kenya Defence Forces killed 10 militants in Lower Juba, Somalia, on Sunday.', 'SOM'),
+])
+def test_a_national_body_named_by_its_country(extractor, text, iso3):
+    [events] = events_of(extractor, story(text))
+    assert events and events[0]['country'] == iso3

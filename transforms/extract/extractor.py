@@ -1064,6 +1064,9 @@ def _place_in_a_name(ent, gazetteer):
     if not len(words) or any(w.lower_ in SPORT_NAME_WORDS for w in words):
         return None
     lemmas = [w.lemma_.lower() for w in words]
+    national = _national_body(words, lemmas, gazetteer)
+    if national is not None:
+        return national
     if not set(lemmas) & INSTITUTION_NAME_WORDS:
         whole = _big_place(words.text, gazetteer)
         if whole is not None and (whole.precision == 'ADMIN1' or ent.label_ != 'ORG'):
@@ -1077,6 +1080,22 @@ def _place_in_a_name(ent, gazetteer):
         town = _big_place(' '.join(w.text for w in rest), gazetteer)
         if town is not None:
             return town, DEMONYM_WEIGHT
+    return None
+
+
+def _national_body(words, lemmas, gazetteer):
+    """(country, weight) of a national body named by its country: 'Myanmar Armed Forces' and
+    'Kenya Defence Forces' a quarter, as forces fight abroad; 'Nigeria Police Force' as much
+    as a place, as police work at home. Else None."""
+    if len(words) < 2 or lemmas[-1] not in ABROAD_NOUNS | DOMESTIC_NOUNS | {'gendarmerie'}:
+        return None
+    for size in (3, 2, 1):
+        if size >= len(words):
+            continue
+        iso3 = gazetteer.country_named(words[:size].text)
+        if iso3:
+            weight = DOMESTIC_WEIGHT / 2 if set(lemmas[size:]) & DOMESTIC_NOUNS else ABROAD_WEIGHT
+            return gazetteer.country(iso3), weight
     return None
 
 
