@@ -6,6 +6,7 @@ Kazakhstan' -> KAZ), from a named actor (Kremlin -> RUS), or, for clearly domest
 actors (police, authorities, protesters), from the article's main country.
 """
 import functools
+import re
 
 from wirewatch.transforms.extract.lexicon import load_data
 
@@ -81,9 +82,17 @@ def named_country(text, places_only=False):
     return None
 
 
-def mission_country(text):
-    """ISO-3 of the country a peacekeeping or political mission serves in ('MINUSCA' -> CAF), else None."""
-    return _lexicon()['missions'].get(text.lower().removeprefix('the ').strip())
+def mission_countries(text):
+    """ISO-3 of the countries the peacekeeping or political missions named in ``text`` serve
+    in ('a MINUSCA peacekeeper' -> {'CAF'}), by their acronyms (one regular expression over
+    the text: cheaper than looking at every token)."""
+    return {_lexicon()['missions'][m.group(0).lower()] for m in _mission_pattern().finditer(text)}
+
+
+@functools.lru_cache(maxsize=1)
+def _mission_pattern():
+    names = sorted(load_data('actors').get('missions', {}), key=len, reverse=True)
+    return re.compile(r'\b(?:' + '|'.join(re.escape(n) for n in names) + r')\b')
 
 
 def sector_for_words(lemmas, head_is_name=True):

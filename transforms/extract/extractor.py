@@ -12,7 +12,7 @@ import functools
 import hashlib
 import re
 
-from wirewatch.transforms.extract.actors import ActorCoder, mission_country, named_country, sector_for_words
+from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, named_country, sector_for_words
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import find_date_mentions, reference_date, resolve_event_date
 from wirewatch.gazetteer import Gazetteer
@@ -222,7 +222,7 @@ class ArticleContext:
             counts[place.iso3] += ABROAD_WEIGHT if _names_a_group(ent) else 1.0
         # a peacekeeping mission counts as a place where it serves ('a Senegalese MINUSCA
         # peacekeeper was killed' is in the Central African Republic), once per mission
-        for served in {mission_country(t.text) for t in doc if t.is_upper and len(t) > 3} - {None}:
+        for served in mission_countries(doc.text):
             counts[served] += 1.0
         # an armed group whose country is known counts once as a nationality does: 'al-Shabaab
         # fighters fired at an Ethiopian base in Halgan' is Somalia; a place named still wins
