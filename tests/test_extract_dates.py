@@ -80,3 +80,13 @@ def test_date_phrases_from_a_wednesday_story(phrase, expected, precision):
     anchor = next(t for t in doc if t.lemma_ == 'attack')
     published = dt.datetime(2024, 3, 13, 15, 0, tzinfo=dt.timezone.utc)  # a Wednesday
     assert resolve_event_date(doc[:], published, None, anchor=anchor) == (expected, precision)
+
+
+def test_the_date_of_what_is_asked_is_not_the_date_of_the_asking():
+    from wirewatch.transforms.extract.nlp import load_nlp
+    doc = load_nlp()('The premier urged state leaders to open their borders in July.')
+    urged = next(t for t in doc if t.text == 'urged')
+    assert resolve_event_date(doc, SUNDAY_NOON, 'January 9', anchor=urged) == (dt.date(2022, 1, 9), 'DAY')
+    opened = load_nlp()('The premier opened the border on Tuesday.')
+    anchor = next(t for t in opened if t.text == 'opened')
+    assert resolve_event_date(opened, SUNDAY_NOON, 'January 9', anchor=anchor)[0] == dt.date(2022, 1, 4)

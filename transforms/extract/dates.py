@@ -66,6 +66,8 @@ def resolve_event_date(sentence, published_at, dateline_date=None, anchor=None):
     if not mentions:
         return ref, DAY
     mention = _nearest(mentions, sentence, anchor)
+    if mention is None:
+        return ref, DAY
     if mention.kind == 'explicit':
         return _complete_year(mention.value, mention.year, ref), DAY
     if mention.kind == 'relative':
@@ -150,10 +152,14 @@ def _nearest(mentions, sentence, anchor):
     offset = anchor.idx - base
     own = _own_clause_offsets(anchor, base)
     in_clause = [m for m in mentions if m.start in own]
+    if not in_clause:
+        complement = {t.idx - base for c in anchor.children if c.dep_ in ('xcomp', 'ccomp') for t in c.subtree}
+        if all(m.start in complement for m in mentions):
+            return None  # 'urges leaders to open borders in July': the date of what is asked, not of the asking
     return min(in_clause or mentions, key=lambda m: abs(m.start - offset))
 
 
-_SUBCLAUSES = ('relcl', 'advcl', 'ccomp', 'acl', 'csubj', 'parataxis')
+_SUBCLAUSES = ('relcl', 'advcl', 'ccomp', 'xcomp', 'acl', 'csubj', 'parataxis')
 
 
 def _own_clause_offsets(anchor, base):
