@@ -13,6 +13,7 @@ import hashlib
 import re
 
 from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, named_country, sector_for_words
+from wirewatch.transforms.extract.clauses import is_infinitive
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import find_date_mentions, reference_date, resolve_event_date
 from wirewatch.gazetteer import Gazetteer
@@ -942,10 +943,10 @@ def _protest_in_passing(mention, doc, title_types):
     if mention['event_type'] != 'PROTEST' or mention['_role'] == TITLE or 'PROTEST' in title_types:
         return False
     token = doc[mention['_token']]
-    modifiers = ' '.join(t.lower_ for t in doc[token.left_edge.i:token.i])
-    if PROTEST_OWN_WORDS.search(modifiers):
-        return False  # 'large-scale anti-government protests': told as an event of its own
-    return token.pos_ in ('NOUN', 'PROPN') and mention['crowd_size'] is None and mention['actor1'] is None
+    if token.pos_ not in ('NOUN', 'PROPN') or mention['crowd_size'] is not None or mention['actor1'] is not None:
+        return False
+    # 'large-scale anti-government protests': told as an event of its own
+    return not PROTEST_OWN_WORDS.search(' '.join(t.lower_ for t in doc[token.left_edge.i:token.i]))
 
 
 # Words before a protest noun that tell its scale, violence or cause ('anti-government', 'pro-democracy').
@@ -1083,18 +1084,22 @@ def _place_in_a_name(ent, gazetteer):
     return None
 
 
+# The last word of a national body's name: its forces (abroad) or its police and offices (at home).
+NATIONAL_BODY_NOUNS = ABROAD_NOUNS | DOMESTIC_NOUNS
+
+
 def _national_body(words, lemmas, gazetteer):
     """(country, weight) of a national body named by its country: 'Myanmar Armed Forces' and
     'Kenya Defence Forces' a quarter, as forces fight abroad; 'Nigeria Police Force' as much
     as a place, as police work at home. Else None."""
-    if len(words) < 2 or lemmas[-1] not in ABROAD_NOUNS | DOMESTIC_NOUNS | {'gendarmerie'}:
+    if len(words) < 2 or lemmas[-1] not in NATIONAL_BODY_NOUNS:
         return None
     for size in (3, 2, 1):
         if size >= len(words):
             continue
         iso3 = gazetteer.country_named(words[:size].text)
         if iso3:
-            weight = DOMESTIC_WEIGHT / 2 if set(lemmas[size:]) & DOMESTIC_NOUNS else ABROAD_WEIGHT
+            weight = 1.0 if set(lemmas[size:]) & DOMESTIC_NOUNS else ABROAD_WEIGHT
             return gazetteer.country(iso3), weight
     return None
 
@@ -1156,8 +1161,7 @@ def _clause_spine(trigger):
     phrase must hang to say where this event happened. A purpose infinitive's place is its
     governor's ('gathered in Srinagar to protest ...')."""
     spine = {trigger.i}
-    if trigger.dep_ in ('advcl', 'xcomp') and trigger.tag_ == 'VB' and any(
-            c.dep_ == 'aux' and c.lower_ == 'to' for c in trigger.children):
+    if trigger.dep_ in ('advcl', 'xcomp') and trigger.tag_ == 'VB' and is_infinitive(trigger):
         spine.add(trigger.head.i)
     node = trigger
     for _ in range(3):

@@ -172,10 +172,9 @@ def _only_mentioned(token, cues):
         return None
     if dep in ('dobj', 'attr', 'oprd'):
         lemma = head.lemma_.lower()
-        particle = next((c.lower_ for c in head.children if c.dep_ == 'prt'), None)
         if lemma in cues['light_verbs'] or lemma in cues['factive_object_verbs'] or lemma in cues['causal_verbs'] \
-                or f'{lemma} {particle}' in cues['factive_object_verbs'] \
-                or head.pos_ not in ('VERB', 'AUX'):
+                or head.pos_ not in ('VERB', 'AUX') or any(
+                    c.dep_ == 'prt' and f'{lemma} {c.lower_}' in cues['factive_object_verbs'] for c in head.children):
             return None  # 'held talks', 'condemned the attack', 'ignites protests'
         return f'object of {lemma}'
     if dep == 'pobj':
@@ -207,7 +206,8 @@ def _possibly(governor, clause, cues):
 
 
 def _a_person(token, cues):
-    return token.pos_ in ('PROPN', 'PRON') or token.ent_type_ == 'PERSON' or token.lemma_.lower() in cues['person_nouns']
+    """A person, or any proper noun or pronoun that may name one."""
+    return token.pos_ in ('PROPN', 'PRON') or _named_person(token, cues)
 
 
 def _named_person(token, cues):
