@@ -51,6 +51,12 @@ CASES = [
     ('Guards prevented a riot at the prison.', 'riot', 'NEGATED', 'prevent'),
     ('Mr Alder cancelled the attack on the port.', 'attack', 'NEGATED', 'cancel'),
     ('The protest was postponed after the storm.', 'protest', 'NEGATED', 'postpone'),
+    # negation_subjects: nobody did it
+    ('Neither of the brothers has been accused of the theft.', 'accused', 'NEGATED', 'neither'),
+    ('No one was arrested after the derby in Valdoro.', 'arrested', 'NEGATED', 'no one'),
+    ('Nobody attacked the convoy, the ministry said.', 'attacked', 'NEGATED', 'nobody'),
+    # a purpose is no deed (future_governors: design)
+    ('The drones were designed to strike radar sites.', 'strike', 'FUTURE', 'design'),
     # denial
     ('The army denied attacking the village.', 'attacking', 'DENIED', 'deny'),
     ('The ministry dismissed reports of an attack on the pipeline.', 'attack', 'DENIED', 'dismiss'),
@@ -200,7 +206,7 @@ def test_every_cue_family_has_a_case():
     assert isinstance(data['version'], int)
     covered = {
         'negation_deps', 'negation_determiners', 'negation_prepositions', 'negation_adverbs', 'negation_governors',
-        'denial_governors', 'denial_nouns', 'claim_governors', 'claim_modifiers', 'hypothetical_modals',
+        'negation_subjects', 'denial_governors', 'denial_nouns', 'claim_governors', 'claim_modifiers', 'hypothetical_modals',
         'future_auxiliaries', 'future_governors', 'future_object_governors', 'future_modifiers', 'future_nouns',
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',

@@ -36,6 +36,15 @@ def test_body_mention_without_evidence_is_not_an_event(extractor):
     assert 'ASSAULT' not in types
 
 
+def test_body_sentence_in_the_simple_present_tells_a_position_not_news(extractor):
+    text = ('Border guards of Valdia and Norrin exchanged fire on Saturday, killing two soldiers.\n\n'
+            'Valdia accuses Norrin of sheltering smugglers, a charge its neighbour rejects.\n\n'
+            'On Sunday the Norrin foreign ministry accused Valdia of shelling a village.')
+    events = extract_events(extractor, text, title='Valdia and Norrin border guards trade fire')
+    accusations = [e for e in events if e['event_type'] == 'ACCUSE']
+    assert [e['trigger'] for e in accusations] == ['accused']  # the past-tense one only
+
+
 def test_typical_wire_lead_gives_one_to_three_events(extractor):
     text = ('Security forces fired tear gas at thousands of demonstrators in Conakry on Thursday, '
             'and police said 42 people were detained.')

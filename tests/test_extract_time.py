@@ -19,6 +19,15 @@ from factories import extract_events, trigger_reading
     ('Attacks on clinics have been reported since the outbreak began.', 'Attacks', 'since'),
     ('Remains of a WWII sailor killed in the attack on the harbour were identified.', 'attack', 'wwii'),
     ('The town was bombed during the Second World War, and its church was rebuilt.', 'bombed', 'second world war'),
+    # habitual_adverbs on a perfect or simple present with no date of its own
+    ('The mayor has repeatedly threatened to close the market.', 'threatened', 'repeatedly'),
+    ('The union has long called for shorter shifts.', 'called', 'long'),
+    ('Mr Orvel often accuses the council of waste.', 'accuses', 'often'),
+    # recap_phrases added with them
+    ('The militia has attacked convoys on the road for years.', 'attacked', 'for years'),
+    ('The two sides held talks twice in recent weeks.', 'held talks', 'in recent weeks'),
+    # a participle clause shares the time of its clause; a year on the object of 'during'
+    ('The army routed the rebels during a campaign in 2019, killing their commander.', 'killing', '2019'),
 ])
 def test_background_cue(sentence, word, cue):
     match = trigger_reading(sentence, word)
@@ -29,6 +38,9 @@ def test_background_cue(sentence, word, cue):
     ('Rebels attacked the town on Sunday.', 'attacked'),
     ('Police arrested 40 protesters in the capital.', 'arrested'),
     ('Thousands of people have since been arrested.', 'arrested'),  # a running count of this crisis
+    ('Gunmen repeatedly stabbed a shopkeeper in Tarvo on Sunday.', 'stabbed'),  # one act, told in the past
+    ('Police have repeatedly fired tear gas at the crowd this week.', 'fired'),  # the clause is dated
+    ('Troops stormed the depot at dawn, killing two guards.', 'killing'),  # the clause it hangs on is current
 ])
 def test_current_events(sentence, word):
     assert trigger_reading(sentence, word).time_status == 'CURRENT'

@@ -47,6 +47,8 @@ def test_lost_character_is_kept_not_guessed():
     'Follow us on Twitter for updates', 'Photo: Jane Roe/Reuters', '(Photo: AP Photo/John Doe)',
     'ADVERTISEMENT', 'Story continues below advertisement', 'The post Bridge reopens appeared first on Example News.',
     '© 2024 Example Media Ltd. All rights reserved.',
+    'Enjoying this column? Check out our weekly digest for more commentary on markets.',
+    'And listen to the Evening Brief daily podcast on your phone. Subscribe to hear our reporters every day.',
 ])
 def test_boilerplate_paragraphs_are_removed(line):
     assert text.clean_text(f'Real news paragraph.\n\n{line}\n\nAnother one.') == 'Real news paragraph.\n\nAnother one.'
@@ -57,6 +59,7 @@ def test_boilerplate_paragraphs_are_removed(line):
     'Photographers were kept away from the scene by police.',
     'Share prices fell 3% on Monday.',
     'Related fighting killed three people near the border.',
+    'Listen to the crowd, the mayor told councillors before the podcast studio opened on Monday.',
 ])
 def test_prose_that_starts_like_boilerplate_is_kept(prose):
     assert text.clean_text(prose) == prose

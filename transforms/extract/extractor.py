@@ -550,7 +550,8 @@ class EventExtractor:
                 continue
             candidates, rejected = [], set()
             for match in sentence_matches:
-                rejected_here = match.rejection or (role == TITLE and _in_topic_tag(match.token, sent))
+                rejected_here = match.rejection or (role == TITLE and _in_topic_tag(match.token, sent)) \
+                    or (role == BODY and _standing_present(match.token))
                 event = None if rejected_here else self._code(story, sent, sentence_index, match, context, role)
                 if event is not None and not self._is_current(event, reference):
                     event = None
@@ -1202,6 +1203,17 @@ def salient_events(mentions):
         else:
             _fold(twin, mention)
     return [e for e in events if e['confidence'] >= MIN_CONFIDENCE and (e['_role'] != BODY or _body_event_stands(e))]
+
+
+def _standing_present(token):
+    """True for a trigger verb in the simple present with no date in its clause, in a body
+    sentence: below the lead, a wire story tells its news in the past, and its present
+    tense tells a standing position or a habit ('Islamabad accuses the Taliban of harbouring
+    militants', 'both accuse Republicans of a partisan exercise'); a headline's or a lead's
+    present still tells the news."""
+    if token.tag_ not in ('VBZ', 'VBP') or any(c.dep_ == 'aux' for c in token.children):
+        return False
+    return not any(t.ent_type_ in ('DATE', 'TIME') for t in token.subtree)
 
 
 def _body_event_stands(event):

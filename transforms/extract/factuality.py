@@ -47,7 +47,9 @@ def factuality_cues():
     grammar = load_data('grammar')
     for key in ('light_verbs', 'protesters', 'crowd_nouns', 'relative_pronouns', 'participation_verbs', 'place_nouns'):
         cues[key] = frozenset(grammar[key])
-    cues['person_nouns'] = frozenset(load_data('counts')['human_nouns'])
+    counts = load_data('counts')
+    cues['person_nouns'] = frozenset(counts['human_nouns'])
+    cues['casualty_words'] = frozenset(counts['cues']['killed'] + counts['cues']['injured'])
     triggers = load_data('triggers')['triggers']
     cues['protest_words'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'PROTEST')
     cues['event_nouns'] = frozenset(e['lemma'] for e in triggers if 'NOUN' in e['pos'])
@@ -270,6 +272,14 @@ def _inherits_mood(governor, relation, cues):
     return relation in ('dobj', 'attr') and lemma in cues['light_verbs']
 
 
+def _nobody(subject, cues):
+    """The cue word of a subject that names no one ('neither', 'none', 'nobody', 'no one'), or None."""
+    word = subject.lower_
+    if word == 'one' and any(c.dep_ == 'det' and c.lower_ == 'no' for c in subject.children):
+        word = 'no one'
+    return word if word in cues['negation_subjects'] else None
+
+
 def _own_clause(node, cues, is_trigger=False):
     """Cues among a node's own dependents: negation, modals, future auxiliaries, conditionals."""
     for child in node.children:
@@ -278,6 +288,9 @@ def _own_clause(node, cues, is_trigger=False):
             return NEGATED, word
         if child.dep_ == 'det' and word in cues['negation_determiners'] and node.pos_ in ('NOUN', 'PROPN'):
             return NEGATED, word
+        if child.dep_ in ('nsubj', 'nsubjpass') and node.pos_ in ('VERB', 'AUX') and _nobody(child, cues) \
+                and node.lemma_.lower() not in cues['casualty_words']:
+            return NEGATED, _nobody(child, cues)  # 'neither has been accused'; 'no one was killed' is a toll of 0
         if child.dep_ in ('amod', 'acl', 'advcl') and child.tag_ == 'VBN' and node.pos_ in ('NOUN', 'PROPN') \
                 and child.lemma_.lower() in cues['negation_governors']:
             return NEGATED, child.lemma_.lower()  # 'the cancelled vigil', 'with the vigil canceled'

@@ -52,7 +52,11 @@ def read_time(token, reference_year=None, cues=None):
             return BACKGROUND, governor.lower_
         if governor.pos_ == 'VERB' and lemma in cues['anniversary_verbs'] and relation in ('dobj', 'prep', 'pobj', 'pcomp', 'nsubjpass'):
             return BACKGROUND, lemma
-    for node in clause_nodes(token):
+    nodes = clause_nodes(token)
+    shared = _shared_time_clause(nodes[-1])
+    for node in nodes + shared:
+        if node.pos_ in ('VERB', 'AUX') and _habitual(node, cues):
+            return BACKGROUND, next(c.lower_ for c in node.children if c.lower_ in cues['habitual_adverbs'])
         for child in node.children:
             if child.dep_ == 'mark' and child.lower_ in cues['since_words']:
                 return BACKGROUND, 'since'
@@ -68,7 +72,7 @@ def read_time(token, reference_year=None, cues=None):
     if token.dep_ in ('relcl', 'advcl', 'acl') and reference_year and _YEAR.match(token.head.text) \
             and int(token.head.text[:4]) < reference_year:
         return BACKGROUND, token.head.text  # 'in 2021, when five people were killed'
-    clause = _clause_text(token)
+    clause = ' '.join([_clause_text(token)] + [_clause_text(node) for node in shared[:1]])
     for pattern in cues['recap_patterns']:
         found = pattern.search(clause)
         if found:
@@ -79,6 +83,28 @@ def read_time(token, reference_year=None, cues=None):
             if not described[:found.start()].rstrip().endswith(('since', 'after', 'before', 'post -', 'pre -', 'post-', 'pre-')):
                 return BACKGROUND, found.group(0)  # not 'the heaviest bombardment since World War Two'
     return CURRENT, None
+
+
+def _shared_time_clause(node):
+    """The clause a participle clause hangs on, when it has no subject, marker or date of
+    its own ('dealt heavy blows during a war in 2024, killing its leader'): [its head's
+    clause nodes], else []."""
+    if node.dep_ != 'advcl' or node.tag_ != 'VBG' or node.head.i == node.i:
+        return []
+    if any(c.dep_ in ('nsubj', 'nsubjpass', 'mark') or c.ent_type_ in ('DATE', 'TIME') for c in node.children):
+        return []
+    return clause_nodes(node.head)
+
+
+def _habitual(verb, cues):
+    """True when a verb in the perfect or the simple present carries a habitual adverb and
+    its clause names no date of its own ('has repeatedly threatened', 'has long called for')."""
+    if not any(c.dep_ == 'advmod' and c.lower_ in cues['habitual_adverbs'] for c in verb.children):
+        return False
+    perfect = verb.tag_ == 'VBN' and any(c.dep_ == 'aux' and c.lemma_ == 'have' for c in verb.children)
+    if not (perfect or verb.tag_ in ('VBZ', 'VBP')):
+        return False
+    return not any(t.ent_type_ in ('DATE', 'TIME') for t in verb.subtree)
 
 
 def _described_text(token):
@@ -101,6 +127,9 @@ def _old_year(node, reference_year):
                 if obj.dep_ == 'pobj':
                     candidates.append(obj)
                     candidates.extend(c for c in obj.children if c.dep_ in ('nummod', 'compound', 'npadvmod', 'appos'))
+                    if prep.lower_ in ('in', 'during'):  # 'during a war in 2024'
+                        candidates.extend(y for p in obj.children if p.dep_ == 'prep' and p.lower_ == 'in'
+                                          for y in p.children if y.dep_ == 'pobj')
     for c in candidates:
         if _YEAR.match(c.text) and int(c.text[:4]) < reference_year:
             return c.text
