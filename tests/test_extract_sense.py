@@ -240,3 +240,15 @@ def test_accidents_bodies_summaries_budgets_and_confrontations(extractor, senten
 ])
 def test_cyber_rankings_sales_pay_talks_accidents_and_animals(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # who reports takes no part: police who say are no sign of violence (source_verbs)
+    ('A gas explosion at a bakery in Ostrel kills two, police say.', []),
+    ('A blast at a fireworks depot killed four workers, security officials said.', []),
+    # ... but police who act still are, and so is a bomb
+    ('A bomb explosion at a bus stop in Ostrel killed two, police said.', ['ASSAULT']),
+    ('Police fired on the crowd after the explosion, killing two, witnesses said.', ['ASSAULT']),
+])
+def test_a_report_s_source_is_no_participant(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected

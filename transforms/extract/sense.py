@@ -41,6 +41,7 @@ def sense_rules():
             'to_death': frozenset(data.get('to_death', ())),
             'people': frozenset(data.get('people', ())),
             'not_passive': frozenset(data.get('not_passive', ())),
+            'source_verbs': frozenset(data['source_verbs']),
             'not_passive_subjects': frozenset(data['classes'].get(data.get('not_passive_subjects', ''), ())),
             'victims': frozenset(load_data('counts')['human_nouns'])}
 
@@ -65,6 +66,14 @@ def _in_a_name(token):
         return False
     doc = token.doc
     return token.ent_iob_ == 'I' or (token.i + 1 < len(doc) and doc[token.i + 1].ent_iob_ == 'I')
+
+
+def _report_sources(sent, source_verbs):
+    """Indices of the words that name who reports ('police say', 'security officials
+    said'): the subject of a verb of saying, which is no participant of what it reports, so
+    it never vetoes another reading ('restaurant explosion kills three, police say')."""
+    return {t.i for verb in sent if verb.lemma_.lower() in source_verbs
+            for child in verb.children if child.dep_ == 'nsubj' for t in child.subtree}
 
 
 def _aimed(verb):
@@ -134,7 +143,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
     args = _context(argument_tokens(token), rules['noun_only']) - own
     objects = _context(object_tokens(token), rules['noun_only']) - own
     subjects = _context(subject_tokens(token), rules['noun_only']) - own
-    sentence = _context((t for t in token.sent if t.i not in harmless), rules['noun_only']) - own
+    sources = _report_sources(token.sent, rules['source_verbs'])
+    sentence = _context((t for t in token.sent if t.i not in harmless and t.i not in sources), rules['noun_only']) - own
     # a headline's lead may take a sense away ('... jailed' over 'handed extra jail time'),
     # never confirm an ambiguous one
     with_lead = _headline_with_lead(token)
