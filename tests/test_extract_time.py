@@ -28,6 +28,9 @@ from factories import extract_events, trigger_reading
     ('The two sides held talks twice in recent weeks.', 'held talks', 'in recent weeks'),
     # a participle clause shares the time of its clause; a year on the object of 'during'
     ('The army routed the rebels during a campaign in 2019, killing their commander.', 'killing', '2019'),
+    # court_nouns / court_verbs: the crime a court hears is the one it tries
+    ('Tomas Varga was stabbed after a row over money, a jury was told.', 'stabbed', 'told'),
+    ('A court heard that the defendant attacked his neighbour with a knife.', 'attacked', 'heard'),
 ])
 def test_background_cue(sentence, word, cue):
     match = trigger_reading(sentence, word)
@@ -41,6 +44,7 @@ def test_background_cue(sentence, word, cue):
     ('Gunmen repeatedly stabbed a shopkeeper in Tarvo on Sunday.', 'stabbed'),  # one act, told in the past
     ('Police have repeatedly fired tear gas at the crowd this week.', 'fired'),  # the clause is dated
     ('Troops stormed the depot at dawn, killing two guards.', 'killing'),  # the clause it hangs on is current
+    ('Police told reporters that gunmen attacked a bus near Ostrel.', 'attacked'),  # police are no court
 ])
 def test_current_events(sentence, word):
     assert trigger_reading(sentence, word).time_status == 'CURRENT'

@@ -46,6 +46,8 @@ def read_time(token, reference_year=None, cues=None):
     chain = governors(token)
     for governor, relation in chain:
         lemma = governor.lemma_.lower()
+        if relation == 'ccomp' and _told_in_court(governor, cues):
+            return BACKGROUND, governor.lower_
         if lemma in cues['since_words']:
             return BACKGROUND, 'since'
         if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['anniversary_nouns'] or governor.lower_ in cues['anniversary_nouns']):
@@ -83,6 +85,12 @@ def read_time(token, reference_year=None, cues=None):
             if not described[:found.start()].rstrip().endswith(('since', 'after', 'before', 'post -', 'pre -', 'post-', 'pre-')):
                 return BACKGROUND, found.group(0)  # not 'the heaviest bombardment since World War Two'
     return CURRENT, None
+
+
+def _told_in_court(verb, cues):
+    """True for 'a court heard', 'the jury was told': a court's hearing of what it tries."""
+    return verb.lemma_.lower() in cues['court_verbs'] and any(
+        c.dep_ in ('nsubj', 'nsubjpass') and c.lemma_.lower() in cues['court_nouns'] for c in verb.children)
 
 
 def _shared_time_clause(node):
