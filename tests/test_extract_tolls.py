@@ -38,6 +38,15 @@ def tolls(extractor, text):
     ('Militants killed 4 soldiers and wounded 7 in the ambush.', [('ASSAULT', 4, 7, None)]),
     ('Police arrested 20 protesters and 5 were injured in the clashes.',
      [('COERCE', None, None, 20), ('ASSAULT', None, 5, None)]),
+    # deaths told after the event: feared dead after it, or a victim who later died
+    ('At least eight people are feared dead following a clash between herders and farmers in Koh.',
+     [('ASSAULT', 8, None, None)]),
+    ('Gunmen shot a trader in the market of Ostrel on Sunday. He later died of his injuries.',
+     [('ASSAULT', 1, None, None)]),
+    ('Bandits wounded three villagers near Tarvo on Monday. One of them died in hospital.',
+     [('ASSAULT', 1, 2, None)]),
+    ('Gunmen shot a trader in the market of Ostrel on Sunday. She died in 2010.', [('ASSAULT', None, 1, None)]),
+    ('Gunmen shot a trader in the market of Ostrel on Sunday. No one died of the wounds.', [('ASSAULT', 0, 1, None)]),
 ])
 def test_toll_rule(extractor, sentence, expected):
     assert sorted(tolls(extractor, sentence), key=str) == sorted(expected, key=str)

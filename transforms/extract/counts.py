@@ -130,6 +130,8 @@ def find_counts(sent, is_demonym=lambda token: False):
                 value, unknown_plural = lex['unknown_plural_deaths'], True
         elif _is_bare_number(token, lex):
             value = parse_number(_phrase(token))
+            if any(c.dep_ == 'det' and c.lower_ in lex['zero'] for c in token.children):
+                value = 0  # 'no one died'
         else:
             continue
         if value is None:
@@ -218,6 +220,8 @@ def _headline_tolls(sent, lex):
         while start > 0 and (tokens[start - 1].like_num or tokens[start - 1].text == '-'
                              or tokens[start - 1].lower_ in ('least', 'at', 'some', 'about', 'nearly', 'over')):
             start -= 1
+        if start > 0 and tokens[start - 1].lower_ in lex['zero']:
+            start -= 1  # 'no one died': 0
         value = parse_number(' '.join(t.text for t in tokens[start:i + 1]))
         if value is not None:
             yield category, value, cue.i, {t.i for t in tokens[start:j]}

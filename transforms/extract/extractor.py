@@ -324,6 +324,43 @@ def _meeting_parties(tokens):
     return False
 
 
+# 'He later died of his injuries', 'she died in hospital', 'one of them succumbed the next day'.
+_DEATH_VERBS = frozenset({'die', 'succumb'})
+_WOUNDS = frozenset({'injury', 'injuries', 'wound', 'wounds', 'hospital'})
+_ONE_VICTIM = frozenset({'he', 'she', 'one', 'victim', 'man', 'woman', 'boy', 'girl', 'child', 'teenager'})
+
+
+def _died_of_wounds(sent, events):
+    """True (and the deaths moved from injured to killed) when a sentence with no event of
+    its own says that a victim of the attack just told later died: 'Gunmen shot a man on
+    Sunday. He later died of his injuries.' The victim is one person ('he', 'the man', 'one
+    of them'), and the sentence says when or of what ('later', 'of his wounds', 'in hospital',
+    'the next day', 'succumbed')."""
+    assaults = [e for e in events if e['event_type'] == 'ASSAULT']
+    if not assaults:
+        return False
+    for verb in sent:
+        if verb.pos_ != 'VERB' or verb.lemma_.lower() not in _DEATH_VERBS:
+            continue
+        subjects = [c for c in verb.children if c.dep_ == 'nsubj']
+        if len(subjects) != 1 or subjects[0].lemma_.lower() not in _ONE_VICTIM and subjects[0].lower_ not in _ONE_VICTIM:
+            continue
+        if any(c.dep_ in ('neg', 'aux') and c.lower_ in ('not', "n't", 'never', 'may', 'might', 'could') for c in verb.children) \
+                or any(c.dep_ == 'det' and c.lower_ == 'no' for c in subjects[0].children):
+            continue  # 'no one died of the wounds', 'he did not die', 'he may die'
+        told = verb.lemma_.lower() == 'succumb' or any(
+            t.lower_ in ('later', 'subsequently') or t.lower_ in _WOUNDS or (t.lower_ == 'day' and t.i > verb.i)
+            for t in verb.subtree)
+        if not told:
+            continue
+        for event in assaults:
+            event['killed'] = (event['killed'] or 0) + 1
+            if event['injured']:
+                event['injured'] = event['injured'] - 1 or None  # the one hurt is now the one killed
+        return True
+    return False
+
+
 def _tells_its_own_story(sent, stops):
     """A sentence with a place, a date, a cause of death by disease or accident, or a word
     such as 'separately' is no follow-up of the sentence before."""
@@ -536,6 +573,9 @@ class EventExtractor:
             sentence_matches = by_sentence.get(sent.start, ())
             if role == TEASER:
                 continue
+            if role != TITLE and previous is not None and sentence_index - previous[0] <= FOLLOW_UP_SENTENCES \
+                    and not sentence_matches and _died_of_wounds(sent, previous[1]):
+                continue  # 'Gunmen shot a man on Sunday. He later died of his injuries.'
             if role != TITLE and previous is not None and sentence_index - previous[0] <= FOLLOW_UP_SENTENCES \
                     and all(m.rejection == MISSING_CONTEXT for m in sentence_matches):
                 # 'Gunmen attacked a village on Sunday. At least 12 people were killed.': a toll in

@@ -185,11 +185,19 @@ def _only_mentioned(token, cues):
             return None  # 'went on hunger strike'
         if prep == 'from' and head.head.lemma_.lower() in ('toll', 'death', 'casualty', 'fatality'):
             return None  # 'the death toll from the bombing'
+        if prep in ('after', 'following') and _casualty_clause(head.head, cues):
+            return None  # 'eight people are feared dead after a clash': the deaths are its own
         if prep in SETTING_PREPOSITIONS and head.head.pos_ in ('VERB', 'AUX', 'NOUN', 'PROPN') \
                 and (head.head.pos_ in ('VERB', 'AUX') or prep != 'in'):
             return None
         return f'{prep} phrase'
     return None
+
+
+def _casualty_clause(word, cues):
+    """'killed', 'dead', 'were injured', 'are feared dead': a word that tells people killed or hurt."""
+    return word.lemma_.lower() in cues['casualty_words'] or any(
+        c.dep_ in ('oprd', 'acomp') and c.lemma_.lower() in cues['casualty_words'] for c in word.children)
 
 
 def _possibly(governor, clause, cues):
