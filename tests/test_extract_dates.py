@@ -90,3 +90,19 @@ def test_the_date_of_what_is_asked_is_not_the_date_of_the_asking():
     opened = load_nlp()('The premier opened the border on Tuesday.')
     anchor = next(t for t in opened if t.text == 'opened')
     assert resolve_event_date(opened, SUNDAY_NOON, 'January 9', anchor=anchor)[0] == dt.date(2022, 1, 4)
+
+
+@pytest.mark.parametrize('text, title, expected', [
+    # a month before an event noun dates that noun (and the verb it is the subject of)
+    ('The clinic was damaged in the January attack by armed men, its director said on Sunday.', '', []),
+    ('The January attack killed four people in Ostrel, police said.', '', []),
+    # ... not the other events of its sentence
+    ('Police arrested 12 people on Sunday after the October protests in Ostrel.', '', ['COERCE']),
+    # a month named as a date is current in that month, a recap or a monthly figure after it
+    ('Riot police dispersed protesters in Ostrel in March, the ministry said.', '', ['COERCE']),
+    ('Riot police dispersed protesters in Ostrel in January, the ministry said.', '', []),
+])
+def test_a_named_month_dates_its_event(extractor, text, title, expected):
+    from factories import extract_events
+    # the shared fixture's stories are published on 10 March 2024 (EXTRACT_PUBLISHED)
+    assert sorted(e['event_type'] for e in extract_events(extractor, text, title)) == expected

@@ -30,6 +30,9 @@ _ISO_DATE = re.compile(r'\b(\d{4})-(\d{2})-(\d{2})\b')
 _WEEKDAYS = [calendar.day_name[i].lower() for i in range(7)]
 _WEEKDAY_RE = re.compile(r'\b(' + '|'.join(_WEEKDAYS) + r')\b', re.IGNORECASE)
 _MONTH_ONLY = re.compile(rf'\b(?:in|since|during|early|late|mid-?)\s+({_MONTH_RE})\b(?!\.?\s+\d)', re.IGNORECASE)
+# A month naming an event: 'the March attack', 'the October protests' (a capitalised month
+# between 'the' and a lower-case word).
+_THE_MONTH = re.compile('\\b[Tt]he\\s+(' + '|'.join(calendar.month_name[1:]) + ')\\s+(?=[a-z])')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +65,7 @@ def resolve_event_date(sentence, published_at, dateline_date=None, anchor=None):
     """
     ref = reference_date(published_at, dateline_date)
     text = sentence if isinstance(sentence, str) else sentence.text
-    mentions = find_date_mentions(text)
+    mentions = [m for m in find_date_mentions(text) if m.kind != 'month_of' or _names_month_of(m, sentence, anchor)]
     if not mentions:
         return ref, DAY
     mention = _nearest(mentions, sentence, anchor)
@@ -72,7 +75,7 @@ def resolve_event_date(sentence, published_at, dateline_date=None, anchor=None):
         return _complete_year(mention.value, mention.year, ref), DAY
     if mention.kind == 'relative':
         return _shift(ref, mention.value)
-    if mention.kind == 'month':
+    if mention.kind in ('month', 'month_of'):
         month_date = _complete_year(datetime.date(2000, mention.value, 1), None, ref)
         return month_date.replace(day=1), MONTH
     future = _is_future(sentence, mention)
@@ -80,6 +83,20 @@ def resolve_event_date(sentence, published_at, dateline_date=None, anchor=None):
     if future:
         return ref + datetime.timedelta(days=delta), DAY
     return ref - datetime.timedelta(days=(ref.weekday() - mention.value) % 7), DAY
+
+
+def _names_month_of(mention, sentence, anchor):
+    """A month before a noun ('the March attack') dates that noun only: True when the
+    anchor is that noun or the verb it is the subject of (or in plain text, where nothing
+    else can be told)."""
+    if anchor is None or isinstance(sentence, str):
+        return True
+    base = sentence[0].idx if len(sentence) else 0
+    month = next((t for t in sentence if t.idx - base == mention.start), None)
+    if month is None:
+        return False
+    noun = month.head  # 'the March attack killed four': the killing is the attack's
+    return noun.i == anchor.i or (noun.dep_ in ('nsubj', 'nsubjpass') and noun.head.i == anchor.i)
 
 
 def find_date_mentions(text):
@@ -98,6 +115,10 @@ def find_date_mentions(text):
     for m in _MONTH_ONLY.finditer(text):
         if not _overlaps(m.start(1), m.end(1), taken) and m.group(1).lower() != 'may':
             mentions.append(DateMention(m.start(1), m.group(1), 'month', _MONTHS[m.group(1).lower()]))
+            taken.append((m.start(1), m.end(1)))
+    for m in _THE_MONTH.finditer(text):
+        if not _overlaps(m.start(1), m.end(1), taken):
+            mentions.append(DateMention(m.start(1), m.group(1), 'month_of', _MONTHS[m.group(1).lower()]))
     return sorted(mentions, key=lambda m: m.start)
 
 

@@ -15,7 +15,7 @@ import re
 from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, named_country, sector_for_words
 from wirewatch.transforms.extract.clauses import is_infinitive
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
-from wirewatch.transforms.extract.dates import find_date_mentions, reference_date, resolve_event_date
+from wirewatch.transforms.extract.dates import MONTH, find_date_mentions, reference_date, resolve_event_date
 from wirewatch.gazetteer import Gazetteer
 from wirewatch.transforms.extract.headlines import sentence_case
 from wirewatch.transforms.extract.lexicon import load_data
@@ -49,6 +49,9 @@ LEAD_BONUS = 0.05
 SENSE_BONUS = 0.15
 # A mention dated this many days after the story's reference date is not something that happened.
 FUTURE_TOLERANCE_DAYS = 1
+# A month named as an event's date ('in July') is the story's own month, or the one just ended
+# this many days before: later, it is a recap or a monthly figure ('deaths jumped in July').
+MONTH_GRACE_DAYS = 3
 # Two mentions of one event may carry dates this far apart ('on Saturday' vs the headline's day).
 MERGE_DATE_DAYS = 2
 # A toll told this many sentences after its event, in a sentence with no event of its own, is its toll.
@@ -633,6 +636,9 @@ class EventExtractor:
         if date is None:
             return True
         age = (reference - date).days
+        if event.get('date_precision') == MONTH:  # 'in February': current in February (and just after)
+            month_end = (date.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+            return age >= -FUTURE_TOLERANCE_DAYS and (reference - month_end).days <= MONTH_GRACE_DAYS
         return -FUTURE_TOLERANCE_DAYS <= age <= self._max_age_days
 
     # --- one trigger -------------------------------------------------------------
