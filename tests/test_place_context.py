@@ -436,3 +436,13 @@ def test_a_peacekeeping_mission_places_its_story_where_it_serves(extractor):
 def test_a_national_body_named_by_its_country(extractor, text, iso3):
     [events] = events_of(extractor, story(text))
     assert events and events[0]['country'] == iso3
+
+
+def test_a_body_named_like_a_town_is_no_place(extractor):
+    # 'Forest' is a town in Belgium; the Forest Department is a body, wherever it sits
+    text = 'Tea estate workers protested outside the Forest Department in Coimbatore on Monday.'
+    [events] = events_of(extractor, story(text))
+    assert [(e['country'], e['location']['name']) for e in events] == [('IND', 'Coimbatore')]
+    text = 'Tea estate workers protested outside the Forest Department on Monday.'
+    [events] = events_of(extractor, story(text))
+    assert all(e['location'] is None or e['location']['precision'] != 'CITY' for e in events)

@@ -30,6 +30,11 @@ CITY_OVER_PERSON_POPULATION = 1000000
 # A town an organisation or building is named after ('Benghazi Medical Centre') is read as
 # its place only when it is a capital or this big.
 NAMED_AFTER_POPULATION = 100_000
+# A name ending in one of these is a body, not a place, whatever the NER says: 'the Forest
+# Department', 'the Health Ministry', 'the Interior Office' (a town called Forest aside).
+INSTITUTION_NOUNS = frozenset({'department', 'ministry', 'office', 'agency', 'authority', 'commission',
+                               'council', 'service', 'services', 'board', 'bureau', 'directorate',
+                               'secretariat', 'inspectorate'})
 # Nouns naming a kind of place: 'in Shopian town', 'the coastal town of Kwale', 'in the Rutshuru area'.
 PLACE_KIND_NOUNS = frozenset({'town', 'village', 'city', 'district', 'province', 'region', 'area', 'county',
                               'state', 'camp', 'locality', 'neighbourhood', 'neighborhood', 'suburb',
@@ -73,7 +78,7 @@ class GazetteerComponent:
                 found.append(Span(doc, start, end, label='NORP', span_id=key.split(':', 1)[1]))
             else:
                 found.append(Span(doc, start, end, label='GPE', span_id=key))
-        kept = list(doc.ents)
+        kept = [_as_institution(e) for e in doc.ents]
         for span in filter_spans(found):
             overlapping = [e for e in kept if e.start < span.end and span.start < e.end]
             if any(self._keeps_entity(e, span) for e in overlapping):
@@ -135,7 +140,7 @@ class GazetteerComponent:
         """'in Shadad', 'between Sbikha and Kairouan': a name the NER calls a person,
         organisation, product or nationality is a place when it follows a place preposition and the
         gazetteer knows it."""
-        if ent.label_ not in RELABELLED or ent.id_:
+        if ent.label_ not in RELABELLED or ent.id_ or _names_a_body(ent):
             return ent
         if ent.label_ == 'NORP' and self.gazetteer.demonym_country(ent.text):
             return ent  # 'in Kazakh' is a language, 'in Kidal' a place
@@ -165,6 +170,18 @@ class GazetteerComponent:
             place = self.gazetteer.resolve(ent.text)
             return Span(ent.doc, ent.start, ent.end, label=ent.label_, span_id=place.key) if place else ent
         return ent
+
+
+def _as_institution(ent):
+    """A place entity whose last word names a body ('the Forest Department') is an ORG."""
+    if ent.label_ in PLACE_LABELS and _names_a_body(ent):
+        return Span(ent.doc, ent.start, ent.end, label='ORG')
+    return ent
+
+
+def _names_a_body(ent):
+    last = ent[-1]
+    return len(ent) > 1 and last.is_title and last.lower_ in INSTITUTION_NOUNS
 
 
 def _placed_by_its_own_phrase(ent):
