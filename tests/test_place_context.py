@@ -279,7 +279,8 @@ def test_a_group_named_after_a_town_does_not_place_the_story(extractor, text, is
     ('', 'A bomb blast killed two people at the Paradise Hotel in Mogadishu on Sunday.', ('ASSAULT', 'SOM')),
     # a name read from where it stands must agree with the country the story names
     ('', 'Gunmen killed four people in Central on Monday, Kenyan police said.', ('ASSAULT', 'KEN')),
-    ('', 'Supporters in the Hassan camp attacked rival activists on Sunday, Somali police said.', ('ASSAULT', 'SOM')),
+    ('', 'Supporters in the Hassan camp attacked rival activists with machetes on Sunday, Somali police said.',
+     ('ASSAULT', 'SOM')),  # (police who say are no sign of violence: the machetes are)
     # a statement stays with its maker, whatever its sentence names
     ('', 'Pakistan accused India of backing the militants who attacked a hotel in Gwadar.', ('ACCUSE', 'PAK')),
 ])
