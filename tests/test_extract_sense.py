@@ -252,3 +252,21 @@ def test_cyber_rankings_sales_pay_talks_accidents_and_animals(extractor, sentenc
 ])
 def test_a_report_s_source_is_no_participant(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # a danger that 'threatens' is no threatener (class dangers, as the subject)
+    ('The drought threatens exports from the Varnel river valley.', []),
+    ('Attacks on the port threaten grain exports, the trade lobby said.', ['ASSAULT']),
+    ('The Orlan government threatened to expel the Varnese ambassador on Monday.', ['THREATEN']),
+    # an emergency over a disaster or an accident is no coercion
+    ('The governor declared a state of emergency over the fuel spill in the bay.', []),
+    ('The governor declared an emergency as floods swept through the valley.', []),
+    ('The army declared a state of emergency in the north as rebels advanced on two towns.', ['COERCE']),
+])
+def test_dangers_and_emergencies(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected
+
+
+def test_telling_off_is_criticism(extractor):
+    assert types(extractor, 'The prime minister told off ministers who broke the rules.') == ['ACCUSE']
