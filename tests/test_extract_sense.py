@@ -268,5 +268,13 @@ def test_dangers_and_emergencies(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
 
 
+@pytest.mark.parametrize('sentence, expected', [
+    ('The health ministry eased restrictions on gatherings as new infections fell.', []),
+    ('The military government relaxed restrictions on opposition parties on Monday.', ['CONCEDE']),
+])
+def test_easing_rules_in_an_epidemic_is_no_concession(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected
+
+
 def test_telling_off_is_criticism(extractor):
     assert types(extractor, 'The prime minister told off ministers who broke the rules.') == ['ACCUSE']
