@@ -55,6 +55,7 @@ CASES = [
     ('Neither of the brothers has been accused of the theft.', 'accused', 'NEGATED', 'neither'),
     ('No one was arrested after the derby in Valdoro.', 'arrested', 'NEGATED', 'no one'),
     ('Nobody attacked the convoy, the ministry said.', 'attacked', 'NEGATED', 'nobody'),
+    ('Nobody was arrested, but police fired tear gas at the crowd.', 'fired', 'ASSERTED', None),  # its own subject
     # a purpose is no deed (future_governors: design)
     ('The drones were designed to strike radar sites.', 'strike', 'FUTURE', 'design'),
     # denial

@@ -45,6 +45,14 @@ def test_body_sentence_in_the_simple_present_tells_a_position_not_news(extractor
     assert [e['trigger'] for e in accusations] == ['accused']  # the past-tense one only
 
 
+def test_a_present_told_as_it_happens_still_counts(extractor):
+    text = ('Fighting spread to the outskirts of Tarvo on Sunday, residents said.\n\n'
+            'Witnesses say Varnese troops shell the northern districts.')
+    events = extract_events(extractor, text, title='Fighting reaches Tarvo')
+    # the shelling is kept, and merges into the fighting it tells more of (its doer comes with it)
+    assert [(e['event_type'], (e['actor1'] or {}).get('name')) for e in events] == [('ASSAULT', 'Varnese troops')]
+
+
 def test_typical_wire_lead_gives_one_to_three_events(extractor):
     text = ('Security forces fired tear gas at thousands of demonstrators in Conakry on Thursday, '
             'and police said 42 people were detained.')

@@ -259,6 +259,7 @@ def test_a_report_s_source_is_no_participant(extractor, sentence, expected):
     ('The drought threatens exports from the Varnel river valley.', []),
     ('Attacks on the port threaten grain exports, the trade lobby said.', ['ASSAULT']),
     ('The Orlan government threatened to expel the Varnese ambassador on Monday.', ['THREATEN']),
+    ('Orlan rebels on Monday threatened shipping off the Varnel coast.', ['THREATEN']),
     # an emergency over a disaster or an accident is no coercion
     ('The governor declared a state of emergency over the fuel spill in the bay.', []),
     ('The governor declared an emergency as floods swept through the valley.', []),
@@ -271,10 +272,8 @@ def test_dangers_and_emergencies(extractor, sentence, expected):
 @pytest.mark.parametrize('sentence, expected', [
     ('The health ministry eased restrictions on gatherings as new infections fell.', []),
     ('The military government relaxed restrictions on opposition parties on Monday.', ['CONCEDE']),
+    ('The Orlan finance minister resigned on Monday over a corruption case.', ['CONCEDE']),
 ])
 def test_easing_rules_in_an_epidemic_is_no_concession(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
 
-
-def test_telling_off_is_criticism(extractor):
-    assert types(extractor, 'The prime minister told off ministers who broke the rules.') == ['ACCUSE']

@@ -45,6 +45,10 @@ def test_background_cue(sentence, word, cue):
     ('Police have repeatedly fired tear gas at the crowd this week.', 'fired'),  # the clause is dated
     ('Troops stormed the depot at dawn, killing two guards.', 'killing'),  # the clause it hangs on is current
     ('Police told reporters that gunmen attacked a bus near Ostrel.', 'attacked'),  # police are no court
+    ('A judge told reporters that police arrested two men in Ostrel.', 'arrested'),  # a judge talking is no hearing
+    # a recap phrase in a nested clause, or one that says how long in a clause with its own day
+    ('Police in Ostrel on Monday arrested a man who had been on the run for years.', 'arrested'),
+    ('Rebels attacked Ostrel on Monday in the heaviest fighting in recent weeks.', 'attacked'),
 ])
 def test_current_events(sentence, word):
     assert trigger_reading(sentence, word).time_status == 'CURRENT'

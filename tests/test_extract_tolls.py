@@ -47,6 +47,8 @@ def tolls(extractor, text):
      [('ASSAULT', 1, 2, None)]),
     ('Gunmen shot a trader in the market of Ostrel on Sunday. She died in 2010.', [('ASSAULT', None, 1, None)]),
     ('Gunmen shot a trader in the market of Ostrel on Sunday. No one died of the wounds.', [('ASSAULT', 0, 1, None)]),
+    ('Gunmen shot a trader in the market of Ostrel on Sunday. He nearly died of his injuries.', [('ASSAULT', None, 1, None)]),
+    ('Rebels shelled Ostrel on Sunday, wounding five soldiers. One later died in hospital.', [('ASSAULT', 1, 4, None)]),
 ])
 def test_toll_rule(extractor, sentence, expected):
     assert sorted(tolls(extractor, sentence), key=str) == sorted(expected, key=str)

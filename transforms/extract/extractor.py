@@ -331,6 +331,7 @@ def _meeting_parties(tokens):
 _DEATH_VERBS = frozenset({'die', 'succumb'})
 _WOUNDS = frozenset({'injury', 'injuries', 'wound', 'wounds', 'hospital'})
 _ONE_VICTIM = frozenset({'he', 'she', 'one', 'victim', 'man', 'woman', 'boy', 'girl', 'child', 'teenager'})
+_NOT_DEAD = frozenset({'not', "n't", 'never', 'may', 'might', 'could', 'would', 'will', 'nearly', 'almost'})
 
 
 def _died_of_wounds(sent, events):
@@ -348,18 +349,19 @@ def _died_of_wounds(sent, events):
         subjects = [c for c in verb.children if c.dep_ == 'nsubj']
         if len(subjects) != 1 or subjects[0].lemma_.lower() not in _ONE_VICTIM and subjects[0].lower_ not in _ONE_VICTIM:
             continue
-        if any(c.dep_ in ('neg', 'aux') and c.lower_ in ('not', "n't", 'never', 'may', 'might', 'could') for c in verb.children) \
+        if any(c.dep_ in ('neg', 'aux', 'advmod') and c.lower_ in _NOT_DEAD for c in verb.children) \
                 or any(c.dep_ == 'det' and c.lower_ == 'no' for c in subjects[0].children):
-            continue  # 'no one died of the wounds', 'he did not die', 'he may die'
+            continue  # 'no one died of the wounds', 'he did not die', 'he may die', 'he nearly died'
         told = verb.lemma_.lower() == 'succumb' or any(
             t.lower_ in ('later', 'subsequently') or t.lower_ in _WOUNDS or (t.lower_ == 'day' and t.i > verb.i)
             for t in verb.subtree)
         if not told:
             continue
-        for event in assaults:
-            event['killed'] = (event['killed'] or 0) + 1
-            if event['injured']:
-                event['injured'] = event['injured'] - 1 or None  # the one hurt is now the one killed
+        # one victim, one event: the one that counted the wounded, else the first
+        event = next((e for e in assaults if e['injured']), assaults[0])
+        event['killed'] = (event['killed'] or 0) + 1
+        if event['injured']:
+            event['injured'] = event['injured'] - 1 or None  # the one hurt is now the one killed
         return True
     return False
 
@@ -708,7 +710,7 @@ class EventExtractor:
             '_token': match.token.i,
             '_tokens': {t.i for t in match.tokens},
             '_role': role,
-            '_dated': bool(find_date_mentions(sent.text)),
+            '_dated': any(m.kind != 'month_of' for m in find_date_mentions(sent.text)),  # 'the March attack' dates its noun
             '_mentions': 1,
             '_lemma': entry['lemma'],
             '_place_source': place_source,
@@ -1259,7 +1261,12 @@ def _standing_present(token):
     present still tells the news."""
     if token.tag_ not in ('VBZ', 'VBP') or any(c.dep_ == 'aux' for c in token.children):
         return False
+    if token.dep_ in ('ccomp', 'parataxis') and token.head.lemma_.lower() in SAY_LEMMAS:
+        return False  # 'witnesses say troops shell the outskirts': told as it happens
     return not any(t.ent_type_ in ('DATE', 'TIME') for t in token.subtree)
+
+
+SAY_LEMMAS = frozenset({'say', 'tell', 'report', 'claim', 'add', 'confirm'})
 
 
 def _body_event_stands(event):

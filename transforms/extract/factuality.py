@@ -296,8 +296,8 @@ def _own_clause(node, cues, is_trigger=False):
             return NEGATED, word
         if child.dep_ == 'det' and word in cues['negation_determiners'] and node.pos_ in ('NOUN', 'PROPN'):
             return NEGATED, word
-        if child.dep_ in ('nsubj', 'nsubjpass') and node.pos_ in ('VERB', 'AUX') and _nobody(child, cues) \
-                and node.lemma_.lower() not in cues['casualty_words']:
+        if is_trigger and child.dep_ in ('nsubj', 'nsubjpass') and node.pos_ in ('VERB', 'AUX') \
+                and _nobody(child, cues) and node.lemma_.lower() not in cues['casualty_words']:
             return NEGATED, _nobody(child, cues)  # 'neither has been accused'; 'no one was killed' is a toll of 0
         if child.dep_ in ('amod', 'acl', 'advcl') and child.tag_ == 'VBN' and node.pos_ in ('NOUN', 'PROPN') \
                 and child.lemma_.lower() in cues['negation_governors']:

@@ -77,6 +77,10 @@ def read_time(token, reference_year=None, cues=None):
     clause = ' '.join([_clause_text(token)] + [_clause_text(node) for node in shared[:1]])
     for pattern in cues['recap_patterns']:
         found = pattern.search(clause)
+        if found and found.group(0) in cues['undated_recaps']:
+            # how long, not when: only in the trigger's own clause, and not when it names its day
+            found = None if _dated_clause(token) else pattern.search(
+                ' '.join([_clause_text(token, own=True)] + [_clause_text(node, own=True) for node in shared[:1]]))
         if found:
             return BACKGROUND, found.group(0)
     described = _described_text(token)
@@ -88,9 +92,13 @@ def read_time(token, reference_year=None, cues=None):
 
 
 def _told_in_court(verb, cues):
-    """True for 'a court heard', 'the jury was told': a court's hearing of what it tries."""
-    return verb.lemma_.lower() in cues['court_verbs'] and any(
-        c.dep_ in ('nsubj', 'nsubjpass') and c.lemma_.lower() in cues['court_nouns'] for c in verb.children)
+    """True for 'a court heard', 'the jury was told': a court's hearing of what it tries
+    (not 'a judge told reporters': the court hears, or is told)."""
+    lemma = verb.lemma_.lower()
+    if lemma not in cues['court_verbs']:
+        return False
+    role = 'nsubjpass' if lemma == 'tell' else 'nsubj'
+    return any(c.dep_ == role and c.lemma_.lower() in cues['court_nouns'] for c in verb.children)
 
 
 def _shared_time_clause(node):
@@ -144,9 +152,30 @@ def _old_year(node, reference_year):
     return None
 
 
-def _clause_text(token):
-    """Lower-cased text of the trigger's smallest verb clause."""
-    return ' '.join(t.lower_ for t in clause_head(token).subtree)
+def _clause_text(token, own=False):
+    """Lower-cased text of the trigger's smallest verb clause; with ``own``, without the
+    clauses and appositions nested in it that do not hold the trigger ('arrested a man who
+    had been on the run for years': the years are the man's)."""
+    head = clause_head(token)
+    if not own:
+        return ' '.join(t.lower_ for t in head.subtree)
+    nested = {t.i for c in head.subtree if c.i != head.i and c.dep_ in _NESTED and not c.is_ancestor(token)
+              and c.i != token.i for t in c.subtree}
+    return ' '.join(t.lower_ for t in head.subtree if t.i not in nested)
+
+
+_NESTED = ('relcl', 'acl', 'appos')
+
+
+def _dated_clause(token):
+    """True when the trigger's clause names a day of its own ('on Monday', 'on March 5')."""
+    head = clause_head(token)
+    return any(t.ent_type_ == 'DATE' and t.lower_ in _DAY_WORDS or (t.ent_type_ == 'DATE' and t.like_num)
+               for t in head.subtree)
+
+
+_DAY_WORDS = frozenset({'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
+                        'today', 'yesterday', 'overnight', 'tonight'})
 
 
 @Language.factory('wirewatch_time')
