@@ -447,3 +447,17 @@ def test_a_body_named_like_a_town_is_no_place(extractor):
     text = 'Tea estate workers protested outside the Forest Department on Monday.'
     [events] = events_of(extractor, story(text))
     assert all(e['location'] is None or e['location']['precision'] != 'CITY' for e in events)
+
+
+@pytest.mark.parametrize('text, not_country', [
+    ('Rebel boats attacked a cargo ship in the Red Sea on Monday.', 'SDN'),  # Sudan's Red Sea state
+    ('Navy commandos seized an oil tanker in the Gulf on Sunday.', 'PNG'),   # Papua New Guinea's Gulf province
+])
+def test_a_sea_is_no_province(extractor, text, not_country):
+    [events] = events_of(extractor, story(text))
+    assert events and all(e['country'] != not_country for e in events)
+
+
+def test_a_province_named_after_a_sea_is_still_one(extractor):
+    [events] = events_of(extractor, story('Dock workers protested at the port in Red Sea state on Monday.'))
+    assert [e['country'] for e in events] == ['SDN']

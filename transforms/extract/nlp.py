@@ -78,8 +78,10 @@ class GazetteerComponent:
                 found.append(Span(doc, start, end, label='NORP', span_id=key.split(':', 1)[1]))
             else:
                 found.append(Span(doc, start, end, label='GPE', span_id=key))
-        kept = [_as_institution(e) for e in doc.ents]
+        kept = [_as_water(_as_institution(e)) for e in doc.ents]
         for span in filter_spans(found):
+            if _a_water_body(span):
+                continue  # 'in the Red Sea' is no Sudanese state, 'the Gulf' no Papuan province
             overlapping = [e for e in kept if e.start < span.end and span.start < e.end]
             if any(self._keeps_entity(e, span) for e in overlapping):
                 continue
@@ -176,6 +178,25 @@ def _as_institution(ent):
     """A place entity whose last word names a body ('the Forest Department') is an ORG."""
     if ent.label_ in PLACE_LABELS and _names_a_body(ent):
         return Span(ent.doc, ent.start, ent.end, label='ORG')
+    return ent
+
+
+# The last word of a sea's name ('the Red Sea', 'the Gulf', 'the Strait of ...' ends otherwise).
+WATER_WORDS = frozenset({'sea', 'gulf', 'ocean', 'strait', 'straits', 'channel'})
+WATER = 'WATER'  # the label a sea's name gets: no place, no country
+
+
+def _a_water_body(ent):
+    """'the Red Sea', 'the Gulf': a sea named with 'the' (not 'Red Sea state', 'Gulf province')."""
+    words = [t for t in ent if t.lower_ != 'the']
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    with_the = ent[0].lower_ == 'the' or (before is not None and before.lower_ == 'the')
+    return bool(words) and with_the and words[-1].lower_ in WATER_WORDS and words[-1].is_title
+
+
+def _as_water(ent):
+    if ent.label_ in PLACE_LABELS and _a_water_body(ent):
+        return Span(ent.doc, ent.start, ent.end, label=WATER)
     return ent
 
 
