@@ -87,6 +87,11 @@ def subject_tokens(token):
     return found + [g for t in found for g in t.children if g.dep_ in ('compound', 'amod')]
 
 
+def has_time(token):
+    """True when a clause carries its own time ('himself arrested on Saturday')."""
+    return any(t.ent_type_ in ('DATE', 'TIME') for t in token.subtree)
+
+
 def is_infinitive(token):
     """'to attack', 'to discuss': the word has an infinitive 'to' of its own."""
     return any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children)

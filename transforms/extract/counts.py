@@ -129,9 +129,7 @@ def find_counts(sent, is_demonym=lambda token: False):
             if value is None and _unknown_plural(token, lex):
                 value, unknown_plural = lex['unknown_plural_deaths'], True
         elif _is_bare_number(token, lex):
-            value = parse_number(_phrase(token))
-            if any(c.dep_ == 'det' and c.lower_ in lex['zero'] for c in token.children):
-                value = 0  # 'no one died'
+            value = parse_number(_phrase(token))  # ('no one': the det is in the phrase, 0)
         else:
             continue
         if value is None:

@@ -6,6 +6,7 @@ triggers that name a current event that happened are coded (actors, place, date,
 tolls), same-sentence twins are merged (:func:`merge_events`), and then mentions of
 one event across the story are merged, title and lead first (:func:`salient_events`).
 """
+import calendar
 import collections
 import datetime
 import functools
@@ -13,7 +14,7 @@ import hashlib
 import re
 
 from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, named_country, sector_for_words
-from wirewatch.transforms.extract.clauses import is_infinitive
+from wirewatch.transforms.extract.clauses import has_time, is_infinitive
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import MONTH, find_date_mentions, reference_date, resolve_event_date
 from wirewatch.gazetteer import Gazetteer
@@ -578,11 +579,10 @@ class EventExtractor:
             sentence_matches = by_sentence.get(sent.start, ())
             if role == TEASER:
                 continue
-            if role != TITLE and previous is not None and sentence_index - previous[0] <= FOLLOW_UP_SENTENCES \
-                    and not sentence_matches and _died_of_wounds(sent, previous[1]):
+            follows = role != TITLE and previous is not None and sentence_index - previous[0] <= FOLLOW_UP_SENTENCES
+            if follows and not sentence_matches and _died_of_wounds(sent, previous[1]):
                 continue  # 'Gunmen shot a man on Sunday. He later died of his injuries.'
-            if role != TITLE and previous is not None and sentence_index - previous[0] <= FOLLOW_UP_SENTENCES \
-                    and all(m.rejection == MISSING_CONTEXT for m in sentence_matches):
+            if follows and all(m.rejection == MISSING_CONTEXT for m in sentence_matches):
                 # 'Gunmen attacked a village on Sunday. At least 12 people were killed.': a toll in
                 # a sentence with no event of its own (or only a 'killed' that needed the violence
                 # its sentence does not name) belongs to the attack just told, unless the sentence
@@ -639,7 +639,7 @@ class EventExtractor:
             return True
         age = (reference - date).days
         if event.get('date_precision') == MONTH:  # 'in February': current in February (and just after)
-            month_end = (date.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+            month_end = date.replace(day=calendar.monthrange(date.year, date.month)[1])
             return age >= -FUTURE_TOLERANCE_DAYS and (reference - month_end).days <= MONTH_GRACE_DAYS
         return -FUTURE_TOLERANCE_DAYS <= age <= self._max_age_days
 
@@ -1263,7 +1263,7 @@ def _standing_present(token):
         return False
     if token.dep_ in ('ccomp', 'parataxis') and token.head.lemma_.lower() in SAY_LEMMAS:
         return False  # 'witnesses say troops shell the outskirts': told as it happens
-    return not any(t.ent_type_ in ('DATE', 'TIME') for t in token.subtree)
+    return not has_time(token)
 
 
 SAY_LEMMAS = frozenset({'say', 'tell', 'report', 'claim', 'add', 'confirm'})

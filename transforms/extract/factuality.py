@@ -17,7 +17,7 @@ import functools
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import governors, is_infinitive
+from wirewatch.transforms.extract.clauses import governors, has_time, is_infinitive
 from wirewatch.transforms.extract.lexicon import load_data
 
 ASSERTED, NEGATED, DENIED, CLAIMED = 'ASSERTED', 'NEGATED', 'DENIED', 'CLAIMED'
@@ -150,7 +150,7 @@ def _only_mentioned(token, cues):
         clause = clause.head  # 'a policeman who tried to arrest him': the relative clause's
     if clause.dep_ == 'relcl' and clause is not token:
         return _only_mentioned(clause, cues)  # 'a man who shot and wounded ...'
-    if token.dep_ == 'acl' and token.tag_ == 'VBN' and token.head.dep_ != 'ROOT' and not _has_time(token) \
+    if token.dep_ == 'acl' and token.tag_ == 'VBN' and token.head.dep_ != 'ROOT' and not has_time(token) \
             and _has_finite_verb(token.sent, cues) \
             and not any(c.dep_ == 'dobj' for c in token.children):
         # (a participle with an object is a misparsed finite verb: 'a militant stabbed to death a colonel')
@@ -263,11 +263,6 @@ def _has_finite_verb(sent, cues):
     return any(t.tag_ in ('VBD', 'VBZ', 'VBP', 'MD') and t.lemma_.lower() not in cues['say_verbs'] for t in sent)
 
 
-def _has_time(token):
-    """True when a clause carries its own time ('himself arrested on Saturday')."""
-    return any(t.ent_type_ in ('DATE', 'TIME') for t in token.subtree)
-
-
 def _inherits_mood(governor, relation, cues):
     """True when the governor's modals and negation also bind the trigger: coordinated and
     complement verbs ('could attack and kill', 'tried to storm'), and the object of a light
@@ -297,8 +292,8 @@ def _own_clause(node, cues, is_trigger=False):
         if child.dep_ == 'det' and word in cues['negation_determiners'] and node.pos_ in ('NOUN', 'PROPN'):
             return NEGATED, word
         if is_trigger and child.dep_ in ('nsubj', 'nsubjpass') and node.pos_ in ('VERB', 'AUX') \
-                and _nobody(child, cues) and node.lemma_.lower() not in cues['casualty_words']:
-            return NEGATED, _nobody(child, cues)  # 'neither has been accused'; 'no one was killed' is a toll of 0
+                and (nobody := _nobody(child, cues)) and node.lemma_.lower() not in cues['casualty_words']:
+            return NEGATED, nobody  # 'neither has been accused'; 'no one was killed' is a toll of 0
         if child.dep_ in ('amod', 'acl', 'advcl') and child.tag_ == 'VBN' and node.pos_ in ('NOUN', 'PROPN') \
                 and child.lemma_.lower() in cues['negation_governors']:
             return NEGATED, child.lemma_.lower()  # 'the cancelled vigil', 'with the vigil canceled'

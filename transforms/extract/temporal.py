@@ -16,12 +16,13 @@ Loaded by the registered spaCy component ``wirewatch_time``, which sets
 The year test needs the story's year: ``doc.user_data['reference_year']``, which the
 extractor sets; without it the year test is skipped.
 """
+import calendar
 import functools
 import re
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import clause_head, clause_nodes, governors
+from wirewatch.transforms.extract.clauses import clause_head, clause_nodes, governors, has_time
 from wirewatch.transforms.extract.lexicon import load_data
 
 CURRENT, BACKGROUND = 'CURRENT', 'BACKGROUND'
@@ -120,7 +121,7 @@ def _habitual(verb, cues):
     perfect = verb.tag_ == 'VBN' and any(c.dep_ == 'aux' and c.lemma_ == 'have' for c in verb.children)
     if not (perfect or verb.tag_ in ('VBZ', 'VBP')):
         return False
-    return not any(t.ent_type_ in ('DATE', 'TIME') for t in verb.subtree)
+    return not has_time(verb)
 
 
 def _described_text(token):
@@ -170,12 +171,10 @@ _NESTED = ('relcl', 'acl', 'appos')
 def _dated_clause(token):
     """True when the trigger's clause names a day of its own ('on Monday', 'on March 5')."""
     head = clause_head(token)
-    return any(t.ent_type_ == 'DATE' and t.lower_ in _DAY_WORDS or (t.ent_type_ == 'DATE' and t.like_num)
-               for t in head.subtree)
+    return any(t.ent_type_ == 'DATE' and (t.lower_ in _DAY_WORDS or t.like_num) for t in head.subtree)
 
 
-_DAY_WORDS = frozenset({'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
-                        'today', 'yesterday', 'overnight', 'tonight'})
+_DAY_WORDS = frozenset([d.lower() for d in calendar.day_name] + ['today', 'yesterday', 'overnight', 'tonight'])
 
 
 @Language.factory('wirewatch_time')
