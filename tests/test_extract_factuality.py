@@ -64,7 +64,11 @@ CASES = [
     # claims
     ('The government accused rebels of attacking the convoy.', 'attacking', 'CLAIMED', 'accuse'),
     ('Police are investigating an alleged attack on a bus.', 'attack', 'CLAIMED', 'alleged'),
-    ('The group claimed the troops had allegedly killed two farmers.', 'killed', 'CLAIMED', 'allegedly'),
+    ('The group claimed the troops had allegedly killed two farmers.', 'killed', 'CLAIMED', 'claim'),
+    ('Militiamen allegedly torched the depot near Arvale.', 'torched', 'CLAIMED', 'allegedly'),
+    # ... but 'allegedly' on a harm done to people hedges who did it, not that it was done
+    ('A schoolgirl was allegedly abducted in Port Varen on Friday.', 'abducted', 'ASSERTED', None),
+    ('A teenager allegedly stabbed two classmates outside a school in Merrow.', 'stabbed', 'ASSERTED', None),
     ('Actress Mara Quill sues a producer saying he assaulted her', 'assaulted', 'CLAIMED', 'sue'),  # a lawsuit's claim
     # a headline verb the small model tags as a noun before the trigger
     ('Oil tumbles as Trump cancels attack on Iran', 'attack', 'NEGATED', 'cancel'),
@@ -78,6 +82,11 @@ CASES = [
     # future
     ('Farmers will protest in the capital next week.', 'protest', 'FUTURE', 'will'),
     ('The opposition plans to march on Friday.', 'march', 'FUTURE', 'plan'),
+    ('The junta said it was prepared to impose a curfew in the capital.', 'impose curfew', 'FUTURE', 'prepared'),
+    # impose, complete and conclude are light verbs: their object noun is the deed, in their mood
+    ('The Varnese government imposed a ban on opposition rallies on Monday.', 'ban', 'ASSERTED', None),
+    ('The air force said it completed its latest strikes on rebel depots.', 'strikes', 'ASSERTED', None),
+    ('The two delegations concluded talks in Merrow on Tuesday.', 'talks', 'ASSERTED', None),
     ('The union is set to strike over pay.', 'strike', 'FUTURE', 'set'),
     ('The rebels threatened to attack the city.', 'attack', 'FUTURE', 'threaten'),
     ('Officials warned of protests over the new tax.', 'protests', 'FUTURE', 'warn'),

@@ -277,3 +277,34 @@ def test_dangers_and_emergencies(extractor, sentence, expected):
 def test_easing_rules_in_an_epidemic_is_no_concession(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
 
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # meet: people meet; calls, deadlines and criticism are met only in an idiom (class met_things)
+    ('The Orlan foreign minister met his Varnese counterpart in Geneva on Monday.', ['CONSULT']),
+    ("The premier's defence of his aide meets mounting calls for his dismissal.", []),
+    ('Valdoro met the deadline for its debt payment on Friday.', []),
+    # hijack: a bus is hijacked, a protest or a debate only figuratively (class gatherings)
+    ('Gunmen hijacked a bus carrying 30 passengers near Tarsk on Monday.', ['ASSAULT']),
+    ('Critics said a fringe group had hijacked the peaceful protests in Merrow.', []),
+    # attack on liberties is no armed attack (class liberties)
+    ('The government intensified its attacks on political dissent ahead of the vote.', []),
+    # a state that kills people did violence; a dispute is violent context for a killing
+    ('Valdoro kills four people in a border town, including a child, medics say.', ['ASSAULT']),
+    ('Six members of two families were killed over a land dispute in Tarsk district on Monday.', ['ASSAULT']),
+])
+def test_idioms_figures_and_the_violent_reading_of_a_killing(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # 'take to the streets' is no 'taking advantage of quiet streets'; a market talk is no talks
+    ('Residents have been taking advantage of quiet streets to walk their dogs.', []),
+    ('Thousands of farmers took to the streets of Merrow on Sunday.', ['PROTEST']),
+    ('Carmakers and more in the latest Market Talks from the sector.', []),
+    # a nomination withdrawn is no troop withdrawal
+    ('The army withdrew the nomination of a senior officer on Friday.', []),
+    ('The army withdrew its troops from the border town on Friday.', ['RETREAT']),
+])
+def test_phrases_that_only_look_like_triggers(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected

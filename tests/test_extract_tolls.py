@@ -25,6 +25,10 @@ def tolls(extractor, text):
     # a range takes its lower bound; 'at least N' is N
     ('Two to three militants were killed in the army raid on their camp.', [('ASSAULT', 2, None, None)]),
     ('At least 12 people were killed in the attack.', [('ASSAULT', 12, None, None)]),
+    # a part counted out of a whole is the part; the people named after 'including' are among them
+    ('Three of the five soldiers were killed in the ambush on Sunday.', [('ASSAULT', 3, None, None)]),
+    ('Gunmen killed four villagers, including a child, in Tarsk on Monday.', [('ASSAULT', 4, None, None)]),
+    ('Six members of two families were shot dead by gunmen in Tarsk on Monday.', [('ASSAULT', 6, None, None)]),
     # 'dozens' is 12, 'hundreds' is 100
     ('Dozens of protesters were arrested by police.', [('COERCE', None, None, 12)]),
     ('Hundreds of people were detained after the rally.', [('COERCE', None, None, 100)]),

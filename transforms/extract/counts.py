@@ -145,8 +145,9 @@ def find_counts(sent, is_demonym=lambda token: False):
         key = (category, cue.i)
         if unknown_plural:
             vague.add(key)
-        elif key in vague and _included(token):
+        elif (key in vague or key in totals) and _included(token):
             continue  # 'several officers were killed, including a colonel': one of the several
+            # ('four people were killed, including a child' is four)
         if cue.i not in cues:
             totals[key] = min(totals.get(key, 0) + value, MAX_AVRO_INT)
     for category, value, cue, _ in headline:
@@ -285,6 +286,9 @@ def _superseded(token):
 
 
 def _number_of(noun, lex):
+    partitive = _partitive(noun, lex)
+    if partitive is not None:
+        return partitive  # 'three of the five soldiers were killed' is three
     for child in noun.children:
         if child.dep_ == 'nummod':
             return None if looks_like_year(child) else parse_number(_phrase(child))
@@ -297,6 +301,11 @@ def _number_of(noun, lex):
     head = noun.head
     if noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.lemma_.lower() in lex['bodies']:
         return _number_of(head.head, lex)  # 'two bodies of civilians' (a nummod of the noun returned above)
+    return None
+
+
+def _partitive(noun, lex):
+    """The figure of a quantity the noun is counted out of: '15 of the protesters', 'dozens of people'."""
     head = noun.head
     if noun.dep_ == 'pobj' and head.lower_ == 'of' and head.head.i != noun.i:
         quantity = head.head
@@ -361,6 +370,8 @@ def _cue_of(token, lex):
     candidates.extend(c for conj in node.conjuncts for c in conj.children if c.dep_ == 'acl' and c.i > conj.i)
     head = node.head
     if node.dep_ == 'pobj' and head.dep_ in ('prep', 'agent'):
+        if head.lower_ == 'of' and head.head.pos_ in ('NOUN', 'PROPN') and head.head.lemma_.lower() in lex['human']:
+            return None  # 'six members of two families were killed': the six, of whom the families are no more
         if head.lower_ == 'of' and _cue_category(head.head, lex) is None and head.head.dep_ in ('nsubj', 'nsubjpass', 'dobj'):
             head = head.head.head  # '15 of the protesters were arrested'
         else:

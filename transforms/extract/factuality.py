@@ -53,6 +53,7 @@ def factuality_cues():
     triggers = load_data('triggers')['triggers']
     cues['protest_words'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'PROTEST')
     cues['event_nouns'] = frozenset(e['lemma'] for e in triggers if 'NOUN' in e['pos'])
+    cues['harm_verbs'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'ASSAULT' and 'VERB' in e['pos'])
     return cues
 
 
@@ -304,7 +305,7 @@ def _own_clause(node, cues, is_trigger=False):
                 return HYPOTHETICAL, word
         if child.dep_ == 'mark' and word in cues['conditional_marks']:
             return CONDITIONAL, word
-        if child.dep_ in ('amod', 'advmod') and word in cues['claim_modifiers']:
+        if child.dep_ in ('amod', 'advmod') and word in cues['claim_modifiers'] and not _harm_told(node, child, cues):
             return CLAIMED, word
         if child.dep_ in ('nsubjpass', 'csubj', 'csubjpass') and child.tag_ == 'VBG' and child.i < node.i \
                 and child.lemma_.lower() in cues['claim_governors']:
@@ -322,6 +323,18 @@ def _own_clause(node, cues, is_trigger=False):
     if node.dep_ in ('pobj', 'pcomp') and node.head.lower_ in cues['negation_prepositions']:
         return NEGATED, node.head.lower_
     return None
+
+
+def _harm_told(verb, modifier, cues):
+    """'A girl was allegedly abducted', 'an 11-year-old allegedly shot two teens': the adverb
+    hedges who did the harm, not that people were harmed, which the report tells as fact (a
+    violent verb with people as its victims); 'allegedly attacked a convoy' stays a claim."""
+    if modifier.dep_ != 'advmod' or verb.pos_ != 'VERB' or verb.lemma_.lower() not in cues['harm_verbs']:
+        return False
+    return any(c.dep_ in ('dobj', 'nsubjpass') and (
+        c.lemma_.lower() in cues['person_nouns'] or c.like_num or c.ent_type_ in ('PERSON', 'NORP', 'CARDINAL')
+        or c.lower_ in ('him', 'her', 'them', 'he', 'she', 'they') or any(g.dep_ == 'nummod' for g in c.children))
+        for c in verb.children)
 
 
 def _purpose_infinitive(token, cues):

@@ -88,7 +88,8 @@ def _aimed(verb):
 def _done_by_people(token, rules):
     """The verb's doer is an armed or organised group or a mob (its active subject or its
     'by' agent: 'gunmen', 'a mob', 'an unknown group', 'Al Shabaab', 'Fulani herdsmen') and
-    its victims are people ('killed a man', not 'killed 200 cattle')."""
+    its victims are people ('killed a man', not 'killed 200 cattle'). A state counts too:
+    'Israel kills four people in Gaza'."""
     if token.pos_ != 'VERB':
         return False
     doers = [c for c in token.children if c.dep_ == 'nsubj']
@@ -96,7 +97,7 @@ def _done_by_people(token, rules):
     victims = [c for c in token.children if c.dep_ in ('dobj', 'nsubjpass')]
     people = any(v.lemma_.lower() in rules['victims'] or v.ent_type_ in ('PERSON', 'NORP') for v in victims)
     return people and any(d.lemma_.lower() in rules['people'] or d.lower_ in rules['people']
-                          or d.ent_type_ in ('ORG', 'NORP') for d in doers)
+                          or d.ent_type_ in ('ORG', 'NORP', 'GPE') for d in doers)
 
 
 # What makes the next sentence's deaths another matter: a disaster, an illness, an accident, a game.
