@@ -817,6 +817,8 @@ class EventExtractor:
             if place is None or _names_an_embassy(ent):
                 continue
             root = _phrase_head(ent.root)  # 'at Gaza seaport cafe': Gaza names the cafe's place
+            if root.dep_ == 'appos' and root.head.dep_ == 'pobj':
+                root = root.head  # 'in Mashkay, Awaran': the district restates the town's phrase
             if _in_cause_phrase(root, match.token):
                 continue  # 'strikes ... in response to an attack in Lamu': the other event's place
             if protest and _in_grievance(root, match.token):

@@ -103,12 +103,11 @@ class GazetteerComponent:
         of 'Kabul University', which lost its town to a place)."""
         found, token = [], 0
         while token < len(doc):
-            if doc[token].pos_ != 'PROPN' or token in taken or not doc[token].is_title:
+            if not _a_name_word(doc[token]) or token in taken:
                 token += 1
                 continue
             end = token
-            while end + 1 < len(doc) and doc[end + 1].pos_ == 'PROPN' and end + 1 not in taken \
-                    and doc[end + 1].is_title:
+            while end + 1 < len(doc) and _a_name_word(doc[end + 1]) and end + 1 not in taken:
                 end += 1
             span = doc[token:end + 1]
             if _in_place_position(span.root):
@@ -205,6 +204,20 @@ def _names_a_body(ent):
     return len(ent) > 1 and last.is_title and last.lower_ in INSTITUTION_NOUNS
 
 
+def _a_name_word(token):
+    """A capitalised proper noun, or a capitalised word the small model calls a common noun
+    inside a sentence in ordinary case ('In Rusape, angry residents ...'; not a headline's
+    'Clash In Streets', where every word is capitalised)."""
+    if not token.is_title:
+        return False
+    if token.pos_ == 'PROPN':
+        return True
+    if token.pos_ != 'NOUN' or token.i == token.sent.start:
+        return False
+    words = [t for t in token.sent if t.is_alpha]
+    return sum(t.is_title for t in words) * 2 < len(words)
+
+
 def _placed_by_its_own_phrase(ent):
     """'the Paradise Hotel in Mogadishu': a building or body with a place phrase of its own."""
     return any(c.dep_ == 'prep' and c.lower_ in ('in', 'at', 'near', 'outside')
@@ -214,10 +227,11 @@ def _placed_by_its_own_phrase(ent):
 def _in_place_position(root):
     """True for a name that hangs where a place does: after a place preposition ('in Shadad',
     'between Sbikha and Kairouan'), before a kind of place in such a phrase ('in Shopian town',
-    'in the Rutshuru area') or after one ('the coastal town of Kwale')."""
+    'in the Rutshuru area') or after one ('the coastal town of Kwale'), or in apposition to
+    such a name ('in Mashkay, Awaran', 'in Deder, East Harerge')."""
     node = root
-    while node.dep_ == 'conj' and node.head.i != node.i:
-        node = node.head
+    while node.dep_ in ('conj', 'appos') and node.head.i != node.i:
+        node = node.head  # 'in Mashkay, Awaran': a town and its district
     if node.dep_ in ('compound', 'nmod', 'amod') and node.is_title and node.head.lower_ in PLACE_KIND_NOUNS:
         node = node.head  # 'in Shopian town' (the small model calls Shopian an adjective)
     if node.dep_ != 'pobj':
