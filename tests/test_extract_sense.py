@@ -308,3 +308,22 @@ def test_idioms_figures_and_the_violent_reading_of_a_killing(extractor, sentence
 ])
 def test_phrases_that_only_look_like_triggers(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
+
+
+@pytest.mark.parametrize('title, expected', [
+    # a bare 'strikes' beside military words is an armed strike (rule strike:PROTEST), beside labour words a walkout
+    ('Fewer ships cross the strait as Varnese and Orlan forces continue strikes', ['ASSAULT']),
+    ('Car workers continue strikes at three Orlan plants over pay', []),
+    # summoning an envoy is a formal protest (ACCUSE); its purpose 'to protest' is no demonstration
+    ('Valdoro summons Orlan ambassador after missile incident', ['ACCUSE']),
+    ('Court issues summons to former ambassador in fraud case', []),
+    # a meeting's parties may be a headline's list of subjects
+    ('Chile, Peru conclude talks on fishing zones in Geneva', ['CONSULT']),
+])
+def test_headline_strikes_summons_and_listed_parties(extractor, title, expected):
+    assert types(extractor, '', title) == expected
+
+
+def test_summoned_to_protest_is_a_formal_protest(extractor):
+    text = 'The Orlan foreign ministry summoned the Varnese ambassador on Monday to protest against the border shooting.'
+    assert types(extractor, text) == ['ACCUSE']

@@ -311,7 +311,10 @@ def _several(token):
     if token is None:
         return False
     return token.tag_ in ('NNS', 'NNPS') or any(c.dep_ == 'conj' for c in token.children) \
-        or any(c.dep_ in ('npadvmod', 'appos') and c.pos_ == 'PROPN' for c in token.head.children if c.i < token.i)
+        or any(c.dep_ in ('npadvmod', 'appos') and c.pos_ == 'PROPN' for c in token.head.children if c.i < token.i) \
+        or any(c.dep_ == 'appos' and c.pos_ == 'PROPN' for c in token.children) \
+        or (token.dep_ == 'nsubj' and any(c.dep_ == 'nsubj' and c.i != token.i and c.pos_ == 'PROPN'
+                                          for c in token.head.children))  # 'Lebanon, Israel conclude talks'
 
 
 def _meeting_parties(tokens):
@@ -724,6 +727,9 @@ class EventExtractor:
         law', 'hundreds gathered, demanding ...'), and protesters who set fire to a building
         riot: the protest's entry (demo or riot) for such a trigger, else ``entry``."""
         g = grammar()
+        if entry['event_type'] == 'PROTEST' and is_infinitive(token) and token.dep_ in ('advcl', 'xcomp') \
+                and token.head.lemma_.lower() in g['formal_protest_governors']:
+            return None  # 'summoned the ambassador to protest the shooting': a formal protest, no demonstration
         doers = set()
         if doer is not None:  # 'a group of protesters'
             doers = {doer.lower_} | {o.lower_ for p in doer.children if p.dep_ == 'prep' and p.lower_ == 'of'

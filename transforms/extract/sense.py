@@ -156,7 +156,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
     if lemma in rules['to_death'] and told_to_death(token):
         return CONFIRMED, None, True  # 'beaten to death', even beside 'set a car alight'
     group = rules['group_of'].get(lemma)
-    applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'*:{event_type}', []) \
+    applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'{lemma}:{event_type}', []) \
+        + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
