@@ -119,6 +119,10 @@ CASES = [
     # mentioned, not asserted
     ('Ministers urged people to avoid protests.', 'protests', 'NEGATED', 'avoid'),
     ('Officials expressed concern about the protests.', 'protests', 'MENTIONED', None),
+    # what a reaction condemns is the reaction's topic, coded from its own story, not news of this one
+    ('Valdoro condemns the bombing of a market in Tarsk.', 'bombing', 'MENTIONED', None),
+    ('The senator denounced the riots over the weekend.', 'riots', 'MENTIONED', None),
+    ('The party condemned the attack on its office in Tarsk that left one guard dead.', 'attack', 'ASSERTED', None),
     ('Anger over the killing grew in the city.', 'killing', 'MENTIONED', None),
     ('A man who shot a gang leader was jailed for seven years.', 'shot', 'MENTIONED', None),
     ('French forces deployed in Mali killed a militant commander.', 'deployed', 'MENTIONED', None),

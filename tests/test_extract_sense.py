@@ -312,8 +312,9 @@ def test_phrases_that_only_look_like_triggers(extractor, sentence, expected):
 
 @pytest.mark.parametrize('title, expected', [
     # a bare 'strikes' beside military words is an armed strike (rule strike:PROTEST), beside labour words a walkout
-    ('Fewer ships cross the strait as Varnese and Orlan forces continue strikes', ['ASSAULT']),
+    ('Fewer ships cross the strait as Varnese and Orlan jets continue strikes', ['ASSAULT']),
     ('Car workers continue strikes at three Orlan plants over pay', []),
+    ('Student activists attacked rival leaders during the strike on Tuesday', ['ASSAULT', 'PROTEST']),
     # summoning an envoy is a formal protest (ACCUSE); its purpose 'to protest' is no demonstration
     ('Valdoro summons Orlan ambassador after missile incident', ['ACCUSE']),
     ('Court issues summons to former ambassador in fraud case', []),

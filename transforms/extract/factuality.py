@@ -178,7 +178,9 @@ def _only_mentioned(token, cues):
         if lemma in cues['light_verbs'] or lemma in cues['factive_object_verbs'] or lemma in cues['causal_verbs'] \
                 or head.pos_ not in ('VERB', 'AUX') or any(
                     c.dep_ == 'prt' and f'{lemma} {c.lower_}' in cues['factive_object_verbs'] for c in head.children):
-            return None  # 'held talks', 'condemned the attack', 'ignites protests'
+            return None  # 'held talks', 'repelled the attack', 'ignites protests'
+        if any(c.dep_ in ('relcl', 'acl') and _casualty_clause(c, cues) for c in node.subtree):
+            return None  # 'condemned the attack that left one person dead': its toll is news
         return f'object of {lemma}'
     if dep == 'pobj':
         prep = head.lower_
