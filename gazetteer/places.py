@@ -66,9 +66,27 @@ class Place:
     is_capital: bool = False
 
     def as_location(self):
-        """The Event ``location`` record (lat/lon in decimal degrees, WGS84)."""
-        return {'name': self.name, 'country': self.iso3, 'admin1': self.admin1,
+        """The Event ``location`` record (lat/lon in decimal degrees, WGS84), its admin1 in
+        English (:func:`english_admin1`)."""
+        return {'name': self.name, 'country': self.iso3, 'admin1': english_admin1(self.iso3, self.admin1),
                 'lat': self.lat, 'lon': self.lon, 'precision': self.precision}
+
+
+@functools.lru_cache(maxsize=4096)
+def english_admin1(iso3, name):
+    """One English name per first-level division, whichever source named it (data/admin1_names.json):
+    'Muhafazat al Qahirah' and 'Al Qāhirah' are Cairo, 'NCT' is Delhi; a name not listed keeps its
+    spelling, less a leading kind word ('Sha`biyat al Wahat' -> 'al Wahat')."""
+    if not name:
+        return name
+    data = load_data('admin1_names')
+    key = fold(name).replace('`', "'")
+    plain = name
+    for prefix in data['kind_prefixes']:
+        if key.startswith(prefix):
+            key, plain = key[len(prefix):], name[len(prefix):]
+            break
+    return data['names'].get(iso3, {}).get(key, plain)
 
 
 _LEADING_THE = re.compile(r'^the\s+')

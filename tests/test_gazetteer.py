@@ -46,6 +46,26 @@ def test_city_has_coordinates_and_admin1(gaz):
     assert almaty.as_location()['precision'] == 'CITY'
 
 
+@pytest.mark.parametrize('place_name, admin1', [
+    ('Arish', 'North Sinai'),        # GeoNames 'Muhafazat Shamal Sina\''
+    ('Port Said', 'Port Said'),      # GeoNames 'Muhafazat Bur Sa`id'
+    ('Giza', 'Giza'),                # GeoNames 'Al Jizah'
+    ('New Delhi', 'Delhi'),          # GeoNames 'NCT'
+    ('Almaty', 'Almaty Qalasy'),     # not listed: the source's spelling
+])
+def test_a_location_names_its_admin1_in_english(gaz, place_name, admin1):
+    assert gaz.resolve(place_name).as_location()['admin1'] == admin1
+
+
+def test_one_division_has_one_name_whichever_source_named_it():
+    from wirewatch.gazetteer.places import english_admin1
+    assert english_admin1('EGY', 'Muhafazat al Qahirah') == english_admin1('EGY', 'Al Qāhirah') == 'Cairo'
+    assert english_admin1('BGD', 'Chattogram') == english_admin1('BGD', 'Chittagong') == 'Chittagong'
+    assert english_admin1('LBY', 'Sha`biyat al Wahat') == 'Al Wahat'
+    assert english_admin1('LBY', 'Sha`biyat Nalut') == 'Nalut'
+    assert english_admin1('USA', None) is None
+
+
 def test_lowercase_pronoun_is_not_a_country(gaz):
     assert gaz.resolve('us') is None
     assert gaz.resolve('') is None
