@@ -15,6 +15,7 @@ from factories import extract_events, trigger_reading
     ('The 2011 bombing destroyed the government offices.', 'bombing', '2011'),
     ('Crowds stormed the parliament building years ago.', 'stormed', 'years ago'),
     ('Rebels attacked the town last year.', 'attacked', 'last year'),
+    ('The attack, which took place last year, killed four guards.', 'attack', 'last year'),  # its own clause
     ('He had previously been arrested for sedition.', 'arrested', 'previously'),
     ('Attacks on clinics have been reported since the outbreak began.', 'Attacks', 'since'),
     ('Remains of a WWII sailor killed in the attack on the harbour were identified.', 'attack', 'wwii'),
@@ -49,6 +50,8 @@ def test_background_cue(sentence, word, cue):
     # a recap phrase in a nested clause, or one that says how long in a clause with its own day
     ('Police in Ostrel on Monday arrested a man who had been on the run for years.', 'arrested'),
     ('Rebels attacked Ostrel on Monday in the heaviest fighting in recent weeks.', 'attacked'),
+    # a recap phrase in a clause that describes the subject, before the trigger, is the subject's
+    ("A rebel commander, wanted over last year's massacre in Tarvo, was killed in a clash with troops.", 'killed'),
 ])
 def test_current_events(sentence, word):
     assert trigger_reading(sentence, word).time_status == 'CURRENT'

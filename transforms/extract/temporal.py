@@ -75,7 +75,10 @@ def read_time(token, reference_year=None, cues=None):
     if token.dep_ in ('relcl', 'advcl', 'acl') and reference_year and _YEAR.match(token.head.text) \
             and int(token.head.text[:4]) < reference_year:
         return BACKGROUND, token.head.text  # 'in 2021, when five people were killed'
-    clause = ' '.join([_clause_text(token)] + [_clause_text(node) for node in shared[:1]])
+    # the trigger's own clause, less the clauses before it that describe its other words ('a
+    # commander, wanted in last year's massacre case, was killed': last year is when he was
+    # wanted); a time at the end of the sentence may be the parser's misplaced attachment
+    clause = ' '.join([_clause_text(token, before=True)] + [_clause_text(node) for node in shared[:1]])
     for pattern in cues['recap_patterns']:
         found = pattern.search(clause)
         if found and found.group(0) in cues['undated_recaps']:
@@ -153,15 +156,17 @@ def _old_year(node, reference_year):
     return None
 
 
-def _clause_text(token, own=False):
+def _clause_text(token, own=False, before=False):
     """Lower-cased text of the trigger's smallest verb clause; with ``own``, without the
     clauses and appositions nested in it that do not hold the trigger ('arrested a man who
-    had been on the run for years': the years are the man's)."""
+    had been on the run for years': the years are the man's); with ``before``, without those
+    nested clauses only when they end before the trigger."""
     head = clause_head(token)
-    if not own:
+    if not (own or before):
         return ' '.join(t.lower_ for t in head.subtree)
     nested = {t.i for c in head.subtree if c.i != head.i and c.dep_ in _NESTED and not c.is_ancestor(token)
-              and c.i != token.i for t in c.subtree}
+              and c.i != token.i and (own or (c.head.i != token.i and c.right_edge.i < token.i))
+              for t in c.subtree}
     return ' '.join(t.lower_ for t in head.subtree if t.i not in nested)
 
 
