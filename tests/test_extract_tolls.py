@@ -29,6 +29,10 @@ def tolls(extractor, text):
     ('Three of the five soldiers were killed in the ambush on Sunday.', [('ASSAULT', 3, None, None)]),
     ('Gunmen killed four villagers, including a child, in Tarsk on Monday.', [('ASSAULT', 4, None, None)]),
     ('Six members of two families were shot dead by gunmen in Tarsk on Monday.', [('ASSAULT', 6, None, None)]),
+    # the doers of a second verb are no victims; those killed 'along with' a victim are victims
+    ('Four gunmen stormed the house in Tarsk on Sunday and killed a guard.', [('ASSAULT', 1, None, None)]),
+    ('A rebel commander, along with three other fighters, was gunned down in Tarsk on Sunday.',
+     [('ASSAULT', 4, None, None)]),
     # 'dozens' is 12, 'hundreds' is 100
     ('Dozens of protesters were arrested by police.', [('COERCE', None, None, 12)]),
     ('Hundreds of people were detained after the rally.', [('COERCE', None, None, 100)]),

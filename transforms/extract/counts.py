@@ -363,6 +363,9 @@ def _cue_of(token, lex):
     node = token
     while (node.dep_ == 'conj' or (node.dep_ == 'appos' and _a_list_item(node, lex))) and node.head.i != node.i:
         node = node.head
+    if node.dep_ == 'pobj' and node.head.lower_ == 'with' and node.head.head.lower_ in ('along', 'together') \
+            and node.head.head.head.pos_ in ('NOUN', 'PROPN'):
+        node = node.head.head.head  # 'the founder, along with three other militants, was gunned down'
     if node.dep_ == 'pobj' and node.head.lower_ == 'of' and node.head.head.lemma_.lower() in lex['bodies']:
         return 'killed', node.head.head  # 'the bodies of two civilians were found'
     candidates = [c for c in node.children if c.dep_ in ('amod', 'acl', 'relcl', 'oprd')]
@@ -383,8 +386,11 @@ def _cue_of(token, lex):
                           and c.i != node.i)
         candidates.extend(c for c in head.children if c.lower_ == 'dead' and c.dep_ in ('advcl', 'ccomp', 'dep'))
         if node.dep_ in ('nsubjpass', 'nsubj'):  # 'was shot and killed': the verbs of one subject (not of one object)
+            # (an active verb with an object of its own has the subject as its doer: 'four
+            # militants stormed the home and killed him' killed one)
             candidates.extend(c for c in head.conjuncts if c.pos_ == 'VERB' and not any(
-                d.dep_ in ('nsubj', 'nsubjpass') for d in c.children))
+                d.dep_ in ('nsubj', 'nsubjpass') for d in c.children)
+                and not (node.dep_ == 'nsubj' and any(d.dep_ == 'dobj' for d in c.children)))
     found = []
     for candidate in candidates:
         if told_to_death(candidate):
