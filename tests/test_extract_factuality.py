@@ -119,6 +119,10 @@ CASES = [
     # mentioned, not asserted
     ('Ministers urged people to avoid protests.', 'protests', 'NEGATED', 'avoid'),
     ('Officials expressed concern about the protests.', 'protests', 'MENTIONED', None),
+    # an arrest told as the circumstance of a death or of what happened during it
+    ('Inquiry opened into death of Tarsk man after arrest', 'arrest', 'MENTIONED', None),
+    ('A video shows officers kneeling on a man during his arrest in Merrow.', 'arrest', 'MENTIONED', None),
+    ('Five people died after a clash between herders and farmers in Tarsk.', 'clash', 'ASSERTED', None),
     # what a reaction condemns is the reaction's topic, coded from its own story, not news of this one
     ('Valdoro condemns the bombing of a market in Tarsk.', 'bombing', 'MENTIONED', None),
     ('The senator denounced the riots over the weekend.', 'riots', 'MENTIONED', None),

@@ -318,6 +318,8 @@ def test_phrases_that_only_look_like_triggers(extractor, sentence, expected):
     # summoning an envoy is a formal protest (ACCUSE); its purpose 'to protest' is no demonstration
     ('Valdoro summons Orlan ambassador after missile incident', ['ACCUSE']),
     ('Court issues summons to former ambassador in fraud case', []),
+    # slamming a body, a door or the brakes is no verbal attack
+    ('Video shows an officer body slamming a woman outside a bar in Merrow', []),
     # a meeting's parties may be a headline's list of subjects
     ('Chile, Peru conclude talks on fishing zones in Geneva', ['CONSULT']),
 ])

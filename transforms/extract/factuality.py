@@ -54,6 +54,7 @@ def factuality_cues():
     cues['protest_words'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'PROTEST')
     cues['event_nouns'] = frozenset(e['lemma'] for e in triggers if 'NOUN' in e['pos'])
     cues['harm_verbs'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'ASSAULT' and 'VERB' in e['pos'])
+    cues['assault_nouns'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'ASSAULT' and 'NOUN' in e['pos'])
     return cues
 
 
@@ -188,8 +189,13 @@ def _only_mentioned(token, cues):
             return None  # 'went on hunger strike'
         if prep == 'from' and head.head.lemma_.lower() in ('toll', 'death', 'casualty', 'fatality'):
             return None  # 'the death toll from the bombing'
-        if prep in ('after', 'following') and _casualty_clause(head.head, cues):
+        if prep in ('after', 'following') and _casualty_clause(head.head, cues) \
+                and token.lemma_.lower() in cues['assault_nouns']:
             return None  # 'eight people are feared dead after a clash': the deaths are its own
+            # (not 'a man died after his arrest': the arrest is the death's circumstance)
+        if prep in ('during', 'after', 'before') and token.lemma_.lower() in ('arrest', 'detention') \
+                and any(c.dep_ == 'poss' for c in token.children):
+            return f'{prep} phrase'  # 'kneeling on him during his arrest': the arrest is the setting
         if prep in SETTING_PREPOSITIONS and head.head.pos_ in ('VERB', 'AUX', 'NOUN', 'PROPN') \
                 and (head.head.pos_ in ('VERB', 'AUX') or prep != 'in'):
             return None
