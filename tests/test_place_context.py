@@ -358,6 +358,19 @@ def test_where_an_attack_landed(extractor, text, expected):
     assert [e['country'] for e in events if e['event_type'] == 'ASSAULT'] == [expected]
 
 
+@pytest.mark.parametrize('title, text, expected', [
+    # the target the trigger took as its own word, and civilians named by their country
+    ('Ukraine hits Russian oil depot in overnight drone attack', '', 'RUS'),
+    ('Foreign mercenaries kill Niger civilians in raid, rights group says', '', 'NER'),
+    # of two headline countries, the one in a place phrase is where a lead's attack was
+    ('Turkey launches strikes on militant camps in northern Iraq',
+     'Warplanes struck camps for a second time in three days, the defence ministry said.', 'IRQ'),
+])
+def test_an_attacker_s_country_is_not_the_place_of_the_attack(extractor, title, text, expected):
+    events, = events_of(extractor, story(text, title=title))
+    assert {e['country'] for e in events if e['event_type'] == 'ASSAULT'} == {expected}
+
+
 @pytest.mark.parametrize('text, iso3', [
     # a city name two countries share is read with the rest of the story
     ('Traders staged a protest outside the press club in Hyderabad on Monday, the Sindh Traders Association said.', 'PAK'),

@@ -253,9 +253,12 @@ class ArticleContext:
             if ent.label_ in PLACE_LABELS:
                 place = self.resolve(ent)
                 if place is not None:
-                    headline_places.append(place)
-        # The headline's most precise place: 'Ecuador police ... in Guayaquil' -> Guayaquil.
-        self.headline_place = max(headline_places, key=lambda p: PRECISION_RANK[p.precision], default=None)
+                    root = ent.root
+                    located = root.dep_ == 'pobj' and root.head.lower_ in HEADLINE_LOCATIVES
+                    headline_places.append((PRECISION_RANK[place.precision], located, place))
+        # The headline's most precise place: 'Ecuador police ... in Guayaquil' -> Guayaquil; of
+        # two as precise, the one in a place phrase ('Turkey launches strikes in northern Iraq')
+        self.headline_place = max(headline_places, key=lambda item: item[:2], default=(None, None, None))[2]
         self.main_place = self._main_place(doc)
         self.sentences = list(doc.sents)
         self.roles = _sentence_roles(doc.text, self.sentences, title_chars)
@@ -385,6 +388,15 @@ TARGET_PLACE_NOUNS = PLACE_KIND_NOUNS | frozenset({'capital', 'port', 'territory
                                                    # sites', 'a Russian chemical plant'); not bases or embassies abroad
                                                    'site', 'plant', 'refinery', 'facility', 'depot', 'infrastructure',
                                                    'airport', 'airfield', 'grid', 'oilfield', 'pipeline'})
+
+# Prepositions of a headline place that say where ('in', 'near'), not who ('Turkey launches').
+HEADLINE_LOCATIVES = frozenset({'in', 'at', 'near', 'outside', 'inside', 'across', 'over', 'into', 'around',
+                                'throughout'})
+
+# Victims whose nationality says where they were attacked ('kills Mali civilians'); not
+# soldiers, fighters or workers, who are often abroad.
+VICTIMS_AT_HOME = frozenset({'civilian', 'villager', 'resident', 'farmer', 'fisherman', 'herder', 'inhabitant',
+                             'worshipper'})
 
 
 def _sentence_roles(text, sentences, title_chars):
@@ -670,8 +682,11 @@ class EventExtractor:
         actor_tokens = {t.i for tok in (actor1_token, actor2_token) if tok is not None
                         for t in tok.subtree}
         target_place = None
-        if entry['event_type'] == 'ASSAULT' and actor2_token is not None:
-            target_place = self._target_place(sent, actor2_token, context)
+        # the target: the acted-on, or the object the trigger took as its required word ('hits plant')
+        target_token = actor2_token if actor2_token is not None else next(
+            (t for t in match.tokens[1:] if t.dep_ in ('dobj', 'nsubjpass')), None)
+        if entry['event_type'] == 'ASSAULT' and target_token is not None:
+            target_place = self._target_place(sent, target_token, context)
         doer_country = actor1['country'] if actor1 and (entry['quad_class'] in VERBAL_QUADS
                                                         or entry['event_type'] in STATE_ACTS) else None
         place, place_source, place_entity = self._place(sent, match, actor_tokens, context, target_place, role,
@@ -799,11 +814,13 @@ class EventExtractor:
             entity = next((e for e in sent.ents if e.start <= token.i < e.end), None)
             if entity is not None:
                 return context.resolve(entity)
-        if token.lemma_.lower() not in TARGET_PLACE_NOUNS:
+        if token.lemma_.lower() not in TARGET_PLACE_NOUNS | VICTIMS_AT_HOME:
             return None  # a 'Turkish drone' shot down over Syria is Turkey's, not in Turkey
         for child in token.children:
-            if child.dep_ in ('amod', 'compound') and child.ent_type_ == 'NORP':
-                iso3 = self.gazetteer.demonym_country(child.text)
+            if child.dep_ in ('amod', 'compound') and child.ent_type_ in ('NORP', 'GPE'):
+                # 'a Russian chemical plant', 'Mali civilians' (a country's name as the modifier)
+                iso3 = self.gazetteer.demonym_country(child.text) if child.ent_type_ == 'NORP' \
+                    else self.gazetteer.country_named(child.text)
                 if iso3:
                     return self.gazetteer.country(iso3)
         return None
