@@ -487,3 +487,11 @@ def test_a_town_restated_by_its_district_or_tagged_as_a_common_noun(text, iso3):
     from wirewatch.transforms.extract.extractor import EventExtractor
     events = extract_events(EventExtractor(), text)
     assert events and {e['country'] for e in events} == {iso3}
+
+
+def test_a_story_that_names_only_a_leader_is_in_the_leader_s_country(extractor):
+    # no place, nationality or group at all: the head of government named says whose story it is
+    # (a leader no longer living, so that no living person is given an invented act)
+    events, = events_of(extractor, story('Protests continued for a third night on Sunday, with thousands marching '
+                                         'through the streets.', title='Raisi warns of unrest as crowds gather'))
+    assert {e['country'] for e in events if e['event_type'] == 'PROTEST'} == {'IRN'}

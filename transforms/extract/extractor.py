@@ -235,6 +235,11 @@ class ArticleContext:
             counts[iso3] += DEMONYM_WEIGHT
         if not counts:  # no place or demonym at all: 'ADF fighters attacked a base' is Congo
             counts = named
+        if not counts:  # only people named: a head of state or minister says whose story it is
+            # ('Trump threatens to send in the army || Protests continue for a seventh night')
+            people = [ent.text for ent in doc.ents if ent.label_ == 'PERSON']
+            people += [t.text for t in doc if t.is_title and not t.ent_type_]  # a name the NER missed
+            counts = collections.Counter(iso3 for name in people for iso3 in [named_country(name)] if iso3)
         if not counts and self.outlet_country:  # nothing at all: where the outlet is
             counts[self.outlet_country] += 1
         self.countries = tuple(counts)
