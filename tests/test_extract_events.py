@@ -310,3 +310,10 @@ def test_deaths_from_disease_disasters_and_accidents_are_not_assaults(extractor,
 def test_killings_by_people_are_still_assaults(extractor):
     events = events_of(extractor, 'Gunmen killed 12 villagers in an attack on the village.')
     assert any(e['event_type'] == 'ASSAULT' and e['killed'] == 12 for e in events)
+
+
+def test_an_alleged_attacker_is_no_doer_but_the_harm_is_an_event(extractor):
+    from factories import extract_events
+    # 'allegedly' hedges who did it: the event stands, with no actor1
+    events = extract_events(extractor, 'Residents said soldiers allegedly killed five civilians in Kano on Monday.')
+    assert [(e['event_type'], e['actor1'], e['killed']) for e in events] == [('ASSAULT', None, 5)]

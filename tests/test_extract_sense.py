@@ -99,7 +99,7 @@ def test_sense_rules_refer_to_known_classes_and_entries():
     for key, rules in data['rules'].items():
         for rule in rules:
             assert rule['class'] in classes and rule.get('unless', rule['class']) in classes, (key, rule)
-            assert rule['in'] in ('args', 'object', 'subject', 'sentence'), (key, rule)
+            assert rule['in'] in ('args', 'object', 'subject', 'doer', 'sentence'), (key, rule)
             assert rule.get('unless_with', rule['class']) in classes, (key, rule)
     required = {c for value in data['require'].values() for c in ([value] if isinstance(value, str) else value)}
     assert required <= classes
@@ -315,8 +315,10 @@ def test_phrases_that_only_look_like_triggers(extractor, sentence, expected):
     ('Fewer ships cross the strait as Varnese and Orlan jets continue strikes', ['ASSAULT']),
     ('Car workers continue strikes at three Orlan plants over pay', []),
     ('Student activists attacked rival leaders during the strike on Tuesday', ['ASSAULT', 'PROTEST']),
+    ('Iranian truckers continue strikes over fuel prices', []),
     # summoning an envoy is a formal protest (ACCUSE); its purpose 'to protest' is no demonstration
-    ('Valdoro summons Orlan ambassador after missile incident', ['ACCUSE']),
+    ('Chile summons Peruvian ambassador after border incident', ['ACCUSE']),
+    ('Senate committee summons former ambassador to testify on arms deal', []),
     ('Court issues summons to former ambassador in fraud case', []),
     # slamming a body, a door or the brakes is no verbal attack
     ('Video shows an officer body slamming a woman outside a bar in Merrow', []),
@@ -328,5 +330,18 @@ def test_headline_strikes_summons_and_listed_parties(extractor, title, expected)
 
 
 def test_summoned_to_protest_is_a_formal_protest(extractor):
-    text = 'The Orlan foreign ministry summoned the Varnese ambassador on Monday to protest against the border shooting.'
+    text = 'The Chilean foreign ministry summoned the Peruvian ambassador on Monday to protest against the border shooting.'
     assert types(extractor, text) == ['ACCUSE']
+    # ... but stopping work to protest is a protest
+    assert types(extractor, 'Traders in Kano suspended business on Tuesday to protest a new market tax.') == ['PROTEST']
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # a dispute or a quarrel is violent context for a killing only, never for a clash of words
+    ('Lawmakers clashed in a heated argument over the budget in Nairobi on Tuesday.', []),
+    ('Valdoro attacked the new tariffs in a trade dispute with its neighbour.', ['ACCUSE']),
+    # a title and its holder are one party, not a meeting
+    ('The prime minister, Jane Mbeki, was discussing the new fuel restrictions on Tuesday.', []),
+])
+def test_disputes_and_a_title_with_its_holder(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected

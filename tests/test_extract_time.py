@@ -16,6 +16,7 @@ from factories import extract_events, trigger_reading
     ('Crowds stormed the parliament building years ago.', 'stormed', 'years ago'),
     ('Rebels attacked the town last year.', 'attacked', 'last year'),
     ('The attack, which took place last year, killed four guards.', 'attack', 'last year'),  # its own clause
+    ('The attack, which took place last year, killed four guards.', 'killed', 'last year'),  # an event noun's clause
     ('He had previously been arrested for sedition.', 'arrested', 'previously'),
     ('Attacks on clinics have been reported since the outbreak began.', 'Attacks', 'since'),
     ('Remains of a WWII sailor killed in the attack on the harbour were identified.', 'attack', 'wwii'),

@@ -365,6 +365,11 @@ def test_where_an_attack_landed(extractor, text, expected):
     # of two headline countries, the one in a place phrase is where a lead's attack was
     ('Turkey launches strikes on militant camps in northern Iraq',
      'Warplanes struck camps for a second time in three days, the defence ministry said.', 'IRQ'),
+    # an on-phrase the parser hangs on the light verb is still the target
+    ('Israel launches new strikes on Gaza', '', 'PSE'),
+    # victims' nationality, when nothing else in the story says where
+    ('Militia fighters kill Syrian villagers in dawn raid', '', 'SYR'),
+    ('Gunmen shot dead three Chinese residents at a gold mine, the embassy in Bangui said', '', 'CAF'),
 ])
 def test_an_attacker_s_country_is_not_the_place_of_the_attack(extractor, title, text, expected):
     events, = events_of(extractor, story(text, title=title))
@@ -495,3 +500,9 @@ def test_a_story_that_names_only_a_leader_is_in_the_leader_s_country(extractor):
     events, = events_of(extractor, story('Protests continued for a third night on Sunday, with thousands marching '
                                          'through the streets.', title='Raisi warns of unrest as crowds gather'))
     assert {e['country'] for e in events if e['event_type'] == 'PROTEST'} == {'IRN'}
+
+
+def test_a_headline_over_phrase_is_what_it_is_about(extractor):
+    events, = events_of(extractor, story('Thousands of farmers rallied on Tuesday against the water deal.',
+                                         title='Pakistan farmers rally over India'))
+    assert {e['country'] for e in events} == {'PAK'}

@@ -313,6 +313,27 @@ class ArticleContext:
         return None
 
 
+def _foreign_envoy(tokens):
+    """An envoy named by a country: 'the Russian ambassador', "Iran's envoy", 'the ambassador of Chad'."""
+    for envoy in tokens:
+        if any(c.dep_ in ('amod', 'compound', 'poss') and c.ent_type_ in ('NORP', 'GPE') for c in envoy.children):
+            return True
+        if any(c.dep_ == 'prep' and c.lower_ in ('of', 'from') and any(g.ent_type_ == 'GPE' for g in c.children)
+               for c in envoy.children):
+            return True
+    return False
+
+
+def _alleged(token):
+    """The trigger verb (or its head verb, for a noun) is hedged with 'allegedly' or 'purportedly'."""
+    verb = token if token.pos_ == 'VERB' else token.head
+    return any(c.dep_ == 'advmod' and c.lower_ in ('allegedly', 'purportedly') for c in verb.children)
+
+
+# Entities that are parties of their own in a list ('Lebanon, Israel'; not 'the prime minister, Jane Mbeki').
+PARTY_LABELS = frozenset({'GPE', 'NORP', 'ORG'})
+
+
 def _several(token):
     """The phrase names more than one party: a plural ('ministers', 'leaders'), a
     coordination ('Putin and Xi') or a list ('Lebanon, Israel')."""
@@ -320,7 +341,8 @@ def _several(token):
         return False
     return token.tag_ in ('NNS', 'NNPS') or any(c.dep_ == 'conj' for c in token.children) \
         or any(c.dep_ in ('npadvmod', 'appos') and c.pos_ == 'PROPN' for c in token.head.children if c.i < token.i) \
-        or any(c.dep_ == 'appos' and c.pos_ == 'PROPN' for c in token.children) \
+        or (token.ent_type_ in PARTY_LABELS and any(c.dep_ == 'appos' and c.ent_type_ in PARTY_LABELS
+                                                   for c in token.children)) \
         or (token.dep_ == 'nsubj' and any(c.dep_ == 'nsubj' and c.i != token.i and c.pos_ == 'PROPN'
                                           for c in token.head.children))  # 'Lebanon, Israel conclude talks'
 
@@ -395,13 +417,13 @@ TARGET_PLACE_NOUNS = PLACE_KIND_NOUNS | frozenset({'capital', 'port', 'territory
                                                    'airport', 'airfield', 'grid', 'oilfield', 'pipeline'})
 
 # Prepositions of a headline place that say where ('in', 'near'), not who ('Turkey launches').
-HEADLINE_LOCATIVES = frozenset({'in', 'at', 'near', 'outside', 'inside', 'across', 'over', 'into', 'around',
-                                'throughout'})
+# ('over' is left out: a headline's 'rally over India' is about India, not in it)
+HEADLINE_LOCATIVES = frozenset({'in', 'at', 'near', 'outside', 'inside', 'across', 'into', 'around', 'throughout'})
 
-# Victims whose nationality says where they were attacked ('kills Mali civilians'); not
-# soldiers, fighters or workers, who are often abroad.
-VICTIMS_AT_HOME = frozenset({'civilian', 'villager', 'resident', 'farmer', 'fisherman', 'herder', 'inhabitant',
-                             'worshipper'})
+# Victims whose nationality says where they were attacked when nothing else in the story does
+# ('Russian troops kill Syrian villagers'); not soldiers, fighters, workers or fishermen, who are
+# often abroad.
+VICTIMS_AT_HOME = frozenset({'civilian', 'villager', 'resident', 'farmer', 'herder', 'inhabitant'})
 
 
 def _sentence_roles(text, sentences, title_chars):
@@ -675,6 +697,10 @@ class EventExtractor:
         if entry['event_type'] == 'ASSAULT' and (caused_by_hazard(match.token, actor1_token)
                                                  or _animal_victim(actor2_token, actor1_token)):
             return None
+        if entry.get('mode') == 'summon' and not _foreign_envoy(match.tokens[1:]):
+            return None  # a committee summoning a former ambassador to testify is no diplomatic protest
+        if actor1_token is not None and entry['event_type'] == 'ASSAULT' and _alleged(match.token):
+            actor1_token = None  # 'soldiers allegedly killed five civilians': who did it is only alleged
         actor1 = self._actor(actor1_token, context)
         actor2 = self._actor(actor2_token, context)
         if entry['quad_class'] in VERBAL_QUADS and actor1 is None:
@@ -686,17 +712,23 @@ class EventExtractor:
             return None  # a meeting takes two: 'the prime minister was discussing the restrictions' is none
         actor_tokens = {t.i for tok in (actor1_token, actor2_token) if tok is not None
                         for t in tok.subtree}
-        target_place = None
+        target_place = victim_place = None
         # the target: the acted-on, or the object the trigger took as its required word ('hits plant')
         target_token = actor2_token if actor2_token is not None else next(
             (t for t in match.tokens[1:] if t.dep_ in ('dobj', 'nsubjpass')), None)
+        if target_token is None and match.token.dep_ == 'dobj' and match.token.head.lemma_.lower() in grammar()['light_verbs']:
+            # 'launches new strikes on Gaza', parsed with the on-phrase on the verb
+            target_token = next((g for c in match.token.head.children if c.dep_ == 'prep' and c.lower_ in ('on', 'against')
+                                 for g in c.children if g.dep_ == 'pobj'), None)
         if entry['event_type'] == 'ASSAULT' and target_token is not None:
             target_place = self._target_place(sent, target_token, context)
+            if target_token.lemma_.lower() in VICTIMS_AT_HOME:
+                victim_place = self._national_modifier(target_token)
         doer_country = actor1['country'] if actor1 and (entry['quad_class'] in VERBAL_QUADS
                                                         or entry['event_type'] in STATE_ACTS) else None
         place, place_source, place_entity = self._place(sent, match, actor_tokens, context, target_place, role,
                                                         doer_country, entry['event_type'] in STATE_ACTS,
-                                                        protest=entry['event_type'] == 'PROTEST')
+                                                        protest=entry['event_type'] == 'PROTEST', victim_place=victim_place)
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
             # (or, when the doer's country is unknown, where the one it addresses is: 'Sunak urged by MPs')
             order = (actor1, actor2) if entry['quad_class'] in VERBAL_QUADS else (actor2,)
@@ -748,7 +780,8 @@ class EventExtractor:
         riot: the protest's entry (demo or riot) for such a trigger, else ``entry``."""
         g = grammar()
         if entry['event_type'] == 'PROTEST' and is_infinitive(token) and token.dep_ in ('advcl', 'xcomp') \
-                and token.head.lemma_.lower() in g['formal_protest_governors']:
+                and (token.head.lemma_.lower() in g['formal_protest_governors']
+                     or any(c.dep_ == 'dobj' and c.lemma_.lower() in g['formal_protest_objects'] for c in token.head.children)):
             return None  # 'summoned the ambassador to protest the shooting': a formal protest, no demonstration
         doers = set()
         if doer is not None:  # 'a group of protesters'
@@ -819,19 +852,21 @@ class EventExtractor:
             entity = next((e for e in sent.ents if e.start <= token.i < e.end), None)
             if entity is not None:
                 return context.resolve(entity)
-        if token.lemma_.lower() not in TARGET_PLACE_NOUNS | VICTIMS_AT_HOME:
+        if token.lemma_.lower() not in TARGET_PLACE_NOUNS:
             return None  # a 'Turkish drone' shot down over Syria is Turkey's, not in Turkey
+        return self._national_modifier(token)
+
+    def _national_modifier(self, token):
+        """The country of a noun's national adjective ('a Russian chemical plant'), else None."""
         for child in token.children:
-            if child.dep_ in ('amod', 'compound') and child.ent_type_ in ('NORP', 'GPE'):
-                # 'a Russian chemical plant', 'Mali civilians' (a country's name as the modifier)
-                iso3 = self.gazetteer.demonym_country(child.text) if child.ent_type_ == 'NORP' \
-                    else self.gazetteer.country_named(child.text)
+            if child.dep_ in ('amod', 'compound') and child.ent_type_ == 'NORP':
+                iso3 = self.gazetteer.demonym_country(child.text)
                 if iso3:
                     return self.gazetteer.country(iso3)
         return None
 
     def _place(self, sent, match, actor_tokens, context, target_place=None, role=BODY, doer_country=None,
-               state_act=False, protest=False):
+               state_act=False, protest=False, victim_place=None):
         """In-clause place ('in Kazakhstan' first), else an attacked place ('strikes on
         Iran'), else a place modifying the trigger, else where the doer is ('forces in
         Mali'), else, for a statement, the country of who made it, else the headline's place, else the dateline when it agrees with the
@@ -901,6 +936,8 @@ class EventExtractor:
             return dateline, 'dateline', None
         if context.main_place is not None and not (state_act and doer_country and context.main_place.iso3 != doer_country):
             return context.main_place, 'story', None  # Vatican police arrest at home, not in the story's London
+        if victim_place is not None:  # nothing else says where: 'Russian troops kill Syrian villagers'
+            return victim_place, 'victims', None
         if context.main_country:
             return self.gazetteer.country(context.main_country), 'main', None
         return None, None, None

@@ -54,7 +54,6 @@ def factuality_cues():
     cues['protest_words'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'PROTEST')
     cues['event_nouns'] = frozenset(e['lemma'] for e in triggers if 'NOUN' in e['pos'])
     cues['harm_verbs'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'ASSAULT' and 'VERB' in e['pos'])
-    cues['assault_nouns'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'ASSAULT' and 'NOUN' in e['pos'])
     return cues
 
 
@@ -190,7 +189,7 @@ def _only_mentioned(token, cues):
         if prep == 'from' and head.head.lemma_.lower() in ('toll', 'death', 'casualty', 'fatality'):
             return None  # 'the death toll from the bombing'
         if prep in ('after', 'following') and _casualty_clause(head.head, cues) \
-                and token.lemma_.lower() in cues['assault_nouns']:
+                and token.lemma_.lower() not in ('arrest', 'detention'):
             return None  # 'eight people are feared dead after a clash': the deaths are its own
             # (not 'a man died after his arrest': the arrest is the death's circumstance)
         if prep in ('during', 'after', 'before') and token.lemma_.lower() in ('arrest', 'detention') \

@@ -25,6 +25,8 @@ WEAK_PLACES = 'wirewatch_weak_places'
 RELABELLED = ('PERSON', 'ORG', 'PRODUCT', 'WORK_OF_ART', 'EVENT', 'LAW', 'LANGUAGE', 'NORP')
 PLACE_PREPOSITIONS = frozenset({'in', 'near', 'at', 'between', 'outside', 'inside', 'around', 'across',
                                 'throughout', 'from', 'into', 'towards', 'toward'})
+# A word the small model tags as a common noun is read as a town only when the town is this big ('In Rusape').
+COMMON_NOUN_PLACE_POPULATION = 10000
 # A city the NER calls a PERSON is only overridden when it is this big (Almaty yes, Jackson no).
 CITY_OVER_PERSON_POPULATION = 1000000
 # A town an organisation or building is named after ('Benghazi Medical Centre') is read as
@@ -112,6 +114,9 @@ class GazetteerComponent:
             span = doc[token:end + 1]
             if _in_place_position(span.root):
                 place = self.gazetteer.resolve(span.text)
+                if place is not None and any(t.pos_ == 'NOUN' for t in span) and place.precision == 'CITY' \
+                        and place.population < COMMON_NOUN_PLACE_POPULATION:
+                    place = None  # 'at Junction' is no Junction, Texas: a common noun's town must be a big one
                 if place is not None:
                     found.append(Span(doc, span.start, span.end, label='GPE', span_id=place.key))
             token = end + 1

@@ -100,6 +100,15 @@ def _done_by_people(token, rules):
                           or d.ent_type_ in ('ORG', 'NORP', 'GPE') for d in doers)
 
 
+def _doers_of(token):
+    """The subjects of the verb whose object the trigger noun is ('Iran continues strikes': Iran),
+    and their conjuncts; not the subject's modifiers ('Iranian truckers continued strikes': truckers)."""
+    if token.dep_ != 'dobj':
+        return []
+    subjects = [c for c in token.head.children if c.dep_ == 'nsubj']
+    return [t for s in subjects for t in [s, *s.conjuncts]]
+
+
 # What makes the next sentence's deaths another matter: a disaster, an illness, an accident, a game.
 NOT_THE_SAME_HARM = ('hazard', 'medical', 'accident', 'sports', 'fire_hazard')
 # Senses whose word says nothing violent to the triggers after it ('a truck struck a bus,
@@ -162,7 +171,10 @@ def read_sense(match, rules=None, harmless=frozenset()):
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
             continue  # 'a hunger strike over job security' is no labour strike
-        words = {'args': args, 'object': objects, 'subject': subjects}.get(rule['in'], story_words)
+        if rule['in'] == 'doer':
+            words = _context(_doers_of(token), rules['noun_only'])
+        else:
+            words = {'args': args, 'object': objects, 'subject': subjects}.get(rule['in'], story_words)
         if not words & classes[rule['class']]:
             continue
         if rule.get('unless') and sentence & classes[rule['unless']]:

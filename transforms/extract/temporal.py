@@ -77,7 +77,8 @@ def read_time(token, reference_year=None, cues=None):
         return BACKGROUND, token.head.text  # 'in 2021, when five people were killed'
     # the trigger's own clause, less the clauses before it that describe its other words ('a
     # commander, wanted in last year's massacre case, was killed': last year is when he was
-    # wanted); a time at the end of the sentence may be the parser's misplaced attachment
+    # wanted), but not an event noun's ('the attack, which took place last year, killed four');
+    # a time at the end of the sentence may be the parser's misplaced attachment
     clause = ' '.join([_clause_text(token, before=True)] + [_clause_text(node) for node in shared[:1]])
     for pattern in cues['recap_patterns']:
         found = pattern.search(clause)
@@ -165,12 +166,20 @@ def _clause_text(token, own=False, before=False):
     if not (own or before):
         return ' '.join(t.lower_ for t in head.subtree)
     nested = {t.i for c in head.subtree if c.i != head.i and c.dep_ in _NESTED and not c.is_ancestor(token)
-              and c.i != token.i and (own or (c.head.i != token.i and c.right_edge.i < token.i))
+              and c.i != token.i and (own or (c.head.i != token.i and c.right_edge.i < token.i
+                                              and c.head.lemma_.lower() not in _event_nouns()))
               for t in c.subtree}
     return ' '.join(t.lower_ for t in head.subtree if t.i not in nested)
 
 
 _NESTED = ('relcl', 'acl', 'appos')
+
+
+@functools.lru_cache(maxsize=1)
+def _event_nouns():
+    """Trigger nouns: a clause that describes one tells the event's time ('The attack, which took
+    place last year, killed four' is a recap), unlike one that describes a person."""
+    return frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if 'NOUN' in e['pos'])
 
 
 def _dated_clause(token):
