@@ -385,3 +385,12 @@ def test_a_town_before_a_rally_is_where_it_was_not_who_rallied(extractor):
 ])
 def test_what_protesters_demand_is_their_protest(extractor, text, expected):
     assert sorted(e['event_type'] for e in extract_events(extractor, text)) == expected
+
+
+@pytest.mark.parametrize('title', [
+    'Merrow unrest: the statues being defaced',          # a topic tag with no verb
+    'Tomas Orvel protests: the statues being defaced',   # a name and a plural the small model reads as its verb
+])
+def test_a_headline_topic_tag_names_a_running_story_not_this_one(extractor, title):
+    text = 'Across the region, a light is being shone on colonial history.'
+    assert not [e for e in extract_events(extractor, text, title) if e['event_type'] == 'PROTEST']

@@ -1029,6 +1029,9 @@ def _in_topic_tag(token, sent):
     colon = next((t for t in sent if t.text == ':'), None)
     if colon is None or token.i > colon.i:
         return False
+    before = [t for t in sent if t.i < token.i]
+    if token.i == colon.i - 1 and token.lower_.endswith('s') and before and all(t.pos_ == 'PROPN' for t in before):
+        return True  # 'George Floyd protests: ...', read by the small model as a name and its verb
     return not any(t.pos_ in ('VERB', 'AUX') for t in sent if t.i < colon.i)
 
 
