@@ -121,6 +121,7 @@ CASES = [
     ('Officials expressed concern about the protests.', 'protests', 'MENTIONED', None),
     # an arrest told as the circumstance of a death or of what happened during it
     ('Inquiry opened into death of Tarsk man after arrest', 'arrest', 'MENTIONED', None),
+    ('Police to probe death of teenager in Tarsk after arrest', 'arrest', 'MENTIONED', None),  # parsed as a pcomp
     ('A video shows officers kneeling on a man during his arrest in Merrow.', 'arrest', 'MENTIONED', None),
     ('Five people died after a clash between herders and farmers in Tarsk.', 'clash', 'ASSERTED', None),
     # what a reaction condemns is the reaction's topic, coded from its own story, not news of this one

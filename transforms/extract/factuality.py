@@ -182,7 +182,7 @@ def _only_mentioned(token, cues):
         if any(c.dep_ in ('relcl', 'acl') and _casualty_clause(c, cues) for c in node.subtree):
             return None  # 'condemned the attack that left one person dead': its toll is news
         return f'object of {lemma}'
-    if dep == 'pobj':
+    if dep in ('pobj', 'pcomp'):  # (a noun the parser hangs as a pcomp is a preposition's object too)
         prep = head.lower_
         if prep == 'on' and head.head.lemma_.lower() in ('go', 'be', 'stay', 'remain'):
             return None  # 'went on hunger strike'
