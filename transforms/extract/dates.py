@@ -56,16 +56,18 @@ def reference_date(published_at, dateline_date=None):
     return published
 
 
-def resolve_event_date(sentence, published_at, dateline_date=None, anchor=None):
+def resolve_event_date(sentence, published_at, dateline_date=None, anchor=None, mentions=None):
     """(datetime.date, precision) for the event told in ``sentence``.
 
     ``sentence`` is a spaCy Span/Doc or plain text. With a Span, a weekday's tense is
     read from the verb that governs it; ``anchor`` (a token, e.g. the trigger) picks
-    the date phrase nearest to it when there are several.
+    the date phrase nearest to it when there are several. ``mentions``: the sentence's
+    :func:`find_date_mentions`, when the caller has them already.
     """
     ref = reference_date(published_at, dateline_date)
-    text = sentence if isinstance(sentence, str) else sentence.text
-    mentions = [m for m in find_date_mentions(text) if m.kind != 'month_of' or _names_month_of(m, sentence, anchor)]
+    if mentions is None:
+        mentions = find_date_mentions(sentence if isinstance(sentence, str) else sentence.text)
+    mentions = [m for m in mentions if m.kind != 'month_of' or _names_month_of(m, sentence, anchor)]
     if not mentions:
         return ref, DAY
     mention = _nearest(mentions, sentence, anchor)

@@ -17,6 +17,7 @@ from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, n
 from wirewatch.transforms.extract.clauses import has_time, is_infinitive
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import MONTH, find_date_mentions, reference_date, resolve_event_date
+from wirewatch.transforms.extract.factuality import factuality_cues
 from wirewatch.gazetteer import Gazetteer
 from wirewatch.transforms.extract.headlines import sentence_case
 from wirewatch.transforms.extract.lexicon import load_data
@@ -325,9 +326,11 @@ def _foreign_envoy(tokens):
 
 
 def _alleged(token):
-    """The trigger verb (or its head verb, for a noun) is hedged with 'allegedly' or 'purportedly'."""
+    """The trigger verb (or its head verb, for a noun) is hedged by an adverb of factuality.json's
+    claim_modifiers ('allegedly', 'purportedly'), which factuality let stand for a harm done to
+    people (factuality._harm_told): the harm is told, who did it is not."""
     verb = token if token.pos_ == 'VERB' else token.head
-    return any(c.dep_ == 'advmod' and c.lower_ in ('allegedly', 'purportedly') for c in verb.children)
+    return any(c.dep_ == 'advmod' and c.lower_ in factuality_cues()['claim_modifiers'] for c in verb.children)
 
 
 # Entities that are parties of their own in a list ('Lebanon, Israel'; not 'the prime minister, Jane Mbeki').
@@ -735,8 +738,9 @@ class EventExtractor:
             doer = next((a for a in order if a and a['country']), None)
             place = self.gazetteer.country(doer['country']) if doer else None
             place_source = 'doer'
+        mentions = find_date_mentions(sent.text)
         event_date, precision = resolve_event_date(sent, story['published_at'], story.get('dateline_date'),
-                                                   anchor=match.token)
+                                                   anchor=match.token, mentions=mentions)
         confidence = entry['confidence'] + (ACTOR_BONUS if actor1 else 0.0) + (LEAD_BONUS if role != BODY else 0.0) \
             + (SENSE_BONUS if match.sense == CONFIRMED else 0.0)
         token_in_sentence = match.token.i - sent.start
@@ -765,7 +769,7 @@ class EventExtractor:
             '_token': match.token.i,
             '_tokens': {t.i for t in match.tokens},
             '_role': role,
-            '_dated': any(m.kind != 'month_of' for m in find_date_mentions(sent.text)),  # 'the March attack' dates its noun
+            '_dated': any(m.kind != 'month_of' for m in mentions),  # 'the March attack' dates its noun
             '_mentions': 1,
             '_lemma': entry['lemma'],
             '_place_source': place_source,

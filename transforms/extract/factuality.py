@@ -33,6 +33,9 @@ SEQUENCE_MARKS = frozenset({'after', 'before', 'until'})
 # The way up from a protest to the clause it is the setting of: 'during protests' (pobj,
 # prep), 'wracked by looting' (agent), 'before protesting' (pcomp), 'as he protested' (advcl).
 _SETTING_CLIMB = frozenset({'pobj', 'prep', 'agent', 'pcomp', 'advcl', 'conj'})
+# Event nouns that a death or an act is told after or during as its circumstance, not its
+# cause: 'died after his arrest', 'kneeling on him during his arrest'.
+CIRCUMSTANCE_NOUNS = frozenset({'arrest', 'detention'})
 # A verb's own adjectival governor that makes it future: 'is set/due/poised/likely to attack'.
 _FUTURE_ADJECTIVES = ('set', 'due', 'poised', 'ready', 'about', 'likely', 'expected', 'scheduled')
 
@@ -189,10 +192,10 @@ def _only_mentioned(token, cues):
         if prep == 'from' and head.head.lemma_.lower() in ('toll', 'death', 'casualty', 'fatality'):
             return None  # 'the death toll from the bombing'
         if prep in ('after', 'following') and _casualty_clause(head.head, cues) \
-                and token.lemma_.lower() not in ('arrest', 'detention'):
+                and token.lemma_.lower() not in CIRCUMSTANCE_NOUNS:
             return None  # 'eight people are feared dead after a clash': the deaths are its own
             # (not 'a man died after his arrest': the arrest is the death's circumstance)
-        if prep in ('during', 'after', 'before') and token.lemma_.lower() in ('arrest', 'detention') \
+        if prep in ('during', 'after', 'before') and token.lemma_.lower() in CIRCUMSTANCE_NOUNS \
                 and any(c.dep_ == 'poss' for c in token.children):
             return f'{prep} phrase'  # 'kneeling on him during his arrest': the arrest is the setting
         if prep in SETTING_PREPOSITIONS and head.head.pos_ in ('VERB', 'AUX', 'NOUN', 'PROPN') \
