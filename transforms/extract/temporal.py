@@ -24,7 +24,6 @@ from spacy.language import Language
 
 from wirewatch.transforms.extract.clauses import clause_head, clause_nodes, governors, has_time
 from wirewatch.transforms.extract.lexicon import load_data
-from wirewatch.transforms.extract.triggers import TriggerLexicon
 
 CURRENT, BACKGROUND = 'CURRENT', 'BACKGROUND'
 _YEAR = re.compile(r'^(1[89]\d\d|20\d\d)s?$')
@@ -176,10 +175,11 @@ def _clause_text(token, own=False, before=False):
 _NESTED = ('relcl', 'acl', 'appos')
 
 
+@functools.lru_cache(maxsize=1)
 def _event_nouns():
     """Trigger nouns: a clause that describes one tells the event's time ('The attack, which took
     place last year, killed four' is a recap), unlike one that describes a person."""
-    return TriggerLexicon.load().noun_lemmas
+    return frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if 'NOUN' in e['pos'])
 
 
 def _dated_clause(token):
