@@ -11,6 +11,7 @@ from wirewatch.transforms.extract.actors import ActorCoder, sector_for_words
 from wirewatch.transforms.extract.extractor import merge_events
 from wirewatch.gazetteer import Gazetteer
 from wirewatch.transforms.extract.lexicon import load_data
+from factories import extract_events
 
 FIXTURE = os.path.join(os.path.dirname(__file__), 'fixtures', 'extract', 'stories.json')
 CAMEO2PLOVER = os.path.join(os.path.dirname(__file__), '..', '..', 'shared', 'corpus', 'labels',
@@ -62,6 +63,9 @@ def events_of(extractor, text, **extra):
     ('Russia sent troops to the border.', 'MOBILIZE', '154'),
     ('The army deployed tanks in the streets.', 'MOBILIZE', '154'),
     ('Japan sent aid to the flood victims.', 'AID', '070'),
+    ('Norland sent two million rounds of ammunition to Velmaria on Monday.', 'AID', '072'),
+    ('The governments of Norland and Velmaria reached a deal on fishing rights on Tuesday.', 'AGREE', '030'),
+    ('Farm unions called on the ministry to scrap the levy.', 'REQUEST', '100'),
     ('The opposition accused the president of treason.', 'ACCUSE', '1125'),
     ('France condemned the coup.', 'ACCUSE', '111'),
     ('The two foreign ministers met in Geneva.', 'CONSULT', '040'),
@@ -135,6 +139,8 @@ def test_reflexive_patient_is_the_person_named_before(extractor):
     (['security', 'force'], 'MIL'), (['Kazakh', 'President'], 'GOV'), (['authority'], 'GOV'),
     (['protester'], 'CVL'), (['rebel'], 'REB'), (['journalist'], 'JRN'), (['opposition', 'leader'], 'OPP'),
     (['government', 'office'], 'GOV'), (['banana'], 'UNK'),
+    (['migration', 'adviser'], 'GOV'), (['coroner'], 'GOV'), (['historian'], 'CVL'), (['rights', 'lawyer'], 'CVL'),
+    (['shipping', 'boss'], 'BUS'), (['campaigner'], 'OPP'), (['archbishop'], 'REL'),
 ])
 def test_sector_for_words(lemmas, sector):
     assert sector_for_words(lemmas) == sector
@@ -160,6 +166,37 @@ def test_actor_coding(sentence, head, expected):
     token = next(t for t in doc if t.text == head)
     actor = ActorCoder(Gazetteer.load()).code(token, main_country='KGZ')
     assert (actor['name'], actor['sector'], actor['country']) == expected
+
+
+@pytest.mark.parametrize('text, event_type', [
+    ('Farm advisers urge the government to ease water rules for growers.', 'REQUEST'),
+    ('A coroner slammed the prison service over the death of an inmate in Tarsk on Monday.', 'ACCUSE'),
+    ('Historians called on voters to reject the proposed amendment.', 'REQUEST'),
+    ('A logistics boss criticised the port authority over delays on Tuesday.', 'ACCUSE'),
+])
+def test_role_nouns_speak_as_actors(extractor, text, event_type):
+    # a statement is an event only with a known maker: advisers, coroners, historians, bosses are ones
+    [event] = [e for e in extract_events(extractor, text) if e['event_type'] == event_type]
+    assert event['actor1'] is not None
+
+
+def test_aid_sent_happens_where_it_arrives(extractor):
+    [aid] = extract_events(extractor, 'Germany sent 500,000 rounds of ammunition to Ukraine on Monday.')
+    assert (aid['event_type'], aid['country'], aid['actor1']['country']) == ('AID', 'UKR', 'DEU')
+
+
+@pytest.mark.parametrize('text', [
+    'Acme Foods reached a deal to buy a rival bakery chain on Monday.',   # a sale
+    'The carmaker reached a settlement with investors over the lawsuit.',  # a legal matter
+    'The minister called on Sunday at the hospital.',                     # a day, not an appeal
+])
+def test_deals_and_calls_in_other_senses(extractor, text):
+    assert not {'AGREE', 'REQUEST'} & {e['event_type'] for e in extract_events(extractor, text)}
+
+
+def test_a_vague_community_is_no_speaker(extractor):
+    text = 'The international community called for restraint on Sunday.'
+    assert [e for e in extract_events(extractor, text) if e['event_type'] == 'REQUEST'] == []
 
 
 def test_things_are_not_actors():

@@ -18,6 +18,11 @@ def test_protest_forms(extractor, text):
     assert 'PROTEST' in [e['event_type'] for e in extract_events(extractor, text)]
 
 
+def test_a_demand_protesters_marched_to_make_is_their_protest(extractor):
+    text = 'Salon owners and workers protested on Monday in Carvale to demand that the governor lift the rules.'
+    assert [e['event_type'] for e in extract_events(extractor, text)] == ['PROTEST']
+
+
 def test_a_labour_strike_is_still_no_protest(extractor):
     assert extract_events(extractor, 'Dock workers went on strike over pay on Monday.') == []
 

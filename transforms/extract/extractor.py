@@ -64,8 +64,8 @@ MISSING_CONTEXT = 'sense:unknown'
 VERBAL_QUADS = (1, 3)
 # Acts a state does at home when no place is said: 'France bans Israeli officials'.
 STATE_ACTS = ('COERCE', 'SANCTION')
-# Events that go somewhere: 'sends troops to the West Bank' happens at the destination.
-MOVEMENT_TYPES = ('MOBILIZE',)
+# Events that go somewhere: 'sends troops to the West Bank' and 'sends ammunition to Ukraine' happen at the destination.
+MOVEMENT_TYPES = ('MOBILIZE', 'AID')
 DESTINATION = frozenset({'to', 'into'})
 # A meeting held where its object is: 'visited Hanoi' (not 'telephoned Tehran').
 VISIT_LEMMAS = frozenset({'visit', 'tour'})
@@ -1147,6 +1147,8 @@ def _gathering(token):
                 c.dep_ == 'dobj' or (c.dep_ == 'prep' and c.lower_ in ('into', 'on')) for c in head.children)):
             return 'protest'
         return None
+    if is_infinitive(token) and head.lemma_.lower() in GATHERING_WORDS:
+        return 'protest'  # 'shop owners protested in the town to demand ...'
     if token.tag_ != 'VBG':
         return None
     words = {head.lemma_.lower()} | {c.lemma_.lower() for c in head.children if c.dep_ in ('dobj', 'prep', 'prt')}
