@@ -66,6 +66,10 @@ def events_of(extractor, text, **extra):
     ('Norland sent two million rounds of ammunition to Velmaria on Monday.', 'AID', '072'),
     ('The governments of Norland and Velmaria reached a deal on fishing rights on Tuesday.', 'AGREE', '030'),
     ('Farm unions called on the ministry to scrap the levy.', 'REQUEST', '100'),
+    ('Norland told Velmaria on Monday to withdraw its ambassador.', 'REQUEST', '100'),
+    ('The mayor asked residents to stay indoors on Friday night.', 'REQUEST', '100'),
+    ('The European Union imposed sanctions on three Velmarian banks on Monday.', 'SANCTION', '163'),
+    ('Norland hit Velmaria with fresh tariffs on steel on Tuesday.', 'SANCTION', '163'),
     ('The opposition accused the president of treason.', 'ACCUSE', '1125'),
     ('France condemned the coup.', 'ACCUSE', '111'),
     ('The two foreign ministers met in Geneva.', 'CONSULT', '040'),
@@ -189,6 +193,7 @@ def test_aid_sent_happens_where_it_arrives(extractor):
     'Acme Foods reached a deal to buy a rival bakery chain on Monday.',   # a sale
     'The carmaker reached a settlement with investors over the lawsuit.',  # a legal matter
     'The minister called on Sunday at the hospital.',                     # a day, not an appeal
+    'The minister told reporters about the budget on Monday.',            # no one is told to do anything
 ])
 def test_deals_and_calls_in_other_senses(extractor, text):
     assert not {'AGREE', 'REQUEST'} & {e['event_type'] for e in extract_events(extractor, text)}
@@ -331,7 +336,8 @@ def test_trigger_lexicon_follows_cameo2plover():
             if m:
                 mapping.setdefault(m.group(1), set()).add(m.group(2))
     for entry in load_data('triggers')['triggers']:
-        assert entry['event_type'] in mapping[entry['cameo_code']], entry
+        # (gsr_type: the PLOVER gold-standard sentences code imposed sanctions as SANCTION)
+        assert entry['event_type'] in mapping[entry['cameo_code']] or entry.get('gsr_type'), entry
 
 
 @pytest.mark.parametrize('sentence', [

@@ -136,6 +136,8 @@ class TriggerLexicon:
                 continue  # 'protested that he could not breathe' says something, it is no protest
             if entry.get('as_object') and token.dep_ not in ('dobj', 'attr', 'conj'):
                 continue  # 'declared a ceasefire' is one; 'hopes the ceasefire holds' is not
+            if entry.get('someone_to') and not _someone_to(token):
+                continue  # 'told Canada to remove diplomats' asks; 'told reporters about it' does not
             if specific:
                 hit = next((d for d in dependents if d.lemma_.lower() in entry['with'] or d.lower_ in entry['with']), None)
                 if hit is None:
@@ -143,6 +145,13 @@ class TriggerLexicon:
                 return TriggerMatch(token, entry, [token, hit])
             return TriggerMatch(token, entry, [token])
         return None
+
+
+def _someone_to(verb):
+    """The verb has an addressee and an infinitive of what it is to do ('tells Canada to remove ...')."""
+    clauses = [c for c in verb.children if c.dep_ in ('xcomp', 'ccomp') and is_infinitive(c)]
+    return any(c.dep_ in ('dobj', 'dative') and verb.i < c.i < clause.i for c in verb.children for clause in clauses) \
+        or any(g.dep_ == 'nsubj' for clause in clauses for g in clause.children)
 
 
 # Roles only a noun plays.
