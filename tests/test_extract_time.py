@@ -30,6 +30,8 @@ from factories import extract_events, trigger_reading
     ('The two sides held talks twice in recent weeks.', 'held talks', 'in recent weeks'),
     # a participle clause shares the time of its clause; a year on the object of 'during'
     ('The army routed the rebels during a campaign in 2019, killing their commander.', 'killing', '2019'),
+    # a year the parser hangs on the place of the event's own phrase
+    ('The editor was shot dead on a busy avenue in 1994.', 'shot', '1994'),
     # court_nouns / court_verbs: the crime a court hears is the one it tries
     ('Tomas Varga was stabbed after a row over money, a jury was told.', 'stabbed', 'told'),
     ('A court heard that the defendant attacked his neighbour with a knife.', 'attacked', 'heard'),

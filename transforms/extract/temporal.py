@@ -143,12 +143,12 @@ def _old_year(node, reference_year):
     """A year before ``reference_year`` modifying the node: 'the 2011 bombing', 'in 2023', 'in October 2023'."""
     candidates = [c for c in node.children if c.dep_ in ('nummod', 'compound', 'amod', 'npadvmod', 'poss')]
     for prep in node.children:
-        if prep.dep_ == 'prep' and prep.lower_ in ('in', 'during', 'of', 'on'):
+        if prep.dep_ == 'prep' and prep.lower_ in ('in', 'during', 'of', 'on', 'at'):
             for obj in prep.children:
                 if obj.dep_ == 'pobj':
                     candidates.append(obj)
                     candidates.extend(c for c in obj.children if c.dep_ in ('nummod', 'compound', 'npadvmod', 'appos'))
-                    if prep.lower_ in ('in', 'during'):  # 'during a war in 2024'
+                    if prep.lower_ != 'of':  # 'during a war in 2024', 'shot dead on a busy road in 1986'
                         candidates.extend(y for p in obj.children if p.dep_ == 'prep' and p.lower_ == 'in'
                                           for y in p.children if y.dep_ == 'pobj')
     for c in candidates:
