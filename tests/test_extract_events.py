@@ -70,6 +70,8 @@ def events_of(extractor, text, **extra):
     ('The mayor asked residents to stay indoors on Friday night.', 'REQUEST', '100'),
     ('The European Union imposed sanctions on three Velmarian banks on Monday.', 'SANCTION', '163'),
     ('Norland hit Velmaria with fresh tariffs on steel on Tuesday.', 'SANCTION', '163'),
+    ('The prime minister defended his aide over the lockdown trip on Monday.', 'SUPPORT', '052'),
+    ('The president warned Velmaria of consequences over the border closure.', 'THREATEN', '130'),
     ('The opposition accused the president of treason.', 'ACCUSE', '1125'),
     ('France condemned the coup.', 'ACCUSE', '111'),
     ('The two foreign ministers met in Geneva.', 'CONSULT', '040'),
@@ -194,9 +196,10 @@ def test_aid_sent_happens_where_it_arrives(extractor):
     'The carmaker reached a settlement with investors over the lawsuit.',  # a legal matter
     'The minister called on Sunday at the hospital.',                     # a day, not an appeal
     'The minister told reporters about the budget on Monday.',            # no one is told to do anything
+    'Troops defended the city against a rebel assault on Monday.',        # a military defence
 ])
 def test_deals_and_calls_in_other_senses(extractor, text):
-    assert not {'AGREE', 'REQUEST'} & {e['event_type'] for e in extract_events(extractor, text)}
+    assert not {'AGREE', 'REQUEST', 'SUPPORT'} & {e['event_type'] for e in extract_events(extractor, text)}
 
 
 def test_a_vague_community_is_no_speaker(extractor):
