@@ -34,3 +34,13 @@ def test_a_labour_strike_is_still_no_protest(extractor):
 ])
 def test_words_of_protest_or_patrol_in_other_senses(extractor, text):
     assert not {'PROTEST', 'MOBILIZE'} & {e['event_type'] for e in extract_events(extractor, text)}
+
+
+@pytest.mark.parametrize('title, coded', [
+    ('Governor taken to a shelter during protests', False),               # the protest is the setting
+    ('Minister tells off crowd who broke distancing rules at a protest', False),
+    ('At huge Carvale protest, a police officer takes a knee', True),      # a protest with its own place and scale
+])
+def test_a_headline_protest_in_a_setting_phrase(extractor, title, coded):
+    assert ('PROTEST' in [e['event_type'] for e in extract_events(extractor, '', title=title)]) == coded
+

@@ -672,6 +672,7 @@ class EventExtractor:
         if title_chars:
             title_types = {m.entry['event_type'] for m in matches if m.token.sent.start_char < title_chars}
             mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
+        mentions = [m for m in mentions if not _protest_as_setting(m, doc)]
         if any(m['event_type'] == 'PROTEST' for m in mentions):
             # 'protests erupted ..., with violent clashes': the clashes are the protest's
             mentions = [m for m in mentions if not _protest_scuffle(m)]
@@ -1072,6 +1073,24 @@ def _protest_in_passing(mention, doc, title_types):
     return not PROTEST_OWN_WORDS.search(' '.join(t.lower_ for t in doc[token.left_edge.i:token.i]))
 
 
+def _protest_as_setting(mention, doc):
+    """A headline's bare protest noun in a setting phrase: 'Trump taken to underground bunker
+    during protests', 'Minister tells off thousands who flouted rules at a protest'. The news is
+    the rest of the headline, unless the protest has a place, scale or cause of its own ('At huge
+    Hollywood protest, an officer takes a knee', 'slogan at US protests') or a crowd counted."""
+    token = doc[mention['_token']]
+    if mention['event_type'] != 'PROTEST' or token.idx >= (doc.user_data.get('headline_chars') or 0) \
+            or mention['crowd_size'] is not None:
+        return False
+    if token.pos_ not in ('NOUN', 'PROPN') or token.dep_ != 'pobj' or token.head.lower_ not in SETTING_PREPOSITIONS:
+        return False
+    if any(t.ent_type_ in ('GPE', 'LOC', 'FAC', 'NORP') for t in token.subtree):
+        return False
+    return not PROTEST_OWN_WORDS.search(' '.join(t.lower_ for t in doc[token.left_edge.i:token.i]))
+
+
+# Prepositions that make a bare protest noun the setting of a headline's news.
+SETTING_PREPOSITIONS = frozenset({'during', 'amid', 'at', 'for', 'after', 'over'})
 # Words before a protest noun that tell its scale, violence or cause ('anti-government', 'pro-democracy').
 PROTEST_OWN_WORDS = re.compile(r'\b(?:anti|pro) ?-|\blarge ?- ?scale\b|\b(?:mass|massive|huge|violent|angry|unprecedented)\b')
 
