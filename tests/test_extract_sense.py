@@ -314,7 +314,7 @@ def test_phrases_that_only_look_like_triggers(extractor, sentence, expected):
     # a bare 'strikes' beside military words is an armed strike (rule strike:PROTEST), beside labour words a walkout
     ('Fewer ships cross the strait as Varnese and Orlan jets continue strikes', ['ASSAULT']),
     ('Car workers continue strikes at three Orlan plants over pay', []),
-    ('Student activists attacked rival leaders during the strike on Tuesday', ['ASSAULT', 'PROTEST']),
+    ('Student activists attacked rival leaders as the strike spread on Tuesday', ['ASSAULT', 'PROTEST']),
     ('Iranian truckers continue strikes over fuel prices', []),
     # summoning an envoy is a formal protest (ACCUSE); its purpose 'to protest' is no demonstration
     ('Chile summons Peruvian ambassador after border incident', ['ACCUSE']),
