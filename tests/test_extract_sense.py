@@ -223,6 +223,7 @@ def test_accidents_bodies_summaries_budgets_and_confrontations(extractor, senten
     ('Gunmen attacked a police post near the border on Sunday.', ['ASSAULT']),
     # a rise in a ranking
     ('Three Varnese universities shot up in the annual world ranking.', []),
+    ('Carvale has shot up the list of favourite holiday spots, a survey shows.', []),
     ('A man shot his neighbour dead in a dispute over land prices on Sunday.', ['ASSAULT']),
     ('A criminal network attacked a police post near the border on Sunday.', ['ASSAULT']),
     # a company's sale is no agreement between parties
