@@ -60,6 +60,12 @@ def test_current_events(sentence, word):
     assert trigger_reading(sentence, word).time_status == 'CURRENT'
 
 
+def test_a_clock_time_is_no_year(extractor):
+    # '1900 GMT' is a time of day, not the year 1900
+    events = extract_events(extractor, 'Clashes broke out at 1900 GMT in Khartoum on Sunday, killing three people.')
+    assert 'ASSAULT' in [e['event_type'] for e in events]
+
+
 def test_year_test_uses_the_story_year(extractor):
     # published 2024: a 2024 attack is current, a 2023 one is background
     assert extract_events(extractor, 'Rebels attacked the town in March 2024.')

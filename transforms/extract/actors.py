@@ -128,8 +128,9 @@ class ActorCoder:
     def code(self, token, main_country=None, context_countries=()):
         """The Event ``Actor`` record for the phrase headed by ``token``, or None if it is no actor."""
         lex = _lexicon()
-        if token.lower_ in lex['no_actor'] or token.pos_ in ('PRON',) and token.lower_ not in ('we', 'they'):
-            return None
+        if token.lower_ in lex['no_actor'] or token.pos_ in ('PRON',) and token.lower_ not in ('we', 'they') \
+                or token.ent_type_ in ('TIME', 'DATE'):
+            return None  # (nor is a time: 'at 5 pm' names no prime minister)
         span = actor_span(token)
         name = _clean_name(span)
         if not name:

@@ -64,8 +64,10 @@ MISSING_CONTEXT = 'sense:unknown'
 VERBAL_QUADS = (1, 3)
 # Acts a state does at home when no place is said: 'France bans Israeli officials'.
 STATE_ACTS = ('COERCE', 'SANCTION')
-# Events that go somewhere: 'sends troops to the West Bank' and 'sends ammunition to Ukraine' happen at the destination.
-MOVEMENT_TYPES = ('MOBILIZE', 'AID')
+# Events that go somewhere: 'sends troops to the West Bank' and 'sends ammunition to Ukraine' happen at the
+# destination (not an evacuation: 'evacuates villagers to the city' happens where they were).
+MOVEMENT_TYPES = ('MOBILIZE',)
+SENDING_LEMMAS = frozenset({'send', 'give'})
 DESTINATION = frozenset({'to', 'into'})
 # A meeting held where its object is: 'visited Hanoi' (not 'telephoned Tehran').
 VISIT_LEMMAS = frozenset({'visit', 'tour'})
@@ -892,7 +894,8 @@ class EventExtractor:
             if protest and _in_grievance(root, match.token):
                 continue  # 'assembled in Srinagar to protest killings in Nigeria': what it is against
             distance = abs(root.i - match.token.i)
-            locative = self._locative | DESTINATION if match.entry['event_type'] in MOVEMENT_TYPES else self._locative
+            moves = match.entry['event_type'] in MOVEMENT_TYPES or match.entry['lemma'] in SENDING_LEMMAS
+            locative = self._locative | DESTINATION if moves else self._locative
             if match.entry['event_type'] == 'ASSAULT':
                 locative = locative | AIMED  # 'shot down over Syria', 'rockets fired towards Israel'
             is_locative = root.dep_ == 'pobj' and root.head.lower_ in locative
@@ -1069,28 +1072,33 @@ def _protest_in_passing(mention, doc, title_types):
     token = doc[mention['_token']]
     if token.pos_ not in ('NOUN', 'PROPN') or mention['crowd_size'] is not None or mention['actor1'] is not None:
         return False
-    # 'large-scale anti-government protests': told as an event of its own
-    return not PROTEST_OWN_WORDS.search(' '.join(t.lower_ for t in doc[token.left_edge.i:token.i]))
+    return not _told_as_its_own(token)
 
 
 def _protest_as_setting(mention, doc):
     """A headline's bare protest noun in a setting phrase: 'Trump taken to underground bunker
     during protests', 'Minister tells off thousands who flouted rules at a protest'. The news is
-    the rest of the headline, unless the protest has a place, scale or cause of its own ('At huge
+    the rest of the headline, unless the protest has a place, or a scale or cause told before it ('At huge
     Hollywood protest, an officer takes a knee', 'slogan at US protests') or a crowd counted."""
     token = doc[mention['_token']]
     if mention['event_type'] != 'PROTEST' or token.idx >= (doc.user_data.get('headline_chars') or 0) \
             or mention['crowd_size'] is not None:
         return False
-    if token.pos_ not in ('NOUN', 'PROPN') or token.dep_ != 'pobj' or token.head.lower_ not in SETTING_PREPOSITIONS:
+    if token.pos_ not in ('NOUN', 'PROPN') or token.dep_ != 'pobj' or token.head.lower_ not in HEADLINE_SETTING_PREPOSITIONS:
         return False
     if any(t.ent_type_ in ('GPE', 'LOC', 'FAC', 'NORP') for t in token.subtree):
         return False
-    return not PROTEST_OWN_WORDS.search(' '.join(t.lower_ for t in doc[token.left_edge.i:token.i]))
+    return not _told_as_its_own(token)
+
+
+def _told_as_its_own(token):
+    """A protest noun told by its scale, violence or cause before it ('large-scale
+    anti-government protests'): an event of its own, not a setting."""
+    return bool(PROTEST_OWN_WORDS.search(' '.join(t.lower_ for t in token.doc[token.left_edge.i:token.i])))
 
 
 # Prepositions that make a bare protest noun the setting of a headline's news.
-SETTING_PREPOSITIONS = frozenset({'during', 'amid', 'at', 'for', 'after', 'over'})
+HEADLINE_SETTING_PREPOSITIONS = frozenset({'during', 'amid', 'at', 'for', 'after', 'over'})
 # Words before a protest noun that tell its scale, violence or cause ('anti-government', 'pro-democracy').
 PROTEST_OWN_WORDS = re.compile(r'\b(?:anti|pro) ?-|\blarge ?- ?scale\b|\b(?:mass|massive|huge|violent|angry|unprecedented)\b')
 
@@ -1152,7 +1160,7 @@ def _recap_title(title):
 def _gathering(token):
     """'strike' for a participle told of a strike ('workers began a strike, demanding ...'),
     'protest' for one told of a protest gathering ('hundreds gathered outside City Hall,
-    demanding ...'), else None."""
+    demanding ...') or for the purpose of one ('protested in the town to demand ...'), else None."""
     head = token.head
     if token.dep_ not in ('conj', 'advcl'):
         return None

@@ -143,7 +143,7 @@ def _old_year(node, reference_year):
     """A year before ``reference_year`` modifying the node: 'the 2011 bombing', 'in 2023', 'in October 2023'."""
     candidates = [c for c in node.children if c.dep_ in ('nummod', 'compound', 'amod', 'npadvmod', 'poss')]
     for prep in node.children:
-        if prep.dep_ == 'prep' and prep.lower_ in ('in', 'during', 'of', 'on', 'at'):
+        if prep.dep_ == 'prep' and prep.lower_ in ('in', 'during', 'of', 'on'):
             for obj in prep.children:
                 if obj.dep_ == 'pobj':
                     candidates.append(obj)

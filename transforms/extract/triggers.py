@@ -148,9 +148,14 @@ class TriggerLexicon:
 
 
 def _someone_to(verb):
-    """The verb has an addressee and an infinitive of what it is to do ('tells Canada to remove ...')."""
-    clauses = [c for c in verb.children if c.dep_ in ('xcomp', 'ccomp') and is_infinitive(c)]
-    return any(c.dep_ in ('dobj', 'dative') and verb.i < c.i < clause.i for c in verb.children for clause in clauses) \
+    """The verb has an addressee and an infinitive of what the addressee is to do: an object
+    (or the object of its on/upon) between the verb and the infinitive ('tells Canada to
+    remove ...', 'called on voters to reject ...'), or the infinitive's own subject, as the
+    parser reads 'asks that city to ...'."""
+    clauses = [c for c in verb.children if c.dep_ in ('xcomp', 'ccomp', 'advcl') and is_infinitive(c)]
+    addressees = [c for c in verb.children if c.dep_ in ('dobj', 'dative')] + [
+        g for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('on', 'upon') for g in c.children if g.dep_ == 'pobj']
+    return any(verb.i < a.i < clause.i for a in addressees for clause in clauses) \
         or any(g.dep_ == 'nsubj' for clause in clauses for g in clause.children)
 
 
