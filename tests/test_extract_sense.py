@@ -224,6 +224,10 @@ def test_accidents_bodies_summaries_budgets_and_confrontations(extractor, senten
     # a rise in a ranking
     ('Three Varnese universities shot up in the annual world ranking.', []),
     ('Carvale has shot up the list of favourite holiday spots, a survey shows.', []),
+    # a sanction that approves, or a sports body's sanction, is no SANCTION between parties
+    ('The council sanctioned the construction of a new bridge on Monday.', []),
+    ('The league sanctioned the club over crowd trouble at the cup final.', []),
+    ('Norland sanctioned three Velmarian officials on Monday.', ['SANCTION']),
     ('A man shot his neighbour dead in a dispute over land prices on Sunday.', ['ASSAULT']),
     ('A criminal network attacked a police post near the border on Sunday.', ['ASSAULT']),
     # a company's sale is no agreement between parties
