@@ -23,6 +23,7 @@ import re
 from spacy.language import Language
 
 from wirewatch.transforms.extract.clauses import clause_head, clause_nodes, governors, has_time
+from wirewatch.transforms.extract.factuality import factuality_cues
 from wirewatch.transforms.extract.lexicon import load_data
 
 CURRENT, BACKGROUND = 'CURRENT', 'BACKGROUND'
@@ -167,19 +168,12 @@ def _clause_text(token, own=False, before=False):
         return ' '.join(t.lower_ for t in head.subtree)
     nested = {t.i for c in head.subtree if c.i != head.i and c.dep_ in _NESTED and not c.is_ancestor(token)
               and c.i != token.i and (own or (c.head.i != token.i and c.right_edge.i < token.i
-                                              and c.head.lemma_.lower() not in _event_nouns()))
+                                              and c.head.lemma_.lower() not in factuality_cues()['event_nouns']))
               for t in c.subtree}
     return ' '.join(t.lower_ for t in head.subtree if t.i not in nested)
 
 
 _NESTED = ('relcl', 'acl', 'appos')
-
-
-@functools.lru_cache(maxsize=1)
-def _event_nouns():
-    """Trigger nouns: a clause that describes one tells the event's time ('The attack, which took
-    place last year, killed four' is a recap), unlike one that describes a person."""
-    return frozenset(e['lemma'] for e in load_data('triggers')['triggers'] if 'NOUN' in e['pos'])
 
 
 def _dated_clause(token):
