@@ -219,6 +219,15 @@ def test_a_vague_community_is_no_speaker(extractor):
     assert [e for e in extract_events(extractor, text) if e['event_type'] == 'REQUEST'] == []
 
 
+@pytest.mark.parametrize('text, threats', [
+    ("Varnel's deployment of troops to the border raises the stakes and threatens to escalate the war.", 0),
+    ("The deployment of Russian troops threatens to escalate the war, analysts said.", 0),
+    ("Russia's defence minister threatened on Monday to close the border.", 1),
+])
+def test_an_act_is_no_speaker(extractor, text, threats):
+    assert sum(e['event_type'] == 'THREATEN' for e in extract_events(extractor, text)) == threats
+
+
 def test_a_time_of_day_is_no_actor():
     from wirewatch.transforms.extract.nlp import load_nlp
     doc = load_nlp()('Protesters clashed with police at 5 pm in the square.')

@@ -72,6 +72,23 @@ def types(extractor, text, title=''):
     ('The militia threatened the village elders with death on Monday.', ['THREATEN']),
     # a bowling attack is cricket
     ('The pace bowling attack of the national team is the best in the world.', []),
+    # striking a tone, a balance or a pose is no deal
+    ('Senator Alda Voss struck a conciliatory tone on trade with Velmark on Monday.', []),
+    ('The finance minister struck a careful balance between growth and debt.', []),
+    # agreeing to a bout or a tour is sport; agreeing with another government is not
+    ('The two heavyweight champions agreed in principle to two fights next year.', []),
+    ('The cricket board agreed to a Test tour of Orlan in July.', []),
+    ('The two governments agreed on Monday to reopen their border crossing.', ['AGREE']),
+    # welcoming visitors back is hospitality, welcoming a decision is support
+    ('After two months of lockdown, the city zoo is welcoming the public back.', []),
+    ('The opposition leader welcomed the court ruling on Monday.', ['SUPPORT']),
+    # visiting a shrine or a factory meets no one; visiting a country does
+    ('The defence minister visited a contentious war shrine on Tuesday.', []),
+    ('Premier Tomas Brel visited a car factory in the north on Monday.', []),
+    ('Premier Tomas Brel visited Pakistan for talks with its prime minister on Monday.', ['CONSULT']),
+    # looting is rioting only where there is unrest
+    ('Thieves looted a jewellery shop in the old town overnight, police said.', []),
+    ('Protesters looted shops in the capital as demonstrations against the curfew turned violent.', ['PROTEST']),
 ])
 def test_sense_decides_the_event(extractor, sentence, expected):
     assert types(extractor, sentence) == expected

@@ -24,7 +24,7 @@ from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.sense import CONFIRMED, sense_rules
 from wirewatch.transforms.extract.temporal import time_cues
 from wirewatch.transforms.extract.nlp import PLACE_KIND_NOUNS, WEAK_PLACES
-from wirewatch.transforms.extract.triggers import TriggerLexicon, find_arguments, grammar
+from wirewatch.transforms.extract.triggers import VERBAL_QUADS, TriggerLexicon, find_arguments, grammar
 
 PLACE_LABELS = ('GPE', 'LOC', 'FAC')
 MAX_TEXT_CHARS = 100_000
@@ -60,8 +60,6 @@ MERGE_DATE_DAYS = 2
 FOLLOW_UP_SENTENCES = 2
 # The rejection of a trigger whose ambiguous sense needs context its sentence lacks ('killed').
 MISSING_CONTEXT = 'sense:unknown'
-# Verbal cooperation and verbal conflict (PLOVER quad classes 1 and 3).
-VERBAL_QUADS = (1, 3)
 # Acts a state does at home when no place is said: 'France bans Israeli officials'.
 STATE_ACTS = ('COERCE', 'SANCTION')
 # Events that go somewhere: 'sends troops to the West Bank' and 'sends ammunition to Ukraine' happen at the

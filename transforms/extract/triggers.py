@@ -26,6 +26,8 @@ WITH_DEPS = ('dobj', 'nsubjpass', 'attr', 'compound', 'amod', 'prt', 'oprd', 'da
 VERB_POS = ('VERB',)
 NOUN_POS = ('NOUN', 'PROPN')
 TRIGGER_POS = frozenset(VERB_POS + NOUN_POS)
+# PLOVER quad classes of what is said (verbal cooperation, verbal conflict): only someone says it.
+VERBAL_QUADS = (1, 3)
 
 
 @dataclasses.dataclass
@@ -251,7 +253,10 @@ def find_arguments(match, lexicon):
     skip = {t.i for t in match.tokens}
     actor1 = resolve_reflexive(actor1) if actor1 is not None else None
     actor2 = resolve_reflexive(actor2) if actor2 is not None else None
-    actor1 = _through_event_noun(actor1, lexicon, skip)
+    if not match.is_noun and match.entry.get('quad_class') in VERBAL_QUADS and _is_event_noun(actor1, lexicon):
+        actor1 = None  # 'the deployment threatens to escalate the war': an act, not a speaker, threatens
+    else:
+        actor1 = _through_event_noun(actor1, lexicon, skip)
     actor2 = _through_event_noun(actor2, lexicon, skip)
     if actor1 is not None and actor2 is not None and actor1.i == actor2.i:
         actor2 = None
@@ -406,11 +411,15 @@ def _noun_arguments(noun, entry):
     return slots['actor1'], slots['actor2']
 
 
+def _is_event_noun(token, lexicon):
+    return token is not None and token.pos_ in NOUN_POS and token.lemma_.lower() in lexicon.noun_lemmas
+
+
 def _through_event_noun(token, lexicon, skip):
     """'criticized the deployment of Russian troops': the actor is the troops, not the deployment."""
     if token is None or token.i in skip:
-        return None if token is None or token.i in skip else token
-    if token.pos_ in NOUN_POS and token.lemma_.lower() in lexicon.noun_lemmas:
+        return None
+    if _is_event_noun(token, lexicon):
         inner = _pobj(token, {'of', 'by'}) or _child(token, 'poss')
         if inner is None:  # 'Israeli strike kills four': the strike's nationality acts
             inner = next((c for c in token.children if c.dep_ in ('amod', 'compound', 'nmod')
