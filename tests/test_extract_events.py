@@ -228,6 +228,13 @@ def test_an_act_is_no_speaker(extractor, text, threats):
     assert sum(e['event_type'] == 'THREATEN' for e in extract_events(extractor, text)) == threats
 
 
+def test_a_mission_speaks_and_a_nationality_strikes(extractor):
+    events = extract_events(extractor, 'The Russian mission to the UN rejected the resolution on Monday.')
+    assert [(e['event_type'], e['actor1']['country']) for e in events] == [('REJECT', 'RUS')]
+    events = extract_events(extractor, 'Israeli strikes on Gaza struck fear into residents on Monday.')
+    assert [(e['event_type'], e['actor1']['country']) for e in events] == [('ASSAULT', 'ISR')]
+
+
 def test_a_time_of_day_is_no_actor():
     from wirewatch.transforms.extract.nlp import load_nlp
     doc = load_nlp()('Protesters clashed with police at 5 pm in the square.')

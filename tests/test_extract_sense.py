@@ -75,6 +75,8 @@ def types(extractor, text, title=''):
     # striking a tone, a balance or a pose is no deal
     ('Senator Alda Voss struck a conciliatory tone on trade with Velmark on Monday.', []),
     ('The finance minister struck a careful balance between growth and debt.', []),
+    ('Israeli strikes on Gaza struck fear into residents on Monday.', ['ASSAULT']),
+    ('Jihadists struck a gold mine in the north, killing twelve workers.', ['ASSAULT']),
     # agreeing to a bout or a tour is sport; agreeing with another government is not
     ('The two heavyweight champions agreed in principle to two fights next year.', []),
     ('The cricket board agreed to a Test tour of Orlan in July.', []),
@@ -82,10 +84,12 @@ def types(extractor, text, title=''):
     # welcoming visitors back is hospitality, welcoming a decision is support
     ('After two months of lockdown, the city zoo is welcoming the public back.', []),
     ('The opposition leader welcomed the court ruling on Monday.', ['SUPPORT']),
+    ('The president welcomed a public inquiry into the shooting.', ['SUPPORT']),
     # visiting a shrine or a factory meets no one; visiting a country does
     ('The defence minister visited a contentious war shrine on Tuesday.', []),
     ('Premier Tomas Brel visited a car factory in the north on Monday.', []),
     ('Premier Tomas Brel visited Pakistan for talks with its prime minister on Monday.', ['CONSULT']),
+    ('The president visited Kenya to show support for the peace deal.', ['CONSULT']),
     # looting is rioting only where there is unrest
     ('Thieves looted a jewellery shop in the old town overnight, police said.', []),
     ('Protesters looted shops in the capital as demonstrations against the curfew turned violent.', ['PROTEST']),
@@ -116,7 +120,7 @@ def test_sense_rules_refer_to_known_classes_and_entries():
     for key, rules in data['rules'].items():
         for rule in rules:
             assert rule['class'] in classes and rule.get('unless', rule['class']) in classes, (key, rule)
-            assert rule['in'] in ('args', 'object', 'subject', 'doer', 'sentence'), (key, rule)
+            assert rule['in'] in ('args', 'object', 'object_head', 'subject', 'doer', 'sentence'), (key, rule)
             assert rule.get('unless_with', rule['class']) in classes, (key, rule)
     required = {c for value in data['require'].values() for c in ([value] if isinstance(value, str) else value)}
     assert required <= classes

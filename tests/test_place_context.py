@@ -362,6 +362,9 @@ def test_where_an_attack_landed(extractor, text, expected):
     # the target the trigger took as its own word, and civilians named by their country
     ('Ukraine hits Russian oil depot in overnight drone attack', '', 'RUS'),
     ('Foreign mercenaries kill Niger civilians in raid, rights group says', '', 'NER'),
+    # a country's name that owns the target or names the victims
+    ("Ukraine hits Russia's largest oil refinery and an oil terminal, military says", '', 'RUS'),
+    ("Russia's mercenary corps kills Mali civilians in indiscriminate attack, rights group says", '', 'MLI'),
     # of two headline countries, the one in a place phrase is where a lead's attack was
     ('Turkey launches strikes on militant camps in northern Iraq',
      'Warplanes struck camps for a second time in three days, the defence ministry said.', 'IRQ'),

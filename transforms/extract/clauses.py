@@ -63,15 +63,18 @@ def lemma_set(tokens):
     return out
 
 
-def object_tokens(token):
-    """What a trigger acts on, with compounds and modifiers: its object, its passive
-    subject, its on/against/at phrase ('attacked the plan', 'an attack on the policy')."""
+def object_tokens(token, modifiers=True):
+    """What a trigger acts on, with compounds and modifiers (unless ``modifiers`` is False):
+    its object, its passive subject, its on/against/at phrase ('attacked the plan', 'an
+    attack on the policy')."""
     found = []
     for child in token.children:
         if child.dep_ in ('dobj', 'nsubjpass'):
             found.append(child)
         elif child.dep_ == 'prep' and child.lower_ in ('on', 'against', 'at', 'over'):
             found.extend(g for g in child.children if g.dep_ == 'pobj')
+    if not modifiers:
+        return found
     out = []
     for t in found:
         out.append(t)

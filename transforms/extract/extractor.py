@@ -862,12 +862,18 @@ class EventExtractor:
         return self._national_modifier(token)
 
     def _national_modifier(self, token):
-        """The country of a noun's national adjective ('a Russian chemical plant'), else None."""
+        """The country of a noun's national adjective ('a Russian chemical plant'), or of a
+        country's name that owns or modifies it ("Russia's oil refinery", 'Mali civilians'), else None."""
         for child in token.children:
             if child.dep_ in ('amod', 'compound') and child.ent_type_ == 'NORP':
                 iso3 = self.gazetteer.demonym_country(child.text)
-                if iso3:
-                    return self.gazetteer.country(iso3)
+            elif child.dep_ in ('poss', 'compound') and child.ent_type_ == 'GPE':
+                name = next((e.text for e in child.sent.ents if e.start <= child.i < e.end), child.text)
+                iso3 = self.gazetteer.country_named(name)
+            else:
+                continue
+            if iso3:
+                return self.gazetteer.country(iso3)
         return None
 
     def _place(self, sent, match, actor_tokens, context, target_place=None, role=BODY, doer_country=None,

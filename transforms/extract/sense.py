@@ -152,6 +152,7 @@ def read_sense(match, rules=None, harmless=frozenset()):
     own = lemma_set(match.tokens)
     args = _context(argument_tokens(token), rules['noun_only']) - own
     objects = _context(object_tokens(token), rules['noun_only']) - own
+    object_heads = _context(object_tokens(token, modifiers=False), rules['noun_only']) - own
     subjects = _context(subject_tokens(token), rules['noun_only']) - own
     sources = _report_sources(token.sent, rules['source_verbs'])
     sentence = _context((t for t in token.sent if t.i not in harmless and t.i not in sources), rules['noun_only']) - own
@@ -174,7 +175,7 @@ def read_sense(match, rules=None, harmless=frozenset()):
         if rule['in'] == 'doer':
             words = _context(_doers_of(token), rules['noun_only'])
         else:
-            words = {'args': args, 'object': objects, 'subject': subjects}.get(rule['in'], story_words)
+            words = {'args': args, 'object': objects, 'object_head': object_heads, 'subject': subjects}.get(rule['in'], story_words)
         if not words & classes[rule['class']]:
             continue
         if rule.get('unless') and sentence & classes[rule['unless']]:

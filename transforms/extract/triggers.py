@@ -28,6 +28,8 @@ NOUN_POS = ('NOUN', 'PROPN')
 TRIGGER_POS = frozenset(VERB_POS + NOUN_POS)
 # PLOVER quad classes of what is said (verbal cooperation, verbal conflict): only someone says it.
 VERBAL_QUADS = (1, 3)
+# Event nouns that also name a body that speaks: 'the Russian mission to the UN rejected ...'.
+SPEAKING_EVENT_NOUNS = frozenset({'mission'})
 
 
 @dataclasses.dataclass
@@ -253,7 +255,8 @@ def find_arguments(match, lexicon):
     skip = {t.i for t in match.tokens}
     actor1 = resolve_reflexive(actor1) if actor1 is not None else None
     actor2 = resolve_reflexive(actor2) if actor2 is not None else None
-    if not match.is_noun and match.entry.get('quad_class') in VERBAL_QUADS and _is_event_noun(actor1, lexicon):
+    if not match.is_noun and match.entry.get('quad_class') in VERBAL_QUADS and _is_event_noun(actor1, lexicon) \
+            and actor1.lemma_.lower() not in SPEAKING_EVENT_NOUNS:
         actor1 = None  # 'the deployment threatens to escalate the war': an act, not a speaker, threatens
     else:
         actor1 = _through_event_noun(actor1, lexicon, skip)
@@ -417,8 +420,10 @@ def _is_event_noun(token, lexicon):
 
 def _through_event_noun(token, lexicon, skip):
     """'criticized the deployment of Russian troops': the actor is the troops, not the deployment."""
-    if token is None or token.i in skip:
+    if token is None:
         return None
+    if token.i in skip:  # the trigger's own word: only a nationality acts ('Israeli strikes on Gaza')
+        return token if token.ent_type_ in ('NORP', 'GPE') and token.dep_ in ('amod', 'compound') else None
     if _is_event_noun(token, lexicon):
         inner = _pobj(token, {'of', 'by'}) or _child(token, 'poss')
         if inner is None:  # 'Israeli strike kills four': the strike's nationality acts
