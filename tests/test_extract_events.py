@@ -56,6 +56,12 @@ def events_of(extractor, text, **extra):
     ('Thousands of students protested against the new tax in Nairobi.', 'PROTEST', '141'),
     ('Rioters looted shops in the city centre.', 'PROTEST', '145'),
     ('Police arrested 40 demonstrators in Lima.', 'COERCE', '173'),
+    ('The city suspended two police officers over the shooting.', 'COERCE', '172'),
+    ('Police seized guns and cocaine at a farm near the border.', 'COERCE', '1711'),
+    ('Seventy people were busted for drugs at the festival.', 'COERCE', '173'),
+    ('The opposition leader called for the government to resign.', 'REQUEST', '100'),
+    ('Shop owners pleaded for more police protection on Monday.', 'REQUEST', '100'),
+    ('The prime minister asked the alliance for an invitation to join.', 'REQUEST', '100'),
     ('The government imposed a curfew in the capital.', 'COERCE', '1723'),
     ('Soldiers opened fire on the crowd.', 'ASSAULT', '193'),
     ('Protesters set fire to the town hall.', 'PROTEST', '145'),  # protesters who burn a building riot
@@ -104,6 +110,8 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('The company reported strong quarterly profits.', None),
     ('He fired his campaign manager.', 'ASSAULT'),
     ('Flights resume in March, the airline said.', 'PROTEST'),
+    ('The ministry spokesman, asked for comment, said the talks would go on.', 'REQUEST'),
+    ('The league suspended the striker for three matches.', 'COERCE'),
 ])
 def test_trigger_negatives(extractor, sentence, absent):
     types = {e['event_type'] for e in events_of(extractor, sentence)}

@@ -2,7 +2,8 @@
 
 Title Case headlines (most words capitalised) are given sentence case before parsing:
 each capitalised word that is a common English word (spaCy's stop words, the trigger
-lexicon's lemmas and their inflections, the actor lexicon's role nouns) is lower-cased;
+lexicon's lemmas and their inflections, the actor lexicon's role nouns, the factuality
+cues' verbs) is lower-cased;
 names, acronyms and the first word are left alone. The text keeps its length, so
 character offsets do not move.
 """
@@ -27,6 +28,10 @@ def common_words():
     for entry in load_data('triggers')['triggers']:
         lemmas.update(w for w in entry.get('with', ()) if w.isalpha())
     lemmas.update(k for k in load_data('actors')['words'] if ' ' not in k)
+    # the verbs that frame a trigger ('denies', 'plans', 'vows', 'sparks'): a capitalised one
+    # would be read as part of a name ('East Timor Denies Discussing ...')
+    lemmas.update(w for key, words in load_data('factuality').items()
+                  if key.endswith(('_governors', '_verbs')) for w in words if w.isalpha())
     for lemma in lemmas:
         words.update(_inflections(lemma))
     return frozenset(words)

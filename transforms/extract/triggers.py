@@ -189,6 +189,8 @@ def _dependents(token):
         elif child.dep_ in ('nsubjpass', 'nsubj'):  # 'dozens of rockets were fired', a headline's 'dozens of rockets fired'
             yield from (g for p in child.children if p.dep_ == 'prep' and p.lower_ == 'of'
                         for g in p.children if g.dep_ == 'pobj')
+        elif child.dep_ in ('advcl', 'ccomp') and is_infinitive(child):  # 'calls for the government to act'
+            yield from (m for m in child.children if m.dep_ == 'mark' and m.lower_ == 'for')
         if child.dep_ in ('prep', 'agent', 'prt'):  # 'breaks off relations': a particle's object too
             if any(g.dep_ == 'pobj' and g.ent_type_ in ('DATE', 'TIME') for g in child.children):
                 continue  # 'fired the minister on Monday' is no 'fire on'

@@ -1,0 +1,36 @@
+"""Headline case: Title Case headlines are given sentence case before parsing (headlines.py)."""
+import pytest
+
+from factories import extract_events
+from wirewatch.transforms.extract.headlines import is_title_case, sentence_case
+
+
+@pytest.mark.parametrize('title, expected', [
+    # trigger words, role nouns and stop words are lower-cased; names and the first word stay
+    ('Hong Kong Police Ban Tiananmen Vigil For The First Time',
+     'Hong Kong police ban Tiananmen vigil for the first Time'),  # 'time' is no common word here
+    # the verbs that frame a trigger too: a denial, a plan, a cause
+    ('East Timor Denies Holding Military Talks With China',
+     'East Timor denies holding military talks with China'),
+    ('Protests Spark Fears Of Unrest In Northern Provinces',
+     'Protests spark fears of unrest in Northern Provinces'),
+    # acronyms stay as they are
+    ('NATO Plans New Patrols Over The Baltic Sea', 'NATO plans new patrols over the Baltic Sea'),
+])
+def test_title_case_headlines_get_sentence_case(title, expected):
+    assert sentence_case(title) == expected
+    assert len(sentence_case(title)) == len(title)
+
+
+@pytest.mark.parametrize('title', [
+    'Police ban a vigil in the old town',  # already sentence case
+    'Talks end',  # too short to tell
+])
+def test_other_headlines_are_left_alone(title):
+    assert not is_title_case(title) or len(title.split()) < 4
+    assert sentence_case(title) == title
+
+
+def test_a_capitalised_denial_still_denies(extractor):
+    events = extract_events(extractor, '', 'East Timor Denies Holding Military Talks With China Despite Upgrading Ties')
+    assert 'CONSULT' not in {e['event_type'] for e in events}
