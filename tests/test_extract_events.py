@@ -62,6 +62,9 @@ def events_of(extractor, text, **extra):
     ('The opposition leader called for the government to resign.', 'REQUEST', '100'),
     ('Shop owners pleaded for more police protection on Monday.', 'REQUEST', '100'),
     ('The prime minister asked the alliance for an invitation to join.', 'REQUEST', '100'),
+    ('The foreign minister hit out at Varnel over the border closures.', 'ACCUSE', '111'),
+    ('The defence minister rounded on the opposition leader in a television interview.', 'ACCUSE', '111'),
+    ('The prime minister told off thousands who broke the lockdown rules.', 'ACCUSE', '111'),
     ('The government imposed a curfew in the capital.', 'COERCE', '1723'),
     ('Soldiers opened fire on the crowd.', 'ASSAULT', '193'),
     ('Protesters set fire to the town hall.', 'PROTEST', '145'),  # protesters who burn a building riot
@@ -112,6 +115,7 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('Flights resume in March, the airline said.', 'PROTEST'),
     ('The ministry spokesman, asked for comment, said the talks would go on.', 'REQUEST'),
     ('The league suspended the striker for three matches.', 'COERCE'),
+    ('The retailer hit the ball out of the park on sales during the lockdown.', 'ACCUSE'),
 ])
 def test_trigger_negatives(extractor, sentence, absent):
     types = {e['event_type'] for e in events_of(extractor, sentence)}

@@ -29,6 +29,8 @@ def tolls(extractor, text):
     ('Three of the five soldiers were killed in the ambush on Sunday.', [('ASSAULT', 3, None, None)]),
     ('Gunmen killed four villagers, including a child, in Tarsk on Monday.', [('ASSAULT', 4, None, None)]),
     ('Six members of two families were shot dead by gunmen in Tarsk on Monday.', [('ASSAULT', 6, None, None)]),
+    # groups counted one after another add up, also in a verbless toll
+    ('At least 4 soldiers and 39 civilians killed during fighting in Tarsk.', [('ASSAULT', 43, None, None)]),
     # the doers of a second verb are no victims; those killed 'along with' a victim are victims
     ('Four gunmen stormed the house in Tarsk on Sunday and killed a guard.', [('ASSAULT', 1, None, None)]),
     ('A rebel commander, along with three other fighters, was gunned down in Tarsk on Sunday.',

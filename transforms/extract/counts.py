@@ -116,7 +116,7 @@ def find_counts(sent, is_demonym=lambda token: False):
     Figures for conjoined nouns under one cue are added up ('5 soldiers and 3 civilians').
     """
     lex = _lexicon()
-    totals, vague = {}, set()
+    totals, vague, conjoined = {}, set(), {}
     headline = list(_headline_tolls(sent, lex))
     numbers = {i for *_, used in headline for i in used}
     cues = {cue for _, _, cue, _ in headline}
@@ -150,8 +150,10 @@ def find_counts(sent, is_demonym=lambda token: False):
             # ('four people were killed, including a child' is four)
         if cue.i not in cues:
             totals[key] = min(totals.get(key, 0) + value, MAX_AVRO_INT)
+        elif any(c.i in numbers for c in token.conjuncts):
+            conjoined[key] = conjoined.get(key, 0) + value  # '4 soldiers and 39 civilians killed': 43
     for category, value, cue, _ in headline:
-        totals[(category, cue)] = value
+        totals[(category, cue)] = min(value + conjoined.get((category, cue), 0), MAX_AVRO_INT)
     return [CountMention(category, value, cue) for (category, cue), value in totals.items()]
 
 
