@@ -116,6 +116,10 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('The ministry spokesman, asked for comment, said the talks would go on.', 'REQUEST'),
     ('The league suspended the striker for three matches.', 'COERCE'),
     ('The retailer hit the ball out of the park on sales during the lockdown.', 'ACCUSE'),
+    ('Riot police hit out at protesters with batons on Monday.', 'ACCUSE'),
+    ('The coastguard suspended the search for two officers lost at sea.', 'COERCE'),
+    ('Protesters busted through police barricades in the capital.', 'COERCE'),
+    ('The family of the victim asked for privacy on Monday.', 'REQUEST'),
 ])
 def test_trigger_negatives(extractor, sentence, absent):
     types = {e['event_type'] for e in events_of(extractor, sentence)}
@@ -245,6 +249,19 @@ def test_a_mission_speaks_and_a_nationality_strikes(extractor):
     assert [(e['event_type'], e['actor1']['country']) for e in events] == [('REJECT', 'RUS')]
     events = extract_events(extractor, 'Israeli strikes on Gaza struck fear into residents on Monday.')
     assert [(e['event_type'], e['actor1']['country']) for e in events] == [('ASSAULT', 'ISR')]
+
+
+@pytest.mark.parametrize('text, absent', [
+    ('An editorial in which the senator called on the army to restore order drew criticism.', 'REQUEST'),
+    ('The ceasefire was announced on Sunday, a move that was welcomed by the opposition leader.', 'SUPPORT'),
+])
+def test_a_relative_clause_describes_its_noun(extractor, text, absent):
+    assert absent not in {e['event_type'] for e in extract_events(extractor, text)}
+
+
+def test_an_incident_s_relative_clause_is_its_toll(extractor):
+    events = extract_events(extractor, 'An attack that killed 12 soldiers sparked outrage in Tarsk on Monday.')
+    assert [(e['event_type'], e['killed']) for e in events] == [('ASSAULT', 12)]
 
 
 def test_a_time_of_day_is_no_actor():

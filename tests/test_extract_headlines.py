@@ -14,6 +14,8 @@ from wirewatch.transforms.extract.headlines import is_title_case, sentence_case
      'East Timor denies holding military talks with China'),
     ('Protests Spark Fears Of Unrest In Northern Provinces',
      'Protests spark fears of unrest in Northern Provinces'),
+    # a cue verb that is also a name stays ('Fine Gael', 'Hope')
+    ('Fine Gael Leader Hope Mwangi Denies Plan To Resign', 'Fine Gael leader Hope Mwangi denies plan to resign'),
     # acronyms stay as they are
     ('NATO Plans New Patrols Over The Baltic Sea', 'NATO plans new patrols over the Baltic Sea'),
 ])

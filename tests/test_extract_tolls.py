@@ -64,6 +64,13 @@ def test_toll_rule(extractor, sentence, expected):
     assert sorted(tolls(extractor, sentence), key=str) == sorted(expected, key=str)
 
 
+def test_a_group_counted_under_another_verb_is_not_added():
+    from wirewatch.transforms.extract.nlp import load_nlp
+    from wirewatch.transforms.extract.counts import find_counts
+    doc = load_nlp()('Five soldiers killed, 10 civilians and 2 police injured in attack on Tarsk post.')
+    assert [m.value for m in find_counts(doc) if m.category == 'killed'] == [5]
+
+
 def test_bodies_found_count_as_killed():
     from wirewatch.transforms.extract.counts import find_counts
     from wirewatch.transforms.extract.nlp import load_nlp

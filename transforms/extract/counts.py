@@ -109,6 +109,10 @@ def _range_floor(words, lex):
     return None
 
 
+# Nouns that may count everyone, so that the groups beside them are among them.
+TOTAL_NOUNS = frozenset({'people', 'person', 'persons', 'individual', 'individuals'})
+
+
 def find_counts(sent, is_demonym=lambda token: False):
     """The :class:`CountMention` list of a spaCy sentence (Span or Doc).
 
@@ -119,6 +123,7 @@ def find_counts(sent, is_demonym=lambda token: False):
     totals, vague, conjoined = {}, set(), {}
     headline = list(_headline_tolls(sent, lex))
     numbers = {i for *_, used in headline for i in used}
+    headline_cue = {i: cue for _, _, cue, used in headline for i in used}
     cues = {cue for _, _, cue, _ in headline}
     for token in sent:
         if token.i in numbers or _is_doer(token, lex):
@@ -150,8 +155,10 @@ def find_counts(sent, is_demonym=lambda token: False):
             # ('four people were killed, including a child' is four)
         if cue.i not in cues:
             totals[key] = min(totals.get(key, 0) + value, MAX_AVRO_INT)
-        elif any(c.i in numbers for c in token.conjuncts):
-            conjoined[key] = conjoined.get(key, 0) + value  # '4 soldiers and 39 civilians killed': 43
+        elif any(headline_cue.get(c.i) == cue.i for c in token.conjuncts) \
+                and not any(t.lemma_.lower() in TOTAL_NOUNS for t in (token, *token.conjuncts)):
+            # '4 soldiers and 39 civilians killed' is 43 (not '20 people, 5 children and 3 women killed')
+            conjoined[key] = conjoined.get(key, 0) + value
     for category, value, cue, _ in headline:
         totals[(category, cue)] = min(value + conjoined.get((category, cue), 0), MAX_AVRO_INT)
     return [CountMention(category, value, cue) for (category, cue), value in totals.items()]

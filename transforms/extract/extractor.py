@@ -692,6 +692,8 @@ class EventExtractor:
     # --- one trigger -------------------------------------------------------------
     def _code(self, story, sent, sentence_index, match, context, role=BODY):
         entry = match.entry
+        if role != TITLE and self._describes_its_noun(match.token):
+            return None  # 'a shootout that killed four fired tensions': a relative clause describes its noun
         actor1_token, actor2_token = find_arguments(match, self.triggers)
         if actor1_token is not None and self._a_town_before(actor1_token, match.token):
             actor1_token = None  # 'Brisbane rally', 'Ankara blast': where, not who
@@ -778,6 +780,22 @@ class EventExtractor:
             '_actor1_token': actor1_token,
             '_setting': _setting_word(match.token),
         }
+
+    def _describes_its_noun(self, token):
+        """A trigger in a relative clause, opened by a relative pronoun, on a decision, a
+        piece of writing, a law or a war ('a move that was welcomed by', 'an op-ed in which
+        the senator called on ...', 'the war, which has killed ...'): what is told of that
+        noun, not news of its own. Not a clause of time ('one dead when an ambulance hit a
+        mine'), nor one on people ('gunmen, who killed three villagers, fled') or on an
+        incident ('an attack that killed 12 soldiers': the clause is the attack's toll)."""
+        if token.dep_ != 'relcl' or not any(t.lower_ in grammar()['relative_pronouns']
+                                            for t in token.subtree if t.i < token.i):
+            return False
+        head = token.head
+        noun = head.lemma_.lower()
+        if head.i >= 2 and head.nbor(-1).text == '-':
+            noun = f'{head.nbor(-2).lower_}-{noun}'  # 'op-ed' is three tokens
+        return noun in SPEECH_NOUNS or noun in DESCRIBED_NOUNS or noun in factuality_cues()['decision_nouns']
 
     def _as_protest(self, entry, token, doer):
         """What protesters demand, decry or reject is their protest ('protesters decry the
@@ -1058,6 +1076,10 @@ def _echoes_background(mention, background_lemmas):
 TOPIC_REJECTIONS = frozenset({'factuality:MENTIONED:on phrase', 'factuality:MENTIONED:about phrase'})
 # Nouns of speech and comment whose on/about phrase is a topic ('remarks on the protests'; a
 # 'crackdown on protests' is another matter).
+# Writings, rules and long wars a relative clause describes ('an op-ed in which ...', 'a law that bans
+# ...', 'the war, which has killed ...'); not an incident, whose relative clause is often the news
+# itself ('an attack that killed 12 soldiers').
+DESCRIBED_NOUNS = frozenset({'op-ed', 'editorial', 'letter', 'video', 'law', 'bill', 'policy', 'war', 'conflict'})
 SPEECH_NOUNS = frozenset({'remark', 'comment', 'statement', 'view', 'speech', 'question', 'debate', 'report',
                           'article', 'book', 'film', 'documentary', 'podcast', 'interview', 'post', 'tweet', 'stance',
                           'position', 'silence', 'opinion', 'column', 'essay', 'lecture', 'talk', 'advice', 'guide'})

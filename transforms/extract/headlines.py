@@ -17,6 +17,8 @@ from wirewatch.transforms.extract.lexicon import load_data
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 TITLE_CASE_SHARE = 0.6
 MIN_WORDS = 4
+# Cue verbs that are also names or parts of names ('Fine Gael', 'Hope Mwangi', 'Press TV'): left capitalised.
+NAME_WORDS = frozenset({'hope', 'fine', 'hang', 'sue', 'press', 'film', 'eye', 'rage', 'kick', 'witness', 'mark', 'will'})
 IRREGULAR = ('struck', 'shot', 'fought', 'sent', 'held', 'met', 'took', 'hit', 'led', 'fled', 'seized', 'freed',
              'says', 'said', 'slain', 'dead', 'dies', 'died', 'kills', 'killed', 'over', 'after', 'amid', 'new')
 
@@ -31,7 +33,7 @@ def common_words():
     # the verbs that frame a trigger ('denies', 'plans', 'vows', 'sparks'): a capitalised one
     # would be read as part of a name ('East Timor Denies Discussing ...')
     lemmas.update(w for key, words in load_data('factuality').items()
-                  if key.endswith(('_governors', '_verbs')) for w in words if w.isalpha())
+                  if key.endswith(('_governors', '_verbs')) for w in words if w.isalpha() and w not in NAME_WORDS)
     for lemma in lemmas:
         words.update(_inflections(lemma))
     return frozenset(words)
