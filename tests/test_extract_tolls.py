@@ -25,6 +25,13 @@ def tolls(extractor, text):
     # a range takes its lower bound; 'at least N' is N
     ('Two to three militants were killed in the army raid on their camp.', [('ASSAULT', 2, None, None)]),
     ('At least 12 people were killed in the attack.', [('ASSAULT', 12, None, None)]),
+    ('Between two and four soldiers were killed in the ambush on Sunday.', [('ASSAULT', 2, None, None)]),
+    # a mine planted by a group is an attack, an old landmine an accident
+    ('Four people were killed when their vehicle hit a landmine planted by militants near Tarsk.',
+     [('ASSAULT', 4, None, None)]),
+    ('Two children were killed when an old landmine exploded in a field near Tarsk.', []),
+    ('A village council leader was axed to death inside his office in Tarsk district.', [('ASSAULT', 1, None, None)]),
+    ('Two people were killed in the violence in Tarsk, police said.', [('ASSAULT', 2, None, None)]),
     # a part counted out of a whole is the part; the people named after 'including' are among them
     ('Three of the five soldiers were killed in the ambush on Sunday.', [('ASSAULT', 3, None, None)]),
     ('Gunmen killed four villagers, including a child, in Tarsk on Monday.', [('ASSAULT', 4, None, None)]),

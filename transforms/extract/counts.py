@@ -100,7 +100,10 @@ def parse_number(text):
 
 
 def _range_floor(words, lex):
-    """The lower bound of 'two to three', '10 - 15', 'two or three', else None."""
+    """The lower bound of 'two to three', '10 - 15', 'two or three', 'between 1 and 4', else None."""
+    if words and words[0] == 'between' and 'and' in words:
+        i = words.index('and')
+        words = words[1:i] + ['to'] + words[i + 1:]
     for i, word in enumerate(words):
         if word in lex['range'] and 0 < i < len(words) - 1:
             left, right = parse_number(' '.join(words[:i])), parse_number(' '.join(words[i + 1:]))
