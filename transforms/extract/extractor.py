@@ -693,7 +693,7 @@ class EventExtractor:
     def _code(self, story, sent, sentence_index, match, context, role=BODY):
         entry = match.entry
         if role != TITLE and self._describes_its_noun(match.token):
-            return None  # 'a shootout that killed four fired tensions': a relative clause describes its noun
+            return None  # 'a move that was welcomed by ...': a relative clause describes its noun
         actor1_token, actor2_token = find_arguments(match, self.triggers)
         if actor1_token is not None and self._a_town_before(actor1_token, match.token):
             actor1_token = None  # 'Brisbane rally', 'Ankara blast': where, not who
@@ -1076,13 +1076,13 @@ def _echoes_background(mention, background_lemmas):
 TOPIC_REJECTIONS = frozenset({'factuality:MENTIONED:on phrase', 'factuality:MENTIONED:about phrase'})
 # Nouns of speech and comment whose on/about phrase is a topic ('remarks on the protests'; a
 # 'crackdown on protests' is another matter).
+SPEECH_NOUNS = frozenset({'remark', 'comment', 'statement', 'view', 'speech', 'question', 'debate', 'report',
+                          'article', 'book', 'film', 'documentary', 'podcast', 'interview', 'post', 'tweet', 'stance',
+                          'position', 'silence', 'opinion', 'column', 'essay', 'lecture', 'talk', 'advice', 'guide'})
 # Writings, rules and long wars a relative clause describes ('an op-ed in which ...', 'a law that bans
 # ...', 'the war, which has killed ...'); not an incident, whose relative clause is often the news
 # itself ('an attack that killed 12 soldiers').
 DESCRIBED_NOUNS = frozenset({'op-ed', 'editorial', 'letter', 'video', 'law', 'bill', 'policy', 'war', 'conflict'})
-SPEECH_NOUNS = frozenset({'remark', 'comment', 'statement', 'view', 'speech', 'question', 'debate', 'report',
-                          'article', 'book', 'film', 'documentary', 'podcast', 'interview', 'post', 'tweet', 'stance',
-                          'position', 'silence', 'opinion', 'column', 'essay', 'lecture', 'talk', 'advice', 'guide'})
 
 
 def _protest_in_passing(mention, doc, title_types):
