@@ -264,6 +264,14 @@ def test_an_incident_s_relative_clause_is_its_toll(extractor):
     assert [(e['event_type'], e['killed']) for e in events] == [('ASSAULT', 12)]
 
 
+def test_a_protest_told_by_its_scale_stands_in_the_body(extractor):
+    text = ('The interior minister of Varnel resigned on Monday, the presidency said.\n\n'
+            'Large-scale anti-government protests swept the capital Tarsk on Monday.')
+    assert 'PROTEST' in {e['event_type'] for e in extract_events(extractor, text, 'Interior minister resigns')}
+    plain = text.replace('Large-scale anti-government protests', 'Protests')
+    assert 'PROTEST' not in {e['event_type'] for e in extract_events(extractor, plain, 'Interior minister resigns')}
+
+
 def test_a_time_of_day_is_no_actor():
     from wirewatch.transforms.extract.nlp import load_nlp
     doc = load_nlp()('Protesters clashed with police at 5 pm in the square.')

@@ -779,6 +779,7 @@ class EventExtractor:
             '_place_entity': place_entity,
             '_actor1_token': actor1_token,
             '_setting': _setting_word(match.token),
+            '_told_as_its_own': entry['event_type'] == 'PROTEST' and _told_as_its_own(match.token),
         }
 
     def _describes_its_noun(self, token):
@@ -1369,7 +1370,7 @@ def salient_events(mentions):
     A mention joins an earlier event when they can be the same event (same type and
     COERCE mode, same country, compatible actors, dates at most two days apart); the
     merged event keeps the richest fields. An event told only in the body stands when it
-    is confident and carries an actor or a count."""
+    is confident and carries an actor or a count, or is a protest told by its scale or cause."""
     order = {TITLE: 0, LEAD: 1, BODY: 2}
     events = []
     for mention in sorted(mentions, key=lambda m: (order.get(m['_role'], 2), m['_token'])):
@@ -1400,7 +1401,7 @@ SAY_LEMMAS = frozenset({'say', 'tell', 'report', 'claim', 'add', 'confirm'})
 
 def _body_event_stands(event):
     has_evidence = event['actor1'] or event['actor2'] or any(event[c] is not None for c in CATEGORIES) \
-        or event['_mentions'] >= 2
+        or event['_mentions'] >= 2 or event.get('_told_as_its_own')  # 'large-scale anti-government protests'
     return bool(has_evidence) and event['confidence'] >= BODY_MIN_CONFIDENCE
 
 
@@ -1525,6 +1526,7 @@ def _fold(kept, mention):
     """Fold a later mention into the kept event: missing fields filled, the higher toll,
     the more precise place in the same country, an explicit date over a default one."""
     richer = _richness(mention) > _richness(kept)
+    kept['_told_as_its_own'] = kept.get('_told_as_its_own') or mention.get('_told_as_its_own')
     for role in ('actor1', 'actor2'):
         if mention[role] is not None and (kept[role] is None or _more_specific(mention[role], kept[role])):
             kept[role] = mention[role]
