@@ -125,11 +125,10 @@ def find_counts(sent, is_demonym=lambda token: False):
     lex = _lexicon()
     totals, vague, conjoined = {}, set(), {}
     headline = list(_headline_tolls(sent, lex))
-    numbers = {i for *_, used in headline for i in used}
-    headline_cue = {i: cue for _, _, cue, used in headline for i in used}
+    headline_cue = {i: cue for _, _, cue, used in headline for i in used}  # each word a headline toll read: its cue
     cues = {cue for _, _, cue, _ in headline}
     for token in sent:
-        if token.i in numbers or _is_doer(token, lex):
+        if token.i in headline_cue or _is_doer(token, lex):
             continue
         unknown_plural = False
         if _is_human(token, lex, is_demonym):

@@ -727,7 +727,7 @@ class EventExtractor:
             target_token = next((g for c in match.token.head.children if c.dep_ == 'prep' and c.lower_ in ('on', 'against')
                                  for g in c.children if g.dep_ == 'pobj'), None)
         if entry['event_type'] == 'ASSAULT' and target_token is not None:
-            target_place = self._target_place(sent, target_token, context)
+            target_place = self._target_place(target_token, context)
             if target_token.lemma_.lower() in VICTIMS_AT_HOME:
                 victim_place = self._national_modifier(target_token)
         doer_country = actor1['country'] if actor1 and (entry['quad_class'] in VERBAL_QUADS
@@ -827,7 +827,7 @@ class EventExtractor:
         if not (trigger.pos_ in ('NOUN', 'PROPN') and token.dep_ == 'compound' and token.head.i == trigger.i
                 and token.ent_type_ in ('GPE', 'LOC')):
             return False
-        entity = next((e for e in token.sent.ents if e.start <= token.i < e.end), None)
+        entity = _entity_of(token)
         return entity is not None and self.gazetteer.country_named(entity.text) is None \
             and self.gazetteer.demonym_country(entity.text) is None
 
@@ -869,11 +869,11 @@ class EventExtractor:
             return None
         return self.actors.code(token, context.main_country, context.countries)
 
-    def _target_place(self, sent, token, context):
+    def _target_place(self, token, context):
         """The place attacked: a place named as the target ('strikes on Iran') or a
         target with a national adjective ('a Lebanese city')."""
         if token.ent_type_ in PLACE_LABELS:
-            entity = next((e for e in sent.ents if e.start <= token.i < e.end), None)
+            entity = _entity_of(token)
             if entity is not None:
                 return context.resolve(entity)
         if token.lemma_.lower() not in TARGET_PLACE_NOUNS:
@@ -887,7 +887,8 @@ class EventExtractor:
             if child.dep_ in ('amod', 'compound') and child.ent_type_ == 'NORP':
                 iso3 = self.gazetteer.demonym_country(child.text)
             elif child.dep_ in ('poss', 'compound') and child.ent_type_ == 'GPE':
-                name = next((e.text for e in child.sent.ents if e.start <= child.i < e.end), child.text)
+                entity = _entity_of(child)
+                name = entity.text if entity is not None else child.text
                 iso3 = self.gazetteer.country_named(name)
             else:
                 continue
@@ -1086,6 +1087,11 @@ SPEECH_NOUNS = frozenset({'remark', 'comment', 'statement', 'view', 'speech', 'q
 DESCRIBED_NOUNS = frozenset({'op-ed', 'editorial', 'letter', 'video', 'law', 'bill', 'policy', 'war', 'conflict'})
 
 
+def _entity_of(token):
+    """The named entity ``token`` is part of, or None."""
+    return next((e for e in token.sent.ents if e.start <= token.i < e.end), None)
+
+
 def _protest_in_passing(mention, doc, title_types):
     """A protest the text names in passing, in a story whose headline names no protest:
     a noun ('the protests', 'unrest') with no crowd counted and no protesters named as its
@@ -1099,7 +1105,7 @@ def _protest_in_passing(mention, doc, title_types):
     token = doc[mention['_token']]
     if token.pos_ not in ('NOUN', 'PROPN') or mention['crowd_size'] is not None or mention['actor1'] is not None:
         return False
-    return not _told_as_its_own(token)
+    return not mention['_told_as_its_own']
 
 
 def _protest_as_setting(mention, doc):
@@ -1115,7 +1121,7 @@ def _protest_as_setting(mention, doc):
         return False
     if any(t.ent_type_ in ('GPE', 'LOC', 'FAC', 'NORP') for t in token.subtree):
         return False
-    return not _told_as_its_own(token)
+    return not mention['_told_as_its_own']
 
 
 def _told_as_its_own(token):
