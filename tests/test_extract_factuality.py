@@ -157,6 +157,14 @@ CASES = [
     ('A curfew was imposed in the city, which was rocked by riots on Sunday night.', 'riots', 'ASSERTED', None),
     ('Police fired tear gas at teachers taking part in a protest outside the ministry.', 'protest', 'ASSERTED', None),
     ('The museum guards, shaken by the riots, locked the doors.', 'riots', 'MENTIONED', None),
+    # a participle that tells who the people are whom the clause is about, not what they did now
+    ('The governor sent a warning to people protesting the new tax.', 'protesting', 'MENTIONED', None),
+    ('Neighbouring states expressed solidarity with students protesting the fee rise.', 'protesting', 'MENTIONED', None),
+    ('Those picketing the depot have been treated harshly, the union says.', 'picketing', 'MENTIONED', None),
+    # ... unless the crowd is acted on for it, or is the subject of its own protest
+    ('Police fired tear gas at thousands protesting the vote count in Vellmar.', 'protesting', 'ASSERTED', None),
+    ('Police detained 20 villagers demonstrating against the quarry.', 'demonstrating', 'ASSERTED', None),
+    ('Militants taking hostages were seen on the video.', 'taking', 'ASSERTED', None),
     # a claim verb the parser reads as the trigger's subject
     ('Relatives sued the prison service, alleging an inmate was shot by guards.', 'shot', 'CLAIMED', 'allege'),
     ('Alleging fraud in the count, opposition supporters protested outside the election office.', 'protested',

@@ -44,3 +44,20 @@ def test_words_of_protest_or_patrol_in_other_senses(extractor, text):
 def test_a_headline_protest_in_a_setting_phrase(extractor, title, coded):
     assert ('PROTEST' in [e['event_type'] for e in extract_events(extractor, '', title=title)]) == coded
 
+
+
+@pytest.mark.parametrize('text', [
+    'Peru protests to Chile over the detention of its fishermen.',
+    'The foreign ministry protested the envoy\'s remarks on Tuesday.',
+    'Norland lodged a protest with its neighbour over the border fence.',
+])
+def test_a_state_protest_is_an_official_complaint(extractor, text):
+    assert [e['event_type'] for e in extract_events(extractor, text)] == ['ACCUSE']
+
+
+@pytest.mark.parametrize('text', [
+    'Dock workers protest the pension reform in the capital.',
+    'Thousands protested in Vellmar over fuel prices on Monday.',
+])
+def test_people_protesting_still_protest(extractor, text):
+    assert [e['event_type'] for e in extract_events(extractor, text)] == ['PROTEST']

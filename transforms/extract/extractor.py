@@ -817,10 +817,25 @@ class EventExtractor:
                 return None  # 'workers began a strike, demanding higher pay': a labour dispute
             if doers & g['protesters'] or gathering:
                 return self.triggers.entry_for('protest') or entry
+        if entry['event_type'] == 'PROTEST' and self._formal_protest(token, doer):
+            return self.triggers.entry_for('complain') or entry  # 'Japan protests to China over ...'
         if entry['event_type'] == 'ASSAULT' and doers & g['protesters'] \
                 and (entry['mode'] == 'seize' or entry['lemma'] in SCUFFLE_LEMMAS):
             return self.triggers.entry_for('riot') or entry  # 'protesters clashed with police', '... set fire to'
         return entry
+
+    def _formal_protest(self, token, doer):
+        """A state's protest: the verb 'protest' said by a country or a government body
+        ('Japan protests to China over ...', 'the foreign ministry protested the envoy's
+        remarks'): an official complaint (ACCUSE), not a demonstration. Not a noun misread
+        as a verb ('US protests over the death ... have dwindled')."""
+        if token.pos_ != 'VERB' or token.lemma_.lower() != 'protest' or token.dep_ not in ('ROOT', 'conj', 'ccomp') \
+                or doer is None:
+            return False
+        entity = _entity_of(doer)
+        if entity is not None and entity.label_ == 'GPE':
+            return self.gazetteer.country_named(entity.text) is not None
+        return sector_for_words([t.lemma_ for t in doer.subtree if t.dep_ in ('compound', 'amod')] + [doer.lemma_]) == 'GOV'
 
     def _a_town_before(self, token, trigger):
         """A place name other than a country's compounded before an event noun."""

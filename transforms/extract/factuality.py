@@ -57,6 +57,9 @@ def factuality_cues():
     cues['protest_words'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'PROTEST')
     cues['event_nouns'] = frozenset(e['lemma'] for e in triggers if 'NOUN' in e['pos'])
     cues['harm_verbs'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'ASSAULT' and 'VERB' in e['pos'])
+    # protest words that are protests on their own ('protesting', not 'taking' as in 'take to the streets')
+    cues['protest_acts'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'PROTEST' and not e.get('with'))
+    cues['crowd_acts'] = frozenset(e['lemma'] for e in triggers if e['event_type'] in ('ASSAULT', 'COERCE', 'PROTEST'))
     return cues
 
 
@@ -134,6 +137,8 @@ def _only_mentioned(token, cues):
     """The reason a trigger is named without being asserted, or None (see module doc)."""
     if token.lemma_.lower() in cues['protest_words'] and _describes_another(token, cues):
         return 'setting of a description'
+    if token.lemma_.lower() in cues['protest_acts'] and _describes_its_people(token, cues):
+        return 'description of people'
     if token.pos_ in ('NOUN', 'PROPN') and token.dep_ in ('nsubj', 'nsubjpass', 'dobj') and token.head.dep_ == 'relcl' \
             and _named_person(token.head.head, cues) \
             and not any(c.lower_ in ('where', 'when') for c in token.head.children):
@@ -256,6 +261,25 @@ def _describes_another(token, cues):
     lemma = described.lemma_.lower()
     return lemma not in cues['event_nouns'] and described.lower_ not in cues['protesters'] \
         and lemma not in cues['crowd_nouns'] and lemma not in cues['place_nouns'] and not _a_place_name(described)
+
+
+def _describes_its_people(token, cues):
+    """A participle that tells who the people are whom a clause is about: 'a warning to people
+    protesting the death', 'solidarity with Americans protesting', 'those protesting have been
+    treated harshly', 'a fine on a student protesting against it'. Not the protesters' own
+    act ('hundreds protesting the killing marched'), nor a crowd that is dispersed, arrested
+    or attacked for it ('fired tear gas at thousands protesting the vote'): there the protest
+    is part of the news."""
+    if token.dep_ != 'acl' or token.tag_ != 'VBG':
+        return False
+    people = token.head
+    if people.pos_ not in ('NOUN', 'PROPN', 'PRON') or people.lower_ in cues['protesters'] \
+            or people.lemma_.lower() in cues['event_nouns'] or _a_place_name(people):
+        return False
+    governor = people.head.head if people.dep_ == 'pobj' else people.head
+    if people.dep_ not in ('pobj', 'nsubj', 'nsubjpass', 'dobj') or governor.i == people.i:
+        return False
+    return governor.lemma_.lower() not in cues['crowd_acts']
 
 
 def _a_place_name(token):
