@@ -65,6 +65,9 @@ def events_of(extractor, text, **extra):
     ('The foreign minister hit out at Varnel over the border closures.', 'ACCUSE', '111'),
     ('The defence minister rounded on the opposition leader in a television interview.', 'ACCUSE', '111'),
     ('The prime minister told off thousands who broke the lockdown rules.', 'ACCUSE', '111'),
+    ('The mayor called out the police chief over the handling of the march.', 'ACCUSE', '111'),
+    ('The farmers union is pressing the ministry to scrap the levy.', 'REQUEST', '100'),
+    ('Marine scientists called on the ministry to close the bay to trawlers.', 'REQUEST', '100'),
     ('The government imposed a curfew in the capital.', 'COERCE', '1723'),
     ('Soldiers opened fire on the crowd.', 'ASSAULT', '193'),
     ('Protesters set fire to the town hall.', 'PROTEST', '145'),  # protesters who burn a building riot
@@ -120,6 +123,9 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('The coastguard suspended the search for two officers lost at sea.', 'COERCE'),
     ('Protesters busted through police barricades in the capital.', 'COERCE'),
     ('The family of the victim asked for privacy on Monday.', 'REQUEST'),
+    ('The governor called out the National Guard after a night of looting.', 'ACCUSE'),
+    ('A swimmer called out for help as the tide came in.', 'ACCUSE'),
+    ('Pressed by reporters, the minister declined to give a date.', 'REQUEST'),
 ])
 def test_trigger_negatives(extractor, sentence, absent):
     types = {e['event_type'] for e in events_of(extractor, sentence)}
