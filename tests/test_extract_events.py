@@ -98,6 +98,8 @@ def events_of(extractor, text, **extra):
     ('The foreign ministry called the new visa rules discriminatory.', 'ACCUSE', '111'),
     ('Air strikes hit the town overnight.', 'ASSAULT', '195'),
     ('Israel launched strikes on Iran.', 'ASSAULT', '190'),
+    ('North Korea fired two ballistic missiles into the sea on Thursday.', 'MOBILIZE', '150'),
+    ('Russia fired missiles at the port city overnight.', 'ASSAULT', '194'),
 ])
 def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     events = events_of(extractor, sentence)
@@ -126,6 +128,7 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('The governor called out the National Guard after a night of looting.', 'ACCUSE'),
     ('A swimmer called out for help as the tide came in.', 'ACCUSE'),
     ('Pressed by reporters, the minister declined to give a date.', 'REQUEST'),
+    ('North Korea fired two ballistic missiles into the sea on Thursday.', 'ASSAULT'),  # a show of force
 ])
 def test_trigger_negatives(extractor, sentence, absent):
     types = {e['event_type'] for e in events_of(extractor, sentence)}

@@ -45,6 +45,19 @@ def test_a_headline_protest_in_a_setting_phrase(extractor, title, coded):
     assert ('PROTEST' in [e['event_type'] for e in extract_events(extractor, '', title=title)]) == coded
 
 
+@pytest.mark.parametrize('title, coded', [
+    ('Virus cases rise; protests and closed clinics worry health officials', False),  # what is said of protests
+    ('Unrest has sharpened the debate on police funding', False),
+    ("League says players' protests during the anthem should be allowed", False),
+    ('Why the protests are so powerful this time', False),
+    ('Protests erupted overnight over the fuel price rise', True),                    # protests that happen
+    ('Protests spread to three more towns', True),
+    ('Mass protests denounce the new tax', True),                                      # told by their scale
+])
+def test_a_protest_noun_as_the_topic_of_a_headline(extractor, title, coded):
+    assert ('PROTEST' in [e['event_type'] for e in extract_events(extractor, '', title=title)]) == coded
+
+
 
 @pytest.mark.parametrize('text', [
     'Peru protests to Chile over the detention of its fishermen.',

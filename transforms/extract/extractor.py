@@ -672,7 +672,7 @@ class EventExtractor:
         if title_chars:
             title_types = {m.entry['event_type'] for m in matches if m.token.sent.start_char < title_chars}
             mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
-        mentions = [m for m in mentions if not _protest_as_setting(m, doc)]
+        mentions = [m for m in mentions if not _protest_as_setting(m, doc) and not _protest_as_topic(m, doc)]
         if any(m['event_type'] == 'PROTEST' for m in mentions):
             # 'protests erupted ..., with violent clashes': the clashes are the protest's
             mentions = [m for m in mentions if not _protest_scuffle(m)]
@@ -700,6 +700,8 @@ class EventExtractor:
         entry = self._as_protest(entry, match.token, actor1_token)
         if entry is None:
             return None
+        if entry['event_type'] == 'ASSAULT' and self._missile_show(match, actor1_token, sent):
+            entry = self.triggers.entry_for('deploy') or entry  # 'North Korea fires two ballistic missiles'
         if entry['event_type'] == 'ASSAULT' and (caused_by_hazard(match.token, actor1_token)
                                                  or _animal_victim(actor2_token, actor1_token)):
             return None
@@ -836,6 +838,22 @@ class EventExtractor:
         if entity is not None and entity.label_ == 'GPE':
             return self.gazetteer.country_named(entity.text) is not None
         return sector_for_words([t.lemma_ for t in doer.subtree if t.dep_ in ('compound', 'amod')] + [doer.lemma_]) == 'GOV'
+
+    def _missile_show(self, match, doer, sent):
+        """A state's missile launch with no target told ('North Korea fires two ballistic
+        missiles into the sea'): a show of force (MOBILIZE, CAMEO 150), not an attack. Not
+        one fired at, on or towards anything, nor one told with its damage or victims."""
+        if doer is None or not any(t.lemma_.lower() in MISSILE_WORDS for t in match.tokens[1:]):
+            return False
+        entity = _entity_of(doer)
+        if entity is None or entity.label_ != 'GPE' or self.gazetteer.country_named(entity.text) is None:
+            return False
+        for node in (match.token, *match.tokens[1:]):
+            for prep in (c for c in node.children if c.dep_ == 'prep'):
+                if prep.lower_ in AIMED_PREPOSITIONS and not any(
+                        g.lemma_.lower() in OPEN_WATERS or g.ent_type_ in ('DATE', 'TIME') for g in prep.children if g.dep_ == 'pobj'):
+                    return False  # 'fired missiles at Kyiv' (not 'into the sea')
+        return not any(t.lemma_.lower() in HARM_WORDS for t in sent)
 
     def _a_town_before(self, token, trigger):
         """A place name other than a country's compounded before an event noun."""
@@ -1137,6 +1155,47 @@ def _protest_as_setting(mention, doc):
     if any(t.ent_type_ in ('GPE', 'LOC', 'FAC', 'NORP') for t in token.subtree):
         return False
     return not mention['_told_as_its_own']
+
+
+def _protest_as_topic(mention, doc):
+    """A protest noun that is the subject of what is said about it, not of its happening:
+    'protests worry health officials', 'unrest has intensified the debate', 'players'
+    protests should be allowed', 'why the protests are so powerful'. Protests that erupt,
+    spread, rock a city or turn violent happen (PROTEST_HAPPENS); so does one with a place,
+    a crowd, its protesters or its scale or cause told ('Protests across the UK ...',
+    'mass protests denounce ...')."""
+    token = doc[mention['_token']]
+    if mention['event_type'] != 'PROTEST' or token.pos_ not in ('NOUN', 'PROPN') or mention['crowd_size'] is not None \
+            or mention['actor1'] is not None or mention['_told_as_its_own']:
+        return False
+    node = token
+    while node.dep_ == 'conj' and node.head.i != node.i:
+        node = node.head  # 'protests, closed testing sites worry officials'
+    if node.dep_ not in ('nsubj', 'nsubjpass') or any(t.ent_type_ in ('GPE', 'LOC', 'FAC', 'NORP') for t in token.subtree):
+        return False
+    verb = node.head
+    lemma = verb.lemma_.lower()
+    if lemma in PROTEST_HAPPENS:
+        return False
+    occurs = lemma in factuality_cues()['occurrence_verbs']
+    return not occurs or any(c.dep_ == 'dobj' for c in verb.children)  # 'unrest intensified the debate'
+
+
+# What a state's launch is of, where it may land without being aimed, and the words of harm
+# that make it an attack after all (_missile_show).
+MISSILE_WORDS = frozenset({'missile', 'missiles', 'rocket', 'rockets'})
+AIMED_PREPOSITIONS = frozenset({'at', 'on', 'into', 'toward', 'towards', 'against', 'from'})
+OPEN_WATERS = frozenset({'sea', 'ocean', 'water', 'waters'})
+HARM_WORDS = frozenset({'kill', 'killed', 'injure', 'wound', 'attack', 'strike', 'target', 'hit', 'damage', 'destroy',
+                        'dead', 'casualty', 'victim'})
+
+
+# Verbs whose protest subject happens (with the occurrence verbs of data/factuality.json:
+# erupt, continue, spread ...): what protests do to a place, and how they end.
+PROTEST_HAPPENS = frozenset({'rock', 'hit', 'grip', 'sweep', 'engulf', 'roil', 'shake', 'rattle', 'paralyse', 'paralyze',
+                             'disrupt', 'block', 'shut', 'halt', 'turn', 'end', 'die', 'subside', 'swell', 'grow', 'mount',
+                             'spill', 'draw', 'greet', 'mark', 'denounce', 'demand', 'decry', 'target', 'pass', 'march',
+                             'enter', 'force', 'topple', 'erupt', 'spread', 'tear', 'rip'})
 
 
 def _told_as_its_own(token):
