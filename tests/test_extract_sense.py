@@ -90,6 +90,17 @@ def types(extractor, text, title=''):
     ('Premier Tomas Brel visited a car factory in the north on Monday.', []),
     ('Premier Tomas Brel visited Pakistan for talks with its prime minister on Monday.', ['CONSULT']),
     ('The president visited Kenya to show support for the peace deal.', ['CONSULT']),
+    # tourists, patients and citizens who visit a place meet no one either
+    ('A tourism report counted more Orlan citizens visiting Varnel than last year.', []),
+    ('Health officials named two more shopping malls visited by infectious patients.', []),
+    # a government welcoming rescuers or refugees receives them; meeting a test or being met
+    # by police is no meeting
+    ('Varnel welcomed 200 foreign rescuers after the earthquake.', []),
+    ('The judge ruled that the state had met the legal test for the extradition.', []),
+    ('Hundreds of protesters marched to the palace and were met by riot police.', ['PROTEST']),
+    ('The visiting premier was met by the foreign minister at the airport on Monday.', ['CONSULT']),
+    # a premier is a head of government, not the Premier League
+    ('The premier met the opposition leader in Hobart on Monday.', ['CONSULT']),
     # looting is rioting only where there is unrest
     ('Thieves looted a jewellery shop in the old town overnight, police said.', []),
     ('Protesters looted shops in the capital as demonstrations against the curfew turned violent.', ['PROTEST']),

@@ -84,9 +84,15 @@ def object_tokens(token, modifiers=True):
 
 def subject_tokens(token):
     """Who does a trigger, with compounds and modifiers: a verb's subject ('workers
-    strike'), a noun's compound, adjective and possessor ('a doctors' strike')."""
+    strike'), its passive agent ('sites visited by patients') or the noun its participle
+    tells of ('tourists visiting the city'), a noun's compound, adjective and possessor
+    ('a doctors' strike')."""
     deps = ('nsubj',) if token.pos_ in ('VERB', 'AUX') else ('compound', 'amod', 'poss', 'nmod')
     found = [c for c in token.children if c.dep_ in deps]
+    if token.pos_ in ('VERB', 'AUX'):
+        found += [g for c in token.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj']
+        if token.dep_ == 'acl' and token.tag_ == 'VBG':
+            found.append(token.head)
     return found + [g for t in found for g in t.children if g.dep_ in ('compound', 'amod')]
 
 

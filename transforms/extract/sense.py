@@ -100,6 +100,20 @@ def _done_by_people(token, rules):
                           or d.ent_type_ in ('ORG', 'NORP', 'GPE') for d in doers)
 
 
+def _passive_subjects(token):
+    """The passive subject of a verb, or of the verb it is coordinated with when it is passive
+    with none of its own ('protesters converge on the city, are met by police')."""
+    own = [c for c in token.children if c.dep_ == 'nsubjpass']
+    if own or token.dep_ != 'conj' or not any(c.dep_ == 'auxpass' for c in token.children):
+        return own
+    return [c for c in token.head.children if c.dep_ in ('nsubj', 'nsubjpass')]
+
+
+def _agents(token):
+    """Lemmas of a passive verb's 'by' agents."""
+    return {g.lemma_.lower() for c in token.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj'}
+
+
 def _doers_of(token):
     """The subjects of the verb whose object the trigger noun is ('Iran continues strikes': Iran),
     and their conjuncts; not the subject's modifiers ('Iranian truckers continued strikes': truckers)."""
@@ -160,9 +174,10 @@ def read_sense(match, rules=None, harmless=frozenset()):
     # never confirm an ambiguous one
     with_lead = _headline_with_lead(token)
     story_words = _context(token.sent if with_lead is None else with_lead, rules['noun_only'], names=False) - own
-    if lemma in rules['not_passive'] and any(c.dep_ == 'nsubjpass' and c.lemma_.lower() in rules['not_passive_subjects']
-                                             for c in token.children):
-        return 'passive', None, False  # 'protesters were met by the National Guard'
+    if lemma in rules['not_passive'] and (
+            any(c.lemma_.lower() in rules['not_passive_subjects'] for c in _passive_subjects(token))
+            or (any(c.dep_ == 'auxpass' for c in token.children) and _agents(token) & classes['security_forces'])):
+        return 'passive', None, False  # 'protesters were met by the National Guard', '... are met by police'
     if lemma in rules['to_death'] and told_to_death(token):
         return CONFIRMED, None, True  # 'beaten to death', even beside 'set a car alight'
     group = rules['group_of'].get(lemma)
