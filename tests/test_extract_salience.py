@@ -231,6 +231,10 @@ def test_same_news_joins_a_headline_and_lead_unless_they_tell_two_events():
     ('Journalist shot dead in Manila', 'Journalist'),
     ('Protesters detained after march in Minsk', 'Protesters'),
     ('Student arrested in Kawasaki', 'Student'),
+    ('Protesters dispersed with tear gas outside parliament', 'Protesters'),
+    # a title's second clause, or one a source is said to tell
+    ('Airline lays off hundreds of staff, former minister arrested', 'former minister'),
+    ('Student raped in church hall, sister says', 'Student'),
 ])
 def test_a_headline_drops_the_passive_auxiliary(extractor, title, patient):
     """In a headline, 'X shot dead', 'X detained' tell what was done to X: X is actor2."""

@@ -150,6 +150,8 @@ def test_model_is_loaded_once():
     ('Otahuhu', (), ('NZL', CITY)),
     ('Kiev', (), ('UKR', CITY)),                    # a usual variant
     ('Juarez', (), ('MEX', CITY)),
+    ('Bay Area', (), ('USA', CITY)),                # a region's usual name, not Somalia's Bay
+    ('Inland Empire', (), ('USA', CITY)),
     ('Burkina', (), ('BFA', COUNTRY)),              # a country's usual short name
     ('Bosnia', (), ('BIH', COUNTRY)),
     ('Gaza City', (), ('PSE', COUNTRY)),

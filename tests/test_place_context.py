@@ -35,6 +35,7 @@ def gaz():
     ('Radio Okapi', None, 'COD'),
     ('Dawn', None, 'PAK'),
     ('Some Blog', 'https://www.radiookapi.net/2024/05/01/actualite', 'COD'),
+    ('latimes.com', 'https://www.latimes.com/california/story/1', 'USA'),  # a city paper is where its city is
 ])
 def test_outlet_country(gaz, source, url, iso3):
     assert gaz.outlet_country(source, url) == iso3
@@ -104,6 +105,15 @@ def test_outlet_country_places_a_story_that_names_no_place(extractor):
     assert with_outlet[0]['location']['precision'] == 'COUNTRY'
     without, = events_of(extractor, story(text, source='Example Wire'))
     assert [e['country'] for e in without] == [None]
+
+
+def test_a_city_paper_s_town_is_its_own_country_s(extractor):
+    # Santa Ana is also a department of El Salvador, Venice a city in Italy: a Los Angeles
+    # paper's local story that names no country means the Californian ones
+    for town in ('Santa Ana', 'Venice'):
+        text = f'Two men were arrested after a shooting in {town} on Monday, police said.'
+        events, = events_of(extractor, story(text, source='latimes.com'))
+        assert [e['country'] for e in events] == ['USA'], town
 
 
 def test_outlet_country_does_not_override_the_text(extractor):

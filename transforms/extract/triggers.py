@@ -310,17 +310,22 @@ def _is_passive(verb):
         return True
     if verb.tag_ != 'VBN' or any(c.dep_ == 'aux' for c in verb.children):
         return False
-    # 'vehicles set on fire', headline-style 'Massimov arrested on Saturday'
-    return verb.dep_ in ('acl', 'ROOT') or (verb.dep_ == 'conj' and _is_passive(verb.head))
+    # 'vehicles set on fire', headline-style 'Massimov arrested on Saturday' (also as a
+    # title's second clause: 'Airline cuts jobs, former PM arrested')
+    in_title = verb.sent.start_char < (verb.doc.user_data.get('headline_chars') or 0)
+    return verb.dep_ in ('acl', 'ROOT') or (verb.dep_ == 'conj' and _is_passive(verb.head)) \
+        or (verb.dep_ == 'ccomp' and in_title and any(c.dep_ == 'nsubj' for c in verb.children))
 
 
 def _headline_passive(verb):
-    """'Journalist shot dead in Manila', 'Protesters detained after march': a title's verb
+    """'Journalist shot dead in Manila', 'Protesters detained after march', 'Airline cuts
+    jobs, former PM arrested', 'Student raped and killed, sister says': a title's verb
     of grammar's headline_passive_verbs, tagged past tense, with a subject before it and
     no object, auxiliary or clause after it, is a passive with its auxiliary dropped."""
-    if verb.sent.start_char >= (verb.doc.user_data.get('headline_chars') or 0) or verb.dep_ not in ('ROOT', 'conj'):
+    if verb.sent.start_char >= (verb.doc.user_data.get('headline_chars') or 0) or verb.dep_ not in ('ROOT', 'conj', 'ccomp'):
         return False
-    deps = {c.dep_ for c in verb.children}
+    # (a clause before the verb is another headline clause: 'Airline cuts jobs, ex-PM arrested')
+    deps = {c.dep_ for c in verb.children if not (c.dep_ == 'ccomp' and c.i < verb.i)}
     lemma = verb.lemma_.lower()
     if lemma in grammar()['headline_passive_order_verbs']:  # 'US urged to see opportunity'
         return 'nsubj' in deps and 'xcomp' in deps and not deps & {'dobj', 'aux', 'dative'}
