@@ -56,6 +56,7 @@ def test_anchor_picks_the_nearest_date_phrase():
 
 def test_find_date_mentions_ignores_the_verb_may():
     assert [m.kind for m in find_date_mentions('Talks may resume in March.')] == ['month']
+    assert [m.kind for m in find_date_mentions('Throughout January, the agency praised them.')] == ['month']
 
 
 def test_published_at_must_be_a_datetime():
@@ -101,6 +102,7 @@ def test_the_date_of_what_is_asked_is_not_the_date_of_the_asking():
     # a month named as a date is current in that month, a recap or a monthly figure after it
     ('Riot police dispersed protesters in Ostrel in March, the ministry said.', '', ['COERCE']),
     ('Riot police dispersed protesters in Ostrel in January, the ministry said.', '', []),
+    ('Throughout January, the agency praised the ministry for its quick response.', '', []),
 ])
 def test_a_named_month_dates_its_event(extractor, text, title, expected):
     from factories import extract_events

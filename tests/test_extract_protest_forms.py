@@ -52,6 +52,7 @@ def test_a_headline_protest_in_a_setting_phrase(extractor, title, coded):
     ('Why the protests are so powerful this time', False),
     ('Protests erupted overnight over the fuel price rise', True),                    # protests that happen
     ('Protests spread to three more towns', True),
+    ('A protest organised by the teachers union took place on Monday', True),
     ('Mass protests denounce the new tax', True),                                      # told by their scale
 ])
 def test_a_protest_noun_as_the_topic_of_a_headline(extractor, title, coded):
@@ -71,6 +72,8 @@ def test_a_state_protest_is_an_official_complaint(extractor, text):
 @pytest.mark.parametrize('text', [
     'Dock workers protest the pension reform in the capital.',
     'Thousands protested in Vellmar over fuel prices on Monday.',
+    'Opposition leaders protested in the state capital over the onion prices.',   # not a state's complaint
+    'Members of the port authority workers union protested outside the director\'s office.',
 ])
 def test_people_protesting_still_protest(extractor, text):
     assert [e['event_type'] for e in extract_events(extractor, text)] == ['PROTEST']

@@ -14,6 +14,7 @@ from factories import extract_events, trigger_reading
     ('Police arrested two men in 2019 over the riot.', 'arrested', '2019'),
     ('The 2011 bombing destroyed the government offices.', 'bombing', '2011'),
     ('Crowds stormed the parliament building years ago.', 'stormed', 'years ago'),
+    ('Women are being murdered in the province at an alarming rate, activists say.', 'murdered', 'at an alarming rate'),
     ('Rebels attacked the town last year.', 'attacked', 'last year'),
     ('The attack, which took place last year, killed four guards.', 'attack', 'last year'),  # its own clause
     ('The attack, which took place last year, killed four guards.', 'killed', 'last year'),  # an event noun's clause

@@ -29,7 +29,7 @@ _DAY_MONTH = re.compile(rf'\b{_DAY_RE}\s+({_MONTH_RE})\b\.?{_YEAR_RE}', re.IGNOR
 _ISO_DATE = re.compile(r'\b(\d{4})-(\d{2})-(\d{2})\b')
 _WEEKDAYS = [calendar.day_name[i].lower() for i in range(7)]
 _WEEKDAY_RE = re.compile(r'\b(' + '|'.join(_WEEKDAYS) + r')\b', re.IGNORECASE)
-_MONTH_ONLY = re.compile(rf'\b(?:in|since|during|early|late|mid-?)\s+({_MONTH_RE})\b(?!\.?\s+\d)', re.IGNORECASE)
+_MONTH_ONLY = re.compile(rf'\b(?:in|since|during|throughout|early|late|mid-?)\s+({_MONTH_RE})\b(?!\.?\s+\d)', re.IGNORECASE)
 # A month naming an event: 'the March attack', 'the October protests' (a capitalised month
 # between 'the' and a lower-case word).
 _THE_MONTH = re.compile('\\b[Tt]he\\s+(' + '|'.join(calendar.month_name[1:]) + ')\\s+(?=[a-z])')

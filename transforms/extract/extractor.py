@@ -834,10 +834,12 @@ class EventExtractor:
         if token.pos_ != 'VERB' or token.lemma_.lower() != 'protest' or token.dep_ not in ('ROOT', 'conj', 'ccomp') \
                 or doer is None:
             return False
+        if any(c.dep_ == 'prep' and c.lower_ in grammar()['locative_prepositions'] for c in token.children):
+            return False  # 'union members protested outside the director's office', 'leaders protested in the capital'
         entity = _entity_of(doer)
         if entity is not None and entity.label_ == 'GPE':
             return self.gazetteer.country_named(entity.text) is not None
-        return sector_for_words([t.lemma_ for t in doer.subtree if t.dep_ in ('compound', 'amod')] + [doer.lemma_]) == 'GOV'
+        return doer.lemma_.lower() in STATE_BODIES
 
     def _missile_show(self, match, doer, sent):
         """A state's missile launch with no target told ('North Korea fires two ballistic
@@ -866,7 +868,8 @@ class EventExtractor:
 
     def _conjoined_actors(self, event, context):
         """'The United States and Israel launched strikes': one event per doer of another
-        country, as coders of PLOVER and ACLED record them."""
+        country, as coders of PLOVER and ACLED record them; but two that meet or agree are
+        each other's partners in one event ('Trump and Putin discuss ...')."""
         token = event.pop('_actor1_token', None)
         if token is None or event['actor1'] is None:
             return []
@@ -876,6 +879,9 @@ class EventExtractor:
             if actor is None or actor['country'] in seen or actor['country'] is None:
                 continue
             seen.add(actor['country'])
+            if event['event_type'] in MUTUAL_TYPES and event['actor2'] is None:
+                event['actor2'] = actor  # 'Trump and Putin discuss ...': one meeting of the two
+                continue
             copy = dict(event, actor1=actor, event_id=_event_id(event['event_id'], 'conj', conj.i))
             copies.append(copy)
         return copies
@@ -1161,8 +1167,8 @@ def _protest_as_topic(mention, doc):
     """A protest noun that is the subject of what is said about it, not of its happening:
     'protests worry health officials', 'unrest has intensified the debate', 'players'
     protests should be allowed', 'why the protests are so powerful'. Protests that erupt,
-    spread, rock a city or turn violent happen (PROTEST_HAPPENS); so does one with a place,
-    a crowd, its protesters or its scale or cause told ('Protests across the UK ...',
+    spread, rock a city, turn violent or try to defy a ban happen (PROTEST_ACTS); so does one
+    with a place, a crowd, its protesters or its scale or cause told ('Protests across the UK ...',
     'mass protests denounce ...')."""
     token = doc[mention['_token']]
     if mention['event_type'] != 'PROTEST' or token.pos_ not in ('NOUN', 'PROPN') or mention['crowd_size'] is not None \
@@ -1175,10 +1181,21 @@ def _protest_as_topic(mention, doc):
         return False
     verb = node.head
     lemma = verb.lemma_.lower()
-    if lemma in PROTEST_HAPPENS:
+    if lemma in PROTEST_ACTS:
         return False
-    occurs = lemma in factuality_cues()['occurrence_verbs']
-    return not occurs or any(c.dep_ == 'dobj' for c in verb.children)  # 'unrest intensified the debate'
+    # not an occurrence verb ('protests worry officials'), or one with an object of its own
+    # ('unrest has intensified the debate', 'demonstrations take a toll'; not 'took place')
+    return lemma not in factuality_cues()['occurrence_verbs'] or any(
+        c.dep_ == 'dobj' and c.lower_ != 'place' for c in verb.children)
+
+
+# Acts two parties do together: conjoined doers are each other's partners.
+MUTUAL_TYPES = frozenset({'CONSULT', 'AGREE'})
+
+
+# Government bodies whose 'protest' is an official complaint (_formal_protest).
+STATE_BODIES = frozenset({'ministry', 'government', 'embassy', 'consulate', 'mission', 'cabinet', 'presidency',
+                          'kremlin', 'office', 'department'})
 
 
 # What a state's launch is of, where it may land without being aimed, and the words of harm
@@ -1190,12 +1207,16 @@ HARM_WORDS = frozenset({'kill', 'killed', 'injure', 'wound', 'attack', 'strike',
                         'dead', 'casualty', 'victim'})
 
 
-# Verbs whose protest subject happens (with the occurrence verbs of data/factuality.json:
-# erupt, continue, spread ...): what protests do to a place, and how they end.
-PROTEST_HAPPENS = frozenset({'rock', 'hit', 'grip', 'sweep', 'engulf', 'roil', 'shake', 'rattle', 'paralyse', 'paralyze',
-                             'disrupt', 'block', 'shut', 'halt', 'turn', 'end', 'die', 'subside', 'swell', 'grow', 'mount',
-                             'spill', 'draw', 'greet', 'mark', 'denounce', 'demand', 'decry', 'target', 'pass', 'march',
-                             'enter', 'force', 'topple', 'erupt', 'spread', 'tear', 'rip'})
+# Verbs whose protest subject happens or acts (with the occurrence verbs of
+# data/factuality.json: erupt, continue, spread ...): what protests do to a place, what a
+# crowd does ('a rally tried to defy the ban', 'pickets exploded petrol bombs'), how they end.
+PROTEST_ACTS = frozenset({'rock', 'hit', 'grip', 'sweep', 'engulf', 'roil', 'shake', 'rattle', 'paralyse', 'paralyze',
+                          'disrupt', 'block', 'shut', 'halt', 'turn', 'end', 'die', 'subside', 'swell', 'grow', 'mount',
+                          'spill', 'draw', 'greet', 'mark', 'denounce', 'demand', 'decry', 'target', 'pass', 'march',
+                          'enter', 'force', 'topple', 'erupt', 'spread', 'tear', 'rip', 'try', 'attempt', 'defy',
+                          'explode', 'throw', 'hurl', 'burn', 'set', 'attack', 'clash', 'storm', 'occupy', 'gather',
+                          'chant', 'call', 'vow', 'move', 'head', 'reach', 'surround', 'besiege', 'damage', 'loot',
+                          'vandalise', 'vandalize', 'stone', 'pelt', 'injure', 'kill', 'leave'})
 
 
 def _told_as_its_own(token):
