@@ -103,6 +103,8 @@ CASES = [
     ('The army will respond if protesters attack police.', 'attack', 'CONDITIONAL', 'if'),
     # orders and authorisations
     ('The president authorized the riot police to open fire.', 'open', 'ORDERED', 'authorize'),
+    ('The prime minister is being pressured to launch a ground invasion.', 'invasion', 'ORDERED', 'pressure'),
+    ('Pressure mounting on reluctant president to impose sanctions on Varnel', 'impose', 'ORDERED', 'pressure'),
     ('The governor ordered troops to shoot looters.', 'shoot', 'ORDERED', 'order'),
     ('Mr Vale denounced the order given to the police to shoot to kill.', 'shoot', 'ORDERED', 'order'),
     ('A Moscow court orders arrest of the blogger', 'arrest', 'ORDERED', 'orders'),

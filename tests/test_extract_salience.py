@@ -68,6 +68,12 @@ def test_conjoined_doers_give_one_event_each(extractor):
     assert all(e['country'] == 'IRN' for e in events)
 
 
+def test_two_doers_who_meet_are_each_other_s_partners(extractor):
+    [talks] = extract_events(extractor, 'Kenya and Uganda held talks on the border dispute on Monday.')
+    assert talks['event_type'] == 'CONSULT'
+    assert (talks['actor1']['country'], talks['actor2']['country']) == ('KEN', 'UGA')
+
+
 def test_demonym_of_the_attack_is_the_doer_and_target_is_the_place(extractor):
     [strike] = extract_events(extractor, '', title='Israeli strike kills four in southern Lebanon')
     assert strike['actor1']['country'] == 'ISR' and strike['country'] == 'LBN'
