@@ -72,6 +72,7 @@ def events_of(extractor, text, **extra):
     ('Soldiers opened fire on the crowd.', 'ASSAULT', '193'),
     ('Protesters set fire to the town hall.', 'PROTEST', '145'),  # protesters who burn a building riot
     ('Soldiers set fire to the town hall.', 'ASSAULT', '1712'),
+    ('Gunmen burned down the house of a village chief.', 'ASSAULT', '1712'),
     ('Russia sent troops to the border.', 'MOBILIZE', '154'),
     ('The army deployed tanks in the streets.', 'MOBILIZE', '154'),
     ('Japan sent aid to the flood victims.', 'AID', '070'),
@@ -129,6 +130,7 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('A swimmer called out for help as the tide came in.', 'ACCUSE'),
     ('Pressed by reporters, the minister declined to give a date.', 'REQUEST'),
     ('North Korea fired two ballistic missiles into the sea on Thursday.', 'ASSAULT'),  # a show of force
+    ('The mayor said burning a wood fire at home was like dumping rubbish.', 'ASSAULT'),  # what burns is no home
 ])
 def test_trigger_negatives(extractor, sentence, absent):
     types = {e['event_type'] for e in events_of(extractor, sentence)}

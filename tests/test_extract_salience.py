@@ -404,3 +404,10 @@ def test_what_protesters_demand_is_their_protest(extractor, text, expected):
 def test_a_headline_topic_tag_names_a_running_story_not_this_one(extractor, title):
     text = 'Across the region, a light is being shone on colonial history.'
     assert not [e for e in extract_events(extractor, text, title) if e['event_type'] == 'PROTEST']
+
+
+def test_another_matter_is_said_of_an_event_not_by_a_pronoun():
+    from wirewatch.transforms.extract.extractor import ANOTHER_MATTER
+    assert ANOTHER_MATTER.search('Gunmen killed another three villagers in Kidal on Monday.')
+    assert ANOTHER_MATTER.search('Separately, police arrested two men.')
+    assert not ANOTHER_MATTER.search('The man accused of killing two people, kidnapping another and fleeing was arrested.')

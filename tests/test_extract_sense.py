@@ -99,6 +99,10 @@ def types(extractor, text, title=''):
     ('The judge ruled that the state had met the legal test for the extradition.', []),
     ('Hundreds of protesters marched to the palace and were met by riot police.', ['PROTEST']),
     ('The visiting premier was met by the foreign minister at the airport on Monday.', ['CONSULT']),
+    # a meeting of private people is no political consultation
+    ('A television reporter met nurses and hospital staff on the ward.', []),
+    ('The bishops met with lay people in the cathedral on Sunday.', []),
+    ('The president met church leaders at the palace on Sunday.', ['CONSULT']),
     # a premier is a head of government, not the Premier League
     ('The premier met the opposition leader in Hobart on Monday.', ['CONSULT']),
     # looting is rioting only where there is unrest

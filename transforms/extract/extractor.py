@@ -718,6 +718,8 @@ class EventExtractor:
         if entry['event_type'] == 'CONSULT' and actor2 is None and not _several(actor1_token) \
                 and not _meeting_parties(match.tokens):
             return None  # a meeting takes two: 'the prime minister was discussing the restrictions' is none
+        if entry['event_type'] == 'CONSULT' and _private_meeting(actor1, actor2):
+            return None  # 'a reporter meets hospital staff', 'bishops meet lay people'
         actor_tokens = {t.i for tok in (actor1_token, actor2_token) if tok is not None
                         for t in tok.subtree}
         target_place = victim_place = None
@@ -1189,6 +1191,19 @@ def _protest_as_topic(mention, doc):
         c.dep_ == 'dobj' and c.lower_ != 'place' for c in verb.children)
 
 
+def _private_meeting(*actors):
+    """A meeting of people none of whom acts for a state, a party, an armed group or an
+    international body, and one of whom is named by a private role (a reporter, hospital
+    staff, clergy, a company): no political consultation."""
+    sectors = {a['sector'] for a in actors if a}
+    return bool(sectors & PRIVATE_SECTORS) and not sectors & POLITICAL_SECTORS
+
+
+# Sectors that make a meeting political, and private ones (_private_meeting).
+POLITICAL_SECTORS = frozenset({'GOV', 'MIL', 'COP', 'OPP', 'REB', 'IGO', 'LAB'})
+PRIVATE_SECTORS = frozenset({'CVL', 'JRN', 'MED', 'EDU', 'REL', 'BUS'})
+
+
 # Acts two parties do together: conjoined doers are each other's partners.
 MUTUAL_TYPES = frozenset({'CONSULT', 'AGREE'})
 
@@ -1556,8 +1571,10 @@ def same_news(a, b):
     return not (_share_a_word(a['actor1'], b['actor2']) or _share_a_word(a['actor2'], b['actor1']))
 
 
-# A lead sentence that says it tells another event than the headline's.
-ANOTHER_MATTER = re.compile(r'\b(separate(ly)?|another|also|meanwhile|elsewhere)\b', re.IGNORECASE)
+# A lead sentence that says it tells another event than the headline's ('another attack';
+# not the pronoun of 'kidnapping another and leading police on a manhunt').
+ANOTHER_MATTER = re.compile(r'\b(separate(ly)?|another(?=\s+(?!and\b|or\b)[a-z])|also|meanwhile|elsewhere)\b',
+                            re.IGNORECASE)
 
 
 def _sectors_agree(x, y):
