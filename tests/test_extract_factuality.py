@@ -104,6 +104,7 @@ CASES = [
     # orders and authorisations
     ('The president authorized the riot police to open fire.', 'open', 'ORDERED', 'authorize'),
     ('The prime minister is being pressured to launch a ground invasion.', 'invasion', 'ORDERED', 'pressure'),
+    ('Protests planned for the harbour town after a tense standoff', 'Protests', 'FUTURE', 'plan'),
     ('Pressure mounting on reluctant president to impose sanctions on Varnel', 'impose', 'ORDERED', 'pressure'),
     ('The governor ordered troops to shoot looters.', 'shoot', 'ORDERED', 'order'),
     ('Mr Vale denounced the order given to the police to shoot to kill.', 'shoot', 'ORDERED', 'order'),

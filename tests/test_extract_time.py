@@ -24,6 +24,7 @@ from factories import extract_events, trigger_reading
     ('The town was bombed during the Second World War, and its church was rebuilt.', 'bombed', 'second world war'),
     # habitual_adverbs on a perfect or simple present with no date of its own
     ('The mayor has repeatedly threatened to close the market.', 'threatened', 'repeatedly'),
+    ('Party leaders have often accused the broadcaster of bias, and had ignored it until this week.', 'accused', 'often'),
     ('The union has long called for shorter shifts.', 'called', 'long'),
     ('Mr Orvel often accuses the council of waste.', 'accuses', 'often'),
     # recap_phrases added with them

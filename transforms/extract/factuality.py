@@ -332,6 +332,9 @@ def _own_clause(node, cues, is_trigger=False):
         if child.dep_ in ('amod', 'acl', 'advcl') and child.tag_ == 'VBN' and node.pos_ in ('NOUN', 'PROPN') \
                 and child.lemma_.lower() in cues['negation_governors']:
             return NEGATED, child.lemma_.lower()  # 'the cancelled vigil', 'with the vigil canceled'
+        if child.dep_ == 'acl' and child.tag_ in ('VBN', 'VBD') and node.pos_ in ('NOUN', 'PROPN') \
+                and child.lemma_.lower() in ('plan', 'schedule', 'propose'):
+            return FUTURE, child.lemma_.lower()  # 'Protests planned for Newport Beach', 'a strike scheduled for Monday'
         if child.dep_ == 'aux' and child.tag_ == 'MD':
             if word in cues['future_auxiliaries']:
                 return FUTURE, word

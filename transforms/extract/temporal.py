@@ -126,7 +126,10 @@ def _habitual(verb, cues):
     perfect = verb.tag_ == 'VBN' and any(c.dep_ == 'aux' and c.lemma_ == 'have' for c in verb.children)
     if not (perfect or verb.tag_ in ('VBZ', 'VBP')):
         return False
-    return not has_time(verb)
+    # its own clause's time, not a coordinated or subordinate clause's ('have often accused
+    # X, and had resisted acting until this week')
+    own = [c for c in verb.children if c.dep_ not in ('conj', 'advcl', 'relcl', 'ccomp')]
+    return not any(has_time(c) for c in own) and verb.ent_type_ not in ('DATE', 'TIME')
 
 
 def _described_text(token):
