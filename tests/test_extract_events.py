@@ -130,8 +130,8 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('A swimmer called out for help as the tide came in.', 'ACCUSE'),
     ('Pressed by reporters, the minister declined to give a date.', 'REQUEST'),
     ('North Korea fired two ballistic missiles into the sea on Thursday.', 'ASSAULT'),  # a show of force
+    ('Iran fired about 180 ballistic missiles on Tuesday night.', 'MOBILIZE'),  # no test, no sea: an attack
     ('The mayor said burning a wood fire at home was like dumping rubbish.', 'ASSAULT'),  # what burns is no home
-    ('The supreme court struck down the state handgun limits on Monday.', 'ASSAULT'),  # a ruling
 ])
 def test_trigger_negatives(extractor, sentence, absent):
     types = {e['event_type'] for e in events_of(extractor, sentence)}

@@ -105,6 +105,7 @@ CASES = [
     ('The president authorized the riot police to open fire.', 'open', 'ORDERED', 'authorize'),
     ('The prime minister is being pressured to launch a ground invasion.', 'invasion', 'ORDERED', 'pressure'),
     ('Protests planned for the harbour town after a tense standoff', 'Protests', 'FUTURE', 'plan'),
+    ('Protests planned for weeks by students erupted in the capital on Saturday.', 'Protests', 'ASSERTED', None),
     ('Pressure mounting on reluctant president to impose sanctions on Varnel', 'impose', 'ORDERED', 'pressure'),
     ('The governor ordered troops to shoot looters.', 'shoot', 'ORDERED', 'order'),
     ('Mr Vale denounced the order given to the police to shoot to kill.', 'shoot', 'ORDERED', 'order'),
@@ -167,6 +168,8 @@ CASES = [
     # ... unless the crowd is acted on for it, or is the subject of its own protest
     ('Police fired tear gas at thousands protesting the vote count in Vellmar.', 'protesting', 'ASSERTED', None),
     ('Police detained 20 villagers demonstrating against the quarry.', 'demonstrating', 'ASSERTED', None),
+    ('Police arrested dozens of people protesting outside the assembly.', 'protesting', 'ASSERTED', None),
+    ('Thousands of farmers protesting the new tax drove tractors into the capital.', 'protesting', 'ASSERTED', None),
     ('Militants taking hostages were seen on the video.', 'taking', 'ASSERTED', None),
     # a claim verb the parser reads as the trigger's subject
     ('Relatives sued the prison service, alleging an inmate was shot by guards.', 'shot', 'CLAIMED', 'allege'),

@@ -53,6 +53,10 @@ def test_a_headline_protest_in_a_setting_phrase(extractor, title, coded):
     ('Protests erupted overnight over the fuel price rise', True),                    # protests that happen
     ('Protests spread to three more towns', True),
     ('A protest organised by the teachers union took place on Monday', True),
+    ('Protests and closed clinics worry health officials', False),
+    ('The protests have forced a rethink of the budget', False),
+    ('The protest attracted thousands of students to central Nairobi on Saturday', True),  # its day, place, crowd
+    ('The protest was dispersed by police', True),
     ('Mass protests denounce the new tax', True),                                      # told by their scale
 ])
 def test_a_protest_noun_as_the_topic_of_a_headline(extractor, title, coded):
@@ -74,6 +78,7 @@ def test_a_state_protest_is_an_official_complaint(extractor, text):
     'Thousands protested in Vellmar over fuel prices on Monday.',
     'Opposition leaders protested in the state capital over the onion prices.',   # not a state's complaint
     'Members of the port authority workers union protested outside the director\'s office.',
+    'Kenya protested for a third day on Tuesday against the finance bill.',       # a country's people
 ])
 def test_people_protesting_still_protest(extractor, text):
     assert [e['event_type'] for e in extract_events(extractor, text)] == ['PROTEST']

@@ -74,6 +74,11 @@ def test_two_doers_who_meet_are_each_other_s_partners(extractor):
     assert (talks['actor1']['country'], talks['actor2']['country']) == ('KEN', 'UGA')
 
 
+def test_doers_who_meet_a_third_party_are_not_each_other_s_partners(extractor):
+    events = extract_events(extractor, 'Britain and France held talks with Iran in Geneva on Monday.')
+    assert sorted(e['actor1']['country'] for e in events) == ['FRA', 'GBR']
+
+
 def test_demonym_of_the_attack_is_the_doer_and_target_is_the_place(extractor):
     [strike] = extract_events(extractor, '', title='Israeli strike kills four in southern Lebanon')
     assert strike['actor1']['country'] == 'ISR' and strike['country'] == 'LBN'

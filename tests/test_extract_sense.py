@@ -103,9 +103,9 @@ def types(extractor, text, title=''):
     ('A television reporter met nurses and hospital staff on the ward.', []),
     ('The bishops met with lay people in the cathedral on Sunday.', []),
     ('The president met church leaders at the palace on Sunday.', ['CONSULT']),
-    # blaming heat, water or a virus names a cause, it accuses no one
-    ('Scientists blame the hot water for the deaths of 150 dolphins.', []),
-    ('The opposition blamed the government for the power cuts on Monday.', ['ACCUSE']),
+    # a court striking down a law rules; a soldier struck down by sniper fire is hit
+    ('The supreme court struck down the state handgun limits on Monday.', []),
+    ('Two soldiers were struck down by sniper fire near the border on Sunday.', ['ASSAULT']),
     # a premier is a head of government, not the Premier League
     ('The premier met the opposition leader in Hobart on Monday.', ['CONSULT']),
     # looting is rioting only where there is unrest

@@ -49,6 +49,7 @@ def test_background_cue(sentence, word, cue):
     ('Thousands of people have since been arrested.', 'arrested'),  # a running count of this crisis
     ('Gunmen repeatedly stabbed a shopkeeper in Tarvo on Sunday.', 'stabbed'),  # one act, told in the past
     ('Police have repeatedly fired tear gas at the crowd this week.', 'fired'),  # the clause is dated
+    ('Norland has often accused Velmaria of spying, and on Monday it expelled two diplomats.', 'expelled'),  # a new act after a habit
     ('Troops stormed the depot at dawn, killing two guards.', 'killing'),  # the clause it hangs on is current
     ('Police told reporters that gunmen attacked a bus near Ostrel.', 'attacked'),  # police are no court
     ('A judge told reporters that police arrested two men in Ostrel.', 'arrested'),  # a judge talking is no hearing

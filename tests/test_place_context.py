@@ -116,6 +116,12 @@ def test_a_city_paper_s_town_is_its_own_country_s(extractor):
         assert [e['country'] for e in events] == ['USA'], town
 
 
+def test_a_city_paper_s_hint_gives_way_to_a_nationality_the_story_names(extractor):
+    text = 'Greek police fired tear gas at protesters in Athens on Sunday.'  # not Athens, Georgia
+    events, = events_of(extractor, story(text, source='ajc.com'))
+    assert [e['country'] for e in events] == ['GRC']
+
+
 def test_outlet_country_does_not_override_the_text(extractor):
     text = 'Police arrested 14 traders in Accra on Monday after a fight over stall fees.'
     events, = events_of(extractor, story(text.replace('Accra', 'Nairobi'), source='The Morning Ledger (Ghana)'))

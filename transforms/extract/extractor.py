@@ -200,7 +200,7 @@ class ArticleContext:
                 placed[found[0].iso3] += found[1]
         # a shared city name goes with the places the story names, not with a nationality
         # ('the arrest of a Pakistani poet' leaves Hyderabad in India), else the outlet's country
-        others = tuple(placed) or hint
+        others = tuple(placed) or (() if names_a_country else hint)  # (a story that names a country: not the outlet's)
         for ent in shared:
             place = gazetteer.resolve(ent.text, others)
             self._within[(ent.start, ent.end)] = place
@@ -218,10 +218,10 @@ class ArticleContext:
         agreeing = {iso3 for iso3, weight in counts.items() if weight >= 1.0}
         for ent in weak:
             place = self._within.get((ent.start, ent.end))
-            if place is None and hint and not agreeing:  # 'Ilam' from a Nepali outlet, as above
+            if place is None and hint and not agreeing and not names_a_country:  # 'Ilam' from a Nepali outlet, as above
                 place = gazetteer.resolve_within(ent.text, gazetteer.country(hint[0]))
-            if place is None:
-                place = gazetteer.resolve(ent.text, tuple(agreeing) or hint)
+            if place is None:  # (a nationality the story names beats the outlet: 'Greek police ... in Athens')
+                place = gazetteer.resolve(ent.text, tuple(agreeing) or tuple(counts) or hint)
             if place is None or (agreeing and place.iso3 not in agreeing):
                 self._rejected_weak.add((ent.start, ent.end))
                 continue
@@ -838,15 +838,20 @@ class EventExtractor:
             return False
         if any(c.dep_ == 'prep' and c.lower_ in grammar()['locative_prepositions'] for c in token.children):
             return False  # 'union members protested outside the director's office', 'leaders protested in the capital'
+        if not any(c.dep_ == 'dobj' or (c.dep_ == 'prep' and c.lower_ in ('to', 'over', 'against')) for c in token.children) \
+                or any(c.dep_ == 'prep' and c.lower_ == 'for' for c in token.children):
+            return False  # a complaint has an addressee or a matter ('to China', 'over the raid'); not 'for a third day'
         entity = _entity_of(doer)
         if entity is not None and entity.label_ == 'GPE':
             return self.gazetteer.country_named(entity.text) is not None
         return doer.lemma_.lower() in STATE_BODIES
 
     def _missile_show(self, match, doer, sent):
-        """A state's missile launch with no target told ('North Korea fires two ballistic
-        missiles into the sea'): a show of force (MOBILIZE, CAMEO 150), not an attack. Not
-        one fired at, on or towards anything, nor one told with its damage or victims."""
+        """A state's missile launch told as a test or into the sea, with no target ('North
+        Korea fires two ballistic missiles into the sea', '... in a test off its coast'): a
+        show of force (MOBILIZE, CAMEO 150), not an attack. Not one fired at, on or towards
+        anything, nor one told with its damage or victims; a launch told with neither ('Iran
+        fired 180 missiles on Tuesday night') stays an attack."""
         if doer is None or not any(t.lemma_.lower() in MISSILE_WORDS for t in match.tokens[1:]):
             return False
         entity = _entity_of(doer)
@@ -857,7 +862,9 @@ class EventExtractor:
                 if prep.lower_ in AIMED_PREPOSITIONS and not any(
                         g.lemma_.lower() in OPEN_WATERS or g.ent_type_ in ('DATE', 'TIME') for g in prep.children if g.dep_ == 'pobj'):
                     return False  # 'fired missiles at Kyiv' (not 'into the sea')
-        return not any(t.lemma_.lower() in HARM_WORDS for t in sent)
+        if any(t.lemma_.lower() in HARM_WORDS for t in sent):
+            return False
+        return any(t.lemma_.lower() in SHOW_WORDS for t in sent)  # 'into the sea', 'a test', 'off its coast'
 
     def _a_town_before(self, token, trigger):
         """A place name other than a country's compounded before an event noun."""
@@ -881,7 +888,8 @@ class EventExtractor:
             if actor is None or actor['country'] in seen or actor['country'] is None:
                 continue
             seen.add(actor['country'])
-            if event['event_type'] in MUTUAL_TYPES and event['actor2'] is None:
+            if event['event_type'] in MUTUAL_TYPES and event['actor2'] is None \
+                    and not _has_partner_phrase(token.doc[event['_token']]):
                 event['actor2'] = actor  # 'Trump and Putin discuss ...': one meeting of the two
                 continue
             copy = dict(event, actor1=actor, event_id=_event_id(event['event_id'], 'conj', conj.i))
@@ -1179,16 +1187,28 @@ def _protest_as_topic(mention, doc):
     node = token
     while node.dep_ == 'conj' and node.head.i != node.i:
         node = node.head  # 'protests, closed testing sites worry officials'
-    if node.dep_ not in ('nsubj', 'nsubjpass') or any(t.ent_type_ in ('GPE', 'LOC', 'FAC', 'NORP') for t in token.subtree):
-        return False
+    if node.dep_ not in ('nsubj', 'nsubjpass') or any(t.ent_type_ in ('GPE', 'LOC', 'FAC', 'NORP') and t.i != token.i
+                                                      for t in token.subtree):
+        return False  # (the recogniser may take a headline's first word for a name: 'Protests/NORP ...')
     verb = node.head
     lemma = verb.lemma_.lower()
     if lemma in PROTEST_ACTS:
         return False
+    own = {t.i for t in node.subtree}
+    if any(t.i not in own and (t.ent_type_ in ('GPE', 'LOC', 'FAC', 'CARDINAL') or t.dep_ == 'agent')
+           for t in verb.subtree):
+        return False  # told with its place, crowd or agent: 'the protest attracted thousands to central Nairobi'
     # not an occurrence verb ('protests worry officials'), or one with an object of its own
     # ('unrest has intensified the debate', 'demonstrations take a toll'; not 'took place')
     return lemma not in factuality_cues()['occurrence_verbs'] or any(
         c.dep_ == 'dobj' and c.lower_ != 'place' for c in verb.children)
+
+
+def _has_partner_phrase(trigger):
+    """The act names its partner apart from its doers ('Britain and France held talks with
+    Iran'), on the trigger or on the light verb it is the object of."""
+    nodes = [trigger] + [c for c in trigger.children if c.dep_ == 'dobj'] + ([trigger.head] if trigger.dep_ == 'dobj' else [])
+    return any(c.dep_ == 'prep' and c.lower_ in ('with', 'to') for node in nodes for c in node.children)
 
 
 def _private_meeting(*actors):
@@ -1218,6 +1238,7 @@ STATE_BODIES = frozenset({'ministry', 'government', 'embassy', 'consulate', 'mis
 MISSILE_WORDS = frozenset({'missile', 'missiles', 'rocket', 'rockets'})
 AIMED_PREPOSITIONS = frozenset({'at', 'on', 'into', 'toward', 'towards', 'against', 'from'})
 OPEN_WATERS = frozenset({'sea', 'ocean', 'water', 'waters'})
+SHOW_WORDS = frozenset({'sea', 'ocean', 'waters', 'coast', 'test', 'test-fire', 'drill', 'exercise', 'launch'})
 HARM_WORDS = frozenset({'kill', 'killed', 'injure', 'wound', 'attack', 'strike', 'target', 'hit', 'damage', 'destroy',
                         'dead', 'casualty', 'victim'})
 
@@ -1225,10 +1246,12 @@ HARM_WORDS = frozenset({'kill', 'killed', 'injure', 'wound', 'attack', 'strike',
 # Verbs whose protest subject happens or acts (with the occurrence verbs of
 # data/factuality.json: erupt, continue, spread ...): what protests do to a place, what a
 # crowd does ('a rally tried to defy the ban', 'pickets exploded petrol bombs'), how they end.
-PROTEST_ACTS = frozenset({'rock', 'hit', 'grip', 'sweep', 'engulf', 'roil', 'shake', 'rattle', 'paralyse', 'paralyze',
+# (What they hit, mark, force or draw is news only with its place, day or crowd told:
+# 'protests hit the capital on Monday', not 'protests hit tourism'.)
+PROTEST_ACTS = frozenset({'rock', 'grip', 'sweep', 'engulf', 'roil', 'shake', 'rattle', 'paralyse', 'paralyze',
                           'disrupt', 'block', 'shut', 'halt', 'turn', 'end', 'die', 'subside', 'swell', 'grow', 'mount',
-                          'spill', 'draw', 'greet', 'mark', 'denounce', 'demand', 'decry', 'target', 'pass', 'march',
-                          'enter', 'force', 'topple', 'erupt', 'spread', 'tear', 'rip', 'try', 'attempt', 'defy',
+                          'spill', 'greet', 'denounce', 'demand', 'decry', 'target', 'pass', 'march',
+                          'enter', 'topple', 'erupt', 'spread', 'tear', 'rip', 'try', 'attempt', 'defy',
                           'explode', 'throw', 'hurl', 'burn', 'set', 'attack', 'clash', 'storm', 'occupy', 'gather',
                           'chant', 'call', 'vow', 'move', 'head', 'reach', 'surround', 'besiege', 'damage', 'loot',
                           'vandalise', 'vandalize', 'stone', 'pelt', 'injure', 'kill', 'leave'})

@@ -59,7 +59,6 @@ def factuality_cues():
     cues['harm_verbs'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'ASSAULT' and 'VERB' in e['pos'])
     # protest words that are protests on their own ('protesting', not 'taking' as in 'take to the streets')
     cues['protest_acts'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'PROTEST' and not e.get('with'))
-    cues['crowd_acts'] = frozenset(e['lemma'] for e in triggers if e['event_type'] in ('ASSAULT', 'COERCE', 'PROTEST'))
     return cues
 
 
@@ -264,22 +263,36 @@ def _describes_another(token, cues):
 
 
 def _describes_its_people(token, cues):
-    """A participle that tells who the people are whom a clause is about: 'a warning to people
-    protesting the death', 'solidarity with Americans protesting', 'those protesting have been
-    treated harshly', 'a fine on a student protesting against it'. Not the protesters' own
-    act ('hundreds protesting the killing marched'), nor a crowd that is dispersed, arrested
-    or attacked for it ('fired tear gas at thousands protesting the vote'): there the protest
-    is part of the news."""
+    """A participle that tells who the people are whom a clause says something of: 'a warning
+    to people protesting the death', 'solidarity with Americans protesting', 'those
+    protesting have been treated harshly', 'a fine on a student protesting against it'
+    (PEOPLE_DESCRIBED_BY). Not people who act ('thousands of farmers protesting new taxes
+    drove tractors into Paris'), nor a crowd acted on for it ('police arrested dozens of
+    people protesting outside parliament'): there the protest is part of the news."""
     if token.dep_ != 'acl' or token.tag_ != 'VBG':
         return False
     people = token.head
     if people.pos_ not in ('NOUN', 'PROPN', 'PRON') or people.lower_ in cues['protesters'] \
             or people.lemma_.lower() in cues['event_nouns'] or _a_place_name(people):
         return False
-    governor = people.head.head if people.dep_ == 'pobj' else people.head
-    if people.dep_ not in ('pobj', 'nsubj', 'nsubjpass', 'dobj') or governor.i == people.i:
+    node = people
+    while node.dep_ == 'pobj' and node.head.lower_ == 'of' and node.head.head.i != node.head.i:
+        node = node.head.head  # 'dozens of people protesting', 'thousands of others protesting'
+    if node.dep_ == 'pobj':
+        governor = node.head.head if node.head.lower_ != 'with' or node.head.head.lower_ != 'along' \
+            else node.head.head.head  # 'attended rallies along with thousands of others protesting'
+    elif node.dep_ in ('nsubj', 'nsubjpass'):
+        governor = node.head
+    else:
         return False
-    return governor.lemma_.lower() not in cues['crowd_acts']
+    return governor.lemma_.lower() in PEOPLE_DESCRIBED_BY
+
+
+# What a clause says of people a protest participle describes: a message or a stance
+# towards them, how they are treated or what they are.
+PEOPLE_DESCRIBED_BY = frozenset({'warning', 'message', 'solidarity', 'sympathy', 'support', 'fine', 'letter', 'appeal',
+                                 'advice', 'praise', 'criticism', 'threat', 'attend', 'be', 'treat', 'seem', 'feel',
+                                 'describe', 'call', 'urge', 'tell', 'thank', 'warn', 'express', 'impose', 'send'})
 
 
 def _a_place_name(token):
@@ -333,7 +346,7 @@ def _own_clause(node, cues, is_trigger=False):
                 and child.lemma_.lower() in cues['negation_governors']:
             return NEGATED, child.lemma_.lower()  # 'the cancelled vigil', 'with the vigil canceled'
         if child.dep_ == 'acl' and child.tag_ in ('VBN', 'VBD') and node.pos_ in ('NOUN', 'PROPN') \
-                and child.lemma_.lower() in ('plan', 'schedule', 'propose'):
+                and child.lemma_.lower() in ('plan', 'schedule', 'propose') and not _planned_long_ago(child):
             return FUTURE, child.lemma_.lower()  # 'Protests planned for Newport Beach', 'a strike scheduled for Monday'
         if child.dep_ == 'aux' and child.tag_ == 'MD':
             if word in cues['future_auxiliaries']:
@@ -360,6 +373,14 @@ def _own_clause(node, cues, is_trigger=False):
     if node.dep_ in ('pobj', 'pcomp') and node.head.lower_ in cues['negation_prepositions']:
         return NEGATED, node.head.lower_
     return None
+
+
+def _planned_long_ago(participle):
+    """'planned by students', 'planned for weeks': who planned it or how long, told of a
+    protest that may since have happened ('Protests planned for weeks erupted on Saturday')."""
+    return any(c.dep_ == 'agent' for c in participle.children) or any(
+        g.lemma_.lower() in ('week', 'month', 'year', 'day') for c in participle.children
+        if c.dep_ == 'prep' and c.lower_ == 'for' for g in c.children if g.dep_ == 'pobj')
 
 
 def _harm_told(verb, modifier, cues):

@@ -18,6 +18,7 @@ extractor sets; without it the year test is skipped.
 """
 import calendar
 import functools
+import itertools
 import re
 
 from spacy.language import Language
@@ -58,8 +59,12 @@ def read_time(token, reference_year=None, cues=None):
             return BACKGROUND, lemma
     nodes = clause_nodes(token)
     shared = _shared_time_clause(nodes[-1])
+    # a habit binds its own clause, not a clause coordinated with it ('has often accused X,
+    # and on Monday imposed sanctions'): the governors up to the first conjunction
+    habit_nodes = [token] + list(itertools.takewhile(lambda g: g is not None, (
+        governor if relation != 'conj' else None for governor, relation in chain)))
     for node in nodes + shared:
-        if node.pos_ in ('VERB', 'AUX') and _habitual(node, cues):
+        if node.pos_ in ('VERB', 'AUX') and node in habit_nodes and _habitual(node, cues):
             return BACKGROUND, next(c.lower_ for c in node.children if c.lower_ in cues['habitual_adverbs'])
         for child in node.children:
             if child.dep_ == 'mark' and child.lower_ in cues['since_words']:
