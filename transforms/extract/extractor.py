@@ -1246,8 +1246,8 @@ HARM_WORDS = frozenset({'kill', 'killed', 'injure', 'wound', 'attack', 'strike',
 # Verbs whose protest subject happens or acts (with the occurrence verbs of
 # data/factuality.json: erupt, continue, spread ...): what protests do to a place, what a
 # crowd does ('a rally tried to defy the ban', 'pickets exploded petrol bombs'), how they end.
-# (What they hit, mark, force or draw is news only with its place, day or crowd told:
-# 'protests hit the capital on Monday', not 'protests hit tourism'.)
+# (What they hit, mark, force or draw is news only with its place, crowd or agent told:
+# 'protests hit the capital', not 'protests hit tourism'.)
 PROTEST_ACTS = frozenset({'rock', 'grip', 'sweep', 'engulf', 'roil', 'shake', 'rattle', 'paralyse', 'paralyze',
                           'disrupt', 'block', 'shut', 'halt', 'turn', 'end', 'die', 'subside', 'swell', 'grow', 'mount',
                           'spill', 'greet', 'denounce', 'demand', 'decry', 'target', 'pass', 'march',
