@@ -82,6 +82,11 @@ def object_tokens(token, modifiers=True):
     return out
 
 
+def agent_tokens(verb):
+    """The objects of a passive verb's 'by' agent ('visited by patients': patients)."""
+    return [g for c in verb.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj']
+
+
 def subject_tokens(token):
     """Who does a trigger, with compounds and modifiers: a verb's subject ('workers
     strike'), its passive agent ('sites visited by patients') or the noun its participle
@@ -90,7 +95,7 @@ def subject_tokens(token):
     deps = ('nsubj',) if token.pos_ in ('VERB', 'AUX') else ('compound', 'amod', 'poss', 'nmod')
     found = [c for c in token.children if c.dep_ in deps]
     if token.pos_ in ('VERB', 'AUX'):
-        found += [g for c in token.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj']
+        found += agent_tokens(token)
         if token.dep_ == 'acl' and token.tag_ == 'VBG':
             found.append(token.head)
     return found + [g for t in found for g in t.children if g.dep_ in ('compound', 'amod')]

@@ -841,9 +841,8 @@ class EventExtractor:
         if not any(c.dep_ == 'dobj' or (c.dep_ == 'prep' and c.lower_ in ('to', 'over', 'against')) for c in token.children) \
                 or any(c.dep_ == 'prep' and c.lower_ == 'for' for c in token.children):
             return False  # a complaint has an addressee or a matter ('to China', 'over the raid'); not 'for a third day'
-        entity = _entity_of(doer)
-        if entity is not None and entity.label_ == 'GPE':
-            return self.gazetteer.country_named(entity.text) is not None
+        if doer.ent_type_ == 'GPE':
+            return self._country_named_by(doer) is not None
         return doer.lemma_.lower() in STATE_BODIES
 
     def _missile_show(self, match, doer, sent):
@@ -854,8 +853,7 @@ class EventExtractor:
         fired 180 missiles on Tuesday night') stays an attack."""
         if doer is None or not any(t.lemma_.lower() in MISSILE_WORDS for t in match.tokens[1:]):
             return False
-        entity = _entity_of(doer)
-        if entity is None or entity.label_ != 'GPE' or self.gazetteer.country_named(entity.text) is None:
+        if self._country_named_by(doer) is None:
             return False
         for node in (match.token, *match.tokens[1:]):
             for prep in (c for c in node.children if c.dep_ == 'prep'):
@@ -865,6 +863,14 @@ class EventExtractor:
         if any(t.lemma_.lower() in HARM_WORDS for t in sent):
             return False
         return any(t.lemma_.lower() in SHOW_WORDS for t in sent)  # 'into the sea', 'a test', 'off its coast'
+
+    def _country_named_by(self, token):
+        """ISO-3 of the country a place entity names ('Japan', 'North Korea'), None for any
+        other token (a town, a person, a word outside an entity)."""
+        entity = _entity_of(token)
+        if entity is None or entity.label_ != 'GPE':
+            return None
+        return self.gazetteer.country_named(entity.text)
 
     def _a_town_before(self, token, trigger):
         """A place name other than a country's compounded before an event noun."""

@@ -279,8 +279,10 @@ def _describes_its_people(token, cues):
     while node.dep_ == 'pobj' and node.head.lower_ == 'of' and node.head.head.i != node.head.i:
         node = node.head.head  # 'dozens of people protesting', 'thousands of others protesting'
     if node.dep_ == 'pobj':
-        governor = node.head.head if node.head.lower_ != 'with' or node.head.head.lower_ != 'along' \
-            else node.head.head.head  # 'attended rallies along with thousands of others protesting'
+        preposition = node.head
+        governor = preposition.head
+        if preposition.lower_ == 'with' and governor.lower_ == 'along':
+            governor = governor.head  # 'attended rallies along with thousands of others protesting'
     elif node.dep_ in ('nsubj', 'nsubjpass'):
         governor = node.head
     else:

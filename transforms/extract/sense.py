@@ -20,8 +20,8 @@ import functools
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import (argument_tokens, lemma_set, next_sentence, object_tokens,
-                                                   subject_tokens, told_to_death)
+from wirewatch.transforms.extract.clauses import (agent_tokens, argument_tokens, lemma_set, next_sentence,
+                                                   object_tokens, subject_tokens, told_to_death)
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.triggers import TriggerLexicon
 
@@ -111,7 +111,7 @@ def _passive_subjects(token):
 
 def _agents(token):
     """Lemmas of a passive verb's 'by' agents."""
-    return {g.lemma_.lower() for c in token.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj'}
+    return {g.lemma_.lower() for g in agent_tokens(token)}
 
 
 def _doers_of(token):

@@ -18,7 +18,6 @@ extractor sets; without it the year test is skipped.
 """
 import calendar
 import functools
-import itertools
 import re
 
 from spacy.language import Language
@@ -61,8 +60,11 @@ def read_time(token, reference_year=None, cues=None):
     shared = _shared_time_clause(nodes[-1])
     # a habit binds its own clause, not a clause coordinated with it ('has often accused X,
     # and on Monday imposed sanctions'): the governors up to the first conjunction
-    habit_nodes = [token] + list(itertools.takewhile(lambda g: g is not None, (
-        governor if relation != 'conj' else None for governor, relation in chain)))
+    habit_nodes = [token]
+    for governor, relation in chain:
+        if relation == 'conj':
+            break
+        habit_nodes.append(governor)
     for node in nodes + shared:
         if node.pos_ in ('VERB', 'AUX') and node in habit_nodes and _habitual(node, cues):
             return BACKGROUND, next(c.lower_ for c in node.children if c.lower_ in cues['habitual_adverbs'])

@@ -312,9 +312,13 @@ def _is_passive(verb):
         return False
     # 'vehicles set on fire', headline-style 'Massimov arrested on Saturday' (also as a
     # title's second clause: 'Airline cuts jobs, former PM arrested')
-    in_title = verb.sent.start_char < (verb.doc.user_data.get('headline_chars') or 0)
     return verb.dep_ in ('acl', 'ROOT') or (verb.dep_ == 'conj' and _is_passive(verb.head)) \
-        or (verb.dep_ == 'ccomp' and in_title and any(c.dep_ == 'nsubj' for c in verb.children))
+        or (verb.dep_ == 'ccomp' and _in_title(verb) and any(c.dep_ == 'nsubj' for c in verb.children))
+
+
+def _in_title(token):
+    """The token's sentence is (part of) the story's title."""
+    return token.sent.start_char < (token.doc.user_data.get('headline_chars') or 0)
 
 
 def _headline_passive(verb):
@@ -322,7 +326,7 @@ def _headline_passive(verb):
     jobs, former PM arrested', 'Student raped and killed, sister says': a title's verb
     of grammar's headline_passive_verbs, tagged past tense, with a subject before it and
     no object, auxiliary or clause after it, is a passive with its auxiliary dropped."""
-    if verb.sent.start_char >= (verb.doc.user_data.get('headline_chars') or 0) or verb.dep_ not in ('ROOT', 'conj', 'ccomp'):
+    if not _in_title(verb) or verb.dep_ not in ('ROOT', 'conj', 'ccomp'):
         return False
     # (a clause before the verb is another headline clause: 'Airline cuts jobs, ex-PM arrested')
     deps = {c.dep_ for c in verb.children if not (c.dep_ == 'ccomp' and c.i < verb.i)}
