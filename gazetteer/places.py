@@ -213,7 +213,10 @@ class Gazetteer:
         self._joined = None           # names without spaces and hyphens -> name (built on first use)
         self._outlets = {}            # source name -> the country its name says, or None
         self._city_by_key = {p.key: p for ps in self._cities_by_name.values() for p in ps}
+        self._place_acronyms = set()  # 'NYC': the abbreviations that name places
         for alias, target in load_data('place_aliases')['aliases'].items():
+            if _is_acronym(alias):
+                self._place_acronyms.add(alias)
             key = fold(target)
             for table in (self._cities_by_name, self._admin1_by_name, self._small_by_name):
                 if key in table:
@@ -321,8 +324,8 @@ class Gazetteer:
         if stripped in self._exact:
             return self._countries.get(self._exact[stripped])
         key = fold(stripped)
-        if not key:
-            return None
+        if not key or (_is_acronym(stripped) and len(stripped) <= 3 and stripped not in self._place_acronyms):
+            return None  # 'WA', 'UN': an abbreviation is no town's name ('Wa' in Ghana, 'Un' in India)
         context = set(context_countries or ())
         # a town also spelled like a common word ('Us', 'Of', 'Police') needs a capital and more
         small_ok = stripped[:1].isupper() and key not in _common_words() and len(key) > 2

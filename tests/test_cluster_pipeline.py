@@ -2,6 +2,7 @@
 import datetime as dt
 
 import apache_beam as beam
+import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.test_stream import TestStream
 from apache_beam.testing.util import assert_that, equal_to
@@ -61,6 +62,10 @@ def _stream_options():
     return options
 
 
+# About two minutes of the streaming DirectRunner's CPU for seven stories: run with `make slow`.
+# The TTL itself is covered in CI by test_band_state_is_emptied_when_its_watermark_timers_fire,
+# the streaming graph by test_streaming_copy_in_a_later_window_joins_the_cluster_within_the_ttl.
+@pytest.mark.slow
 def test_streaming_cluster_matches_batch_and_forgets_after_ttl():
     ttl = 3600
     s = stories()

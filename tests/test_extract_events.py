@@ -128,6 +128,8 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('The family of the victim asked for privacy on Monday.', 'REQUEST'),
     ('The governor called out the National Guard after a night of looting.', 'ACCUSE'),
     ('A swimmer called out for help as the tide came in.', 'ACCUSE'),
+    ('Out in force across the state, nurses called for more staff at Orvale hospitals.', 'ACCUSE'),  # no particle
+    ('The radio host rounds up some of the reaction to the vote.', 'COERCE'),  # a summary, through 'some of'
     ('Pressed by reporters, the minister declined to give a date.', 'REQUEST'),
     ('North Korea fired two ballistic missiles into the sea on Thursday.', 'ASSAULT'),  # a show of force
     ('Iran fired about 180 ballistic missiles on Tuesday night.', 'MOBILIZE'),  # no test, no sea: an attack

@@ -117,6 +117,10 @@ CASES = [
     ('Ukraine to conduct attacks on fuel depots, Zelenskiy says', 'attacks', 'FUTURE', 'to'),
     ('Crowds were furious over a rocket strike that killed scores.', 'killed', 'MENTIONED', None),
     ('With the annual vigil canceled, organisers fear for the future.', 'vigil', 'NEGATED', 'cancel'),
+    # a verb with its particle (negation_phrasals), passive or active
+    ('Second climate march in Dunmore called off', 'march', 'NEGATED', 'call off'),
+    ('The union called off the strike at the Varo mine on Monday.', 'strike', 'NEGATED', 'call off'),
+    ('Officials in Tessaly ruled out talks with the rebels.', 'talks', 'NEGATED', 'rule out'),
     ('The mayor ordered a curfew in the city.', 'curfew', 'ASSERTED', None),
     # causal verbs carry the governor's mood
     ('The dispute could lead to clashes at the border.', 'clashes', 'HYPOTHETICAL', 'could'),
@@ -244,6 +248,7 @@ def test_every_cue_family_has_a_case():
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',
         'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors', 'crime_nouns', 'involvement_governors', 'possibility_adjectives',
+        'negation_phrasals',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}
     assert lists == covered, lists ^ covered

@@ -74,6 +74,34 @@ def test_two_doers_who_meet_are_each_other_s_partners(extractor):
     assert (talks['actor1']['country'], talks['actor2']['country']) == ('KEN', 'UGA')
 
 
+def test_what_two_doers_discuss_is_their_topic_not_a_partner(extractor):
+    [talks] = extract_events(extractor, "", title="Ghana and Togo discuss Benin's role in the border force")
+    assert talks['event_type'] == 'CONSULT'
+    assert (talks['actor1']['country'], talks['actor2']['country']) == ('GHA', 'TGO')
+
+
+def test_the_attack_after_a_title_on_a_cyberattack_is_the_same_cyberattack(extractor):
+    assert extract_events(extractor, 'The attack came amid a costly overhaul of its computer systems.',
+                          title='Paint maker Verlo counts the cost of cyberattack') == []
+    [attack] = extract_events(extractor, 'The attack came as villagers gathered for a wedding on Sunday.',
+                              title='Gunmen kill five in attack on village in Zamfara')
+    assert attack['event_type'] == 'ASSAULT'
+
+
+@pytest.mark.parametrize('title', [
+    'Rebel drone strikes push up Norland trucking costs, stoking inflation',
+    'Grain lobby says rebel attacks threaten Black Sea exports',
+    'Rebel attacks on the port delay peace diplomacy, Norland says',
+])
+def test_attacks_told_as_the_cause_of_an_economic_effect_are_no_new_attack(extractor, title):
+    assert [e for e in extract_events(extractor, '', title=title) if e['event_type'] == 'ASSAULT'] == []
+
+
+def test_attacks_that_kill_or_damage_are_still_attacks(extractor):
+    for title in ('Rebel drone strikes kill 12 in Norland border town', 'Russian attacks damage power grid in Kharkiv'):
+        assert [e['event_type'] for e in extract_events(extractor, '', title=title)] == ['ASSAULT'], title
+
+
 def test_doers_who_meet_a_third_party_are_not_each_other_s_partners(extractor):
     events = extract_events(extractor, 'Britain and France held talks with Iran in Geneva on Monday.')
     assert sorted(e['actor1']['country'] for e in events) == ['FRA', 'GBR']

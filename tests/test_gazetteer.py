@@ -72,6 +72,16 @@ def test_lowercase_pronoun_is_not_a_country(gaz):
     assert gaz.resolve('Nowhereville') is None
 
 
+@pytest.mark.parametrize('text', ['WA', 'UN', 'NT', 'SA'])
+def test_an_abbreviation_is_no_town_of_that_name(gaz, text):
+    assert gaz.resolve(text) is None  # not Wa (Ghana) nor Un (India)
+
+
+@pytest.mark.parametrize('text, iso3', [('PNG', 'PNG'), ('NZ', 'NZL'), ('HK', 'HKG'), ('NYC', 'USA'), ('KYIV', 'UKR')])
+def test_known_abbreviations_and_capitals_still_resolve(gaz, text, iso3):
+    assert gaz.resolve(text).iso3 == iso3
+
+
 def test_ambiguous_city_prefers_most_populous_then_article_context(gaz):
     assert gaz.resolve('Tripoli').iso3 == 'LBY'
     assert gaz.resolve('Tripoli', context_countries=['LBN']).iso3 == 'LBN'

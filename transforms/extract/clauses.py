@@ -63,14 +63,21 @@ def lemma_set(tokens):
     return out
 
 
+# Heads of an object that is a part of what its of-phrase names.
+PARTITIVE_HEADS = frozenset({'some', 'many', 'most', 'all', 'part', 'rest', 'much', 'lot', 'bit', 'bits'})
+
+
 def object_tokens(token, modifiers=True):
     """What a trigger acts on, with compounds and modifiers (unless ``modifiers`` is False):
     its object, its passive subject, its on/against/at phrase ('attacked the plan', 'an
-    attack on the policy')."""
+    attack on the policy'), and through a partitive head its of-phrase ('some of the reaction')."""
     found = []
     for child in token.children:
         if child.dep_ in ('dobj', 'nsubjpass'):
             found.append(child)
+            if child.pos_ in ('PRON', 'DET', 'NUM') or child.lower_ in PARTITIVE_HEADS:  # 'some of the reaction'
+                found.extend(g for p in child.children if p.dep_ == 'prep' and p.lower_ == 'of'
+                             for g in p.children if g.dep_ == 'pobj')
         elif child.dep_ == 'prep' and child.lower_ in ('on', 'against', 'at', 'over'):
             found.extend(g for g in child.children if g.dep_ == 'pobj')
     if not modifiers:

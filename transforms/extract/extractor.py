@@ -672,7 +672,8 @@ class EventExtractor:
         if title_chars:
             title_types = {m.entry['event_type'] for m in matches if m.token.sent.start_char < title_chars}
             mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
-        mentions = [m for m in mentions if not _protest_as_setting(m, doc) and not _protest_as_topic(m, doc)]
+        mentions = [m for m in mentions if not _protest_as_setting(m, doc) and not _protest_as_topic(m, doc)
+                    and not _harm_as_cause(m, doc)]
         if any(m['event_type'] == 'PROTEST' for m in mentions):
             # 'protests erupted ..., with violent clashes': the clashes are the protest's
             mentions = [m for m in mentions if not _protest_scuffle(m)]
@@ -894,8 +895,9 @@ class EventExtractor:
             if actor is None or actor['country'] in seen or actor['country'] is None:
                 continue
             seen.add(actor['country'])
-            if event['event_type'] in MUTUAL_TYPES and event['actor2'] is None \
-                    and not _has_partner_phrase(token.doc[event['_token']]):
+            trigger = token.doc[event['_token']]
+            if event['event_type'] in MUTUAL_TYPES and not _has_partner_phrase(trigger) \
+                    and (event['actor2'] is None or trigger.lemma_.lower() in TOPIC_OBJECT_VERBS):
                 event['actor2'] = actor  # 'Trump and Putin discuss ...': one meeting of the two
                 continue
             copy = dict(event, actor1=actor, event_id=_event_id(event['event_id'], 'conj', conj.i))
@@ -1210,6 +1212,34 @@ def _protest_as_topic(mention, doc):
         c.dep_ == 'dobj' and c.lower_ != 'place' for c in verb.children)
 
 
+def _harm_as_cause(mention, doc):
+    """An attack noun that is the subject of what it did to markets, trade or diplomacy
+    ('Ukrainian drone strikes push up trucking costs', 'attacks delay diplomacy', 'attacks
+    threaten exports'): the news is the effect, told in a market or reaction story, and the
+    attacks are the ones told elsewhere. Not attacks that kill, hit or damage, nor one told
+    with its toll."""
+    token = doc[mention['_token']]
+    if mention['event_type'] != 'ASSAULT' or token.pos_ not in ('NOUN', 'PROPN') \
+            or any(mention[c] is not None for c in TOLL_CATEGORIES):
+        return False
+    node = token
+    while node.dep_ == 'conj' and node.head.i != node.i:
+        node = node.head  # 'fuel crisis, attacks in Azov Sea tighten squeeze'
+    if node.dep_ != 'nsubj':
+        return False
+    verb = node.head
+    return verb.lemma_.lower() in EFFECT_VERBS or any(
+        c.dep_ == 'dobj' and c.lemma_.lower() in EFFECT_OBJECTS for c in verb.children)
+
+
+# What attacks do to markets, trade and diplomacy (_harm_as_cause).
+EFFECT_VERBS = frozenset({'delay', 'tighten', 'push', 'drive', 'lift', 'raise', 'boost', 'justify', 'hamper', 'stall',
+                          'derail', 'dent', 'weigh', 'spook', 'cost'})
+EFFECT_OBJECTS = frozenset({'cost', 'price', 'export', 'import', 'inflation', 'market', 'stock', 'share', 'demand',
+                            'supply', 'squeeze', 'diplomacy', 'talk', 'economy', 'growth', 'trade', 'shipping',
+                            'insurance', 'rate', 'output', 'production', 'premium', 'revenue', 'profit', 'sale'})
+
+
 def _has_partner_phrase(trigger):
     """The act names its partner apart from its doers ('Britain and France held talks with
     Iran'), on the trigger or on the light verb it is the object of."""
@@ -1232,6 +1262,8 @@ PRIVATE_SECTORS = frozenset({'CVL', 'JRN', 'MED', 'EDU', 'REL', 'BUS'})
 
 # Acts two parties do together: conjoined doers are each other's partners.
 MUTUAL_TYPES = frozenset({'CONSULT', 'AGREE'})
+# Their verbs whose object is a topic, not a partner ('Trump and Putin discuss Russia's attendance').
+TOPIC_OBJECT_VERBS = frozenset({'discuss', 'debate', 'negotiate'})
 
 
 # Government bodies whose 'protest' is an official complaint (_formal_protest).

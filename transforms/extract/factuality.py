@@ -70,9 +70,9 @@ def read_factuality(token, cues=None):
         return own
     previous = token
     for governor, relation in governors(token):
-        if relation in ('nsubj', 'nsubjpass') and governor.lemma_.lower() in cues['negation_governors'] \
-                and (governor.tag_ == 'VBN' or any(c.dep_ == 'mark' and c.lower_ == 'with' for c in governor.children)):
-            return NEGATED, governor.lemma_.lower()  # 'with the annual vigil canceled' (not 'clashes halted traffic')
+        if relation in ('nsubj', 'nsubjpass') and (negating := _negating(governor, cues)) \
+                and (governor.tag_ == 'VBN' or ' ' in negating or any(c.dep_ == 'mark' and c.lower_ == 'with' for c in governor.children)):
+            return NEGATED, negating  # 'with the annual vigil canceled', 'protest called off' (not 'clashes halted traffic')
         if relation in ('nsubj', 'nsubjpass') and governor.lemma_.lower() in cues['occurrence_verbs']:
             found = _own_clause(governor, cues)  # 'talks will resume', 'protests could erupt'
             if found:
@@ -333,6 +333,16 @@ def _nobody(subject, cues):
     return word if word in cues['negation_subjects'] else None
 
 
+def _negating(verb, cues):
+    """The cue when ``verb`` undoes what it governs: a lemma of negation_governors ('cancel'),
+    or one with its particle of negation_phrasals ('called off'); else None."""
+    lemma = verb.lemma_.lower()
+    if lemma in cues['negation_governors']:
+        return lemma
+    return next((f'{lemma} {c.lower_}' for c in verb.children
+                 if c.dep_ == 'prt' and f'{lemma} {c.lower_}' in cues['negation_phrasals']), None)
+
+
 def _own_clause(node, cues, is_trigger=False):
     """Cues among a node's own dependents: negation, modals, future auxiliaries, conditionals."""
     for child in node.children:
@@ -345,8 +355,8 @@ def _own_clause(node, cues, is_trigger=False):
                 and (nobody := _nobody(child, cues)) and node.lemma_.lower() not in cues['casualty_words']:
             return NEGATED, nobody  # 'neither has been accused'; 'no one was killed' is a toll of 0
         if child.dep_ in ('amod', 'acl', 'advcl') and child.tag_ == 'VBN' and node.pos_ in ('NOUN', 'PROPN') \
-                and child.lemma_.lower() in cues['negation_governors']:
-            return NEGATED, child.lemma_.lower()  # 'the cancelled vigil', 'with the vigil canceled'
+                and (negating := _negating(child, cues)):
+            return NEGATED, negating  # 'the cancelled vigil', 'with the vigil canceled', 'protest called off'
         if child.dep_ == 'acl' and child.tag_ in ('VBN', 'VBD') and node.pos_ in ('NOUN', 'PROPN') \
                 and child.lemma_.lower() in ('plan', 'schedule', 'propose') and not _planned_long_ago(child):
             return FUTURE, child.lemma_.lower()  # 'Protests planned for Newport Beach', 'a strike scheduled for Monday'
@@ -445,8 +455,8 @@ def _as_governor(governor, relation, child, cues, trigger=None):
         return None  # 'killed in clashes' is a setting, not a governing cue
     if relation == 'ccomp' and _possibly(governor, child, cues):
         return HYPOTHETICAL, 'possible'  # 'it was possible she was abducted'
-    if is_verb and lemma in cues['negation_governors']:
-        return NEGATED, lemma
+    if is_verb and (negating := _negating(governor, cues)):
+        return NEGATED, negating
     if lemma in cues['denial_governors'] or lemma in cues['denial_nouns']:
         return DENIED, lemma
     if is_verb and lemma in cues['claim_governors'] and relation in ('xcomp', 'ccomp', 'prep', 'pcomp', 'pobj', 'dobj', 'advcl'):

@@ -152,6 +152,16 @@ def _headline_with_lead(token):
     return token.doc[sent.start:lead.end] if lead is not None else None
 
 
+def _title_named_again(token):
+    """The title's words, for a definite event noun after the title ('Firm counts cost of
+    cyberattack. The attack came amid ...'): it names again what the title named; else none."""
+    title_chars = token.doc.user_data.get('title_chars') or 0
+    if token.pos_ not in ('NOUN', 'PROPN') or token.sent.start_char < title_chars or not title_chars \
+            or not any(c.dep_ == 'det' and c.lower_ in ('the', 'this', 'that') for c in token.children):
+        return []
+    return [t for t in token.doc if t.idx < title_chars]
+
+
 def read_sense(match, rules=None, harmless=frozenset()):
     """(sense, re-code lemma or None, keep) for a trigger match.
 
@@ -189,6 +199,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
             continue  # 'a hunger strike over job security' is no labour strike
         if rule['in'] == 'doer':
             words = _context(_doers_of(token), rules['noun_only'])
+        elif rule['in'] == 'anaphor':
+            words = _context(_title_named_again(token), rules['noun_only'], names=False)
         else:
             words = {'args': args, 'object': objects, 'object_head': object_heads, 'subject': subjects}.get(rule['in'], story_words)
         if not words & classes[rule['class']]:

@@ -24,6 +24,8 @@ if not Doc.has_extension('triggers'):
 WITH_DEPS = ('dobj', 'nsubjpass', 'attr', 'compound', 'amod', 'prt', 'oprd', 'dative', 'nmod',
              'npadvmod', 'acomp', 'advmod', 'nsubj', 'pobj')
 VERB_POS = ('VERB',)
+# Words that are a phrasal verb's particle after it ('called out'), never before it.
+PARTICLES = frozenset({'out', 'up', 'down', 'off', 'on', 'in', 'over', 'back', 'away'})
 NOUN_POS = ('NOUN', 'PROPN')
 TRIGGER_POS = frozenset(VERB_POS + NOUN_POS)
 # PLOVER quad classes of what is said (verbal cooperation, verbal conflict): only someone says it.
@@ -143,7 +145,8 @@ class TriggerLexicon:
             if entry.get('someone_to') and not _someone_to(token):
                 continue  # 'told Canada to remove diplomats' asks; 'told reporters about it' does not
             if specific:
-                hit = next((d for d in dependents if d.lemma_.lower() in entry['with'] or d.lower_ in entry['with']), None)
+                hit = next((d for d in dependents if (d.lemma_.lower() in entry['with'] or d.lower_ in entry['with'])
+                            and not (d.lower_ in PARTICLES and d.i < token.i)), None)  # 'Out in force, workers called for': no particle
                 if hit is None:
                     continue
                 return TriggerMatch(token, entry, [token, hit])
