@@ -121,6 +121,10 @@ CASES = [
     ('Second climate march in Dunmore called off', 'march', 'NEGATED', 'call off'),
     ('The union called off the strike at the Varo mine on Monday.', 'strike', 'NEGATED', 'call off'),
     ('Officials in Tessaly ruled out talks with the rebels.', 'talks', 'NEGATED', 'rule out'),
+    # not the subject of one with an object of its own, and an assault held off happened
+    ('Bombing in Dorvale puts off foreign investors', 'Bombing', 'ASSERTED', None),
+    ('Deadly attack in Mogadishu rules out new talks, minister says', 'attack', 'ASSERTED', None),
+    ('Militia fighters held off an army assault on the town of Kelvar on Tuesday.', 'assault', 'ASSERTED', None),
     ('The mayor ordered a curfew in the city.', 'curfew', 'ASSERTED', None),
     # causal verbs carry the governor's mood
     ('The dispute could lead to clashes at the border.', 'clashes', 'HYPOTHETICAL', 'could'),

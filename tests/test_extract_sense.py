@@ -23,6 +23,7 @@ def types(extractor, text, title=''):
     ('The two companies struck a deal on Monday.', ['AGREE']),
     ('The league strikes a deal with Kestrel Media for its broadcast rights.', []),  # business (corporate_deal)
     ('Verlo and Manta Foods held talks on a merger on Monday.', []),
+    ('Russia and Ukraine held talks in Istanbul on Monday, the state broadcaster said.', ['CONSULT']),
     ('Prisoners went on a hunger strike on Monday.', ['PROTEST']),
     # attack: armed, verbal, medical
     ('Gunmen attacked a police post in the north, killing three officers.', ['ASSAULT']),

@@ -1213,28 +1213,24 @@ def _protest_as_topic(mention, doc):
 
 
 def _harm_as_cause(mention, doc):
-    """An attack noun that is the subject of what it did to markets, trade or diplomacy
-    ('Ukrainian drone strikes push up trucking costs', 'attacks delay diplomacy', 'attacks
-    threaten exports'): the news is the effect, told in a market or reaction story, and the
-    attacks are the ones told elsewhere. Not attacks that kill, hit or damage, nor one told
-    with its toll."""
+    """Attacks, plural and undated, that are the subject of what they did to markets, trade
+    or diplomacy ('Ukrainian drone strikes push up trucking costs', 'attacks delay
+    diplomacy', 'attacks threaten exports'): the news is the effect, told in a market or
+    reaction story, and the attacks are a campaign told elsewhere. Not attacks that kill, hit,
+    drive people out or damage, nor one attack or one told with its toll or its day."""
     token = doc[mention['_token']]
-    if mention['event_type'] != 'ASSAULT' or token.pos_ not in ('NOUN', 'PROPN') \
+    if mention['event_type'] != 'ASSAULT' or token.tag_ not in ('NNS', 'NNPS') or mention['_dated'] \
             or any(mention[c] is not None for c in TOLL_CATEGORIES):
-        return False
+        return False  # (one strike, or one dated, is an event: 'a missile strike on the port raises prices')
     node = token
     while node.dep_ == 'conj' and node.head.i != node.i:
         node = node.head  # 'fuel crisis, attacks in Azov Sea tighten squeeze'
     if node.dep_ != 'nsubj':
         return False
-    verb = node.head
-    return verb.lemma_.lower() in EFFECT_VERBS or any(
-        c.dep_ == 'dobj' and c.lemma_.lower() in EFFECT_OBJECTS for c in verb.children)
+    return any(c.dep_ == 'dobj' and c.lemma_.lower() in EFFECT_OBJECTS for c in node.head.children)
 
 
 # What attacks do to markets, trade and diplomacy (_harm_as_cause).
-EFFECT_VERBS = frozenset({'delay', 'tighten', 'push', 'drive', 'lift', 'raise', 'boost', 'justify', 'hamper', 'stall',
-                          'derail', 'dent', 'weigh', 'spook', 'cost'})
 EFFECT_OBJECTS = frozenset({'cost', 'price', 'export', 'import', 'inflation', 'market', 'stock', 'share', 'demand',
                             'supply', 'squeeze', 'diplomacy', 'talk', 'economy', 'growth', 'trade', 'shipping',
                             'insurance', 'rate', 'output', 'production', 'premium', 'revenue', 'profit', 'sale'})

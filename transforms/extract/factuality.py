@@ -71,8 +71,11 @@ def read_factuality(token, cues=None):
     previous = token
     for governor, relation in governors(token):
         if relation in ('nsubj', 'nsubjpass') and (negating := _negating(governor, cues)) \
-                and (governor.tag_ == 'VBN' or ' ' in negating or any(c.dep_ == 'mark' and c.lower_ == 'with' for c in governor.children)):
-            return NEGATED, negating  # 'with the annual vigil canceled', 'protest called off' (not 'clashes halted traffic')
+                and (governor.tag_ == 'VBN' or any(c.dep_ == 'mark' and c.lower_ == 'with' for c in governor.children)
+                     or (' ' in negating and not any(c.dep_ == 'dobj' for c in governor.children))):
+            # 'with the annual vigil canceled', 'protest called off' (not 'clashes halted traffic',
+            # 'bombing puts off investors')
+            return NEGATED, negating
         if relation in ('nsubj', 'nsubjpass') and governor.lemma_.lower() in cues['occurrence_verbs']:
             found = _own_clause(governor, cues)  # 'talks will resume', 'protests could erupt'
             if found:

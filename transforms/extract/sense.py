@@ -153,13 +153,16 @@ def _headline_with_lead(token):
 
 
 def _title_named_again(token):
-    """The title's words, for a definite event noun after the title ('Firm counts cost of
-    cyberattack. The attack came amid ...'): it names again what the title named; else none."""
+    """The title's nouns of the same word and their modifiers, for a definite event noun
+    after the title ('Firm counts cost of cyberattack. The attack came amid ...', 'dies after
+    heart attack. The attack ...'): it names again what the title named; else none."""
     title_chars = token.doc.user_data.get('title_chars') or 0
     if token.pos_ not in ('NOUN', 'PROPN') or token.sent.start_char < title_chars or not title_chars \
             or not any(c.dep_ == 'det' and c.lower_ in ('the', 'this', 'that') for c in token.children):
         return []
-    return [t for t in token.doc if t.idx < title_chars]
+    lemma = token.lemma_.lower()
+    named = [t for t in token.doc if t.idx < title_chars and lemma in t.lower_]  # 'attack', 'cyberattack'
+    return named + [c for t in named for c in t.children if c.dep_ in ('compound', 'amod')]  # 'heart attack'
 
 
 def read_sense(match, rules=None, harmless=frozenset()):
