@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import dataclasses
 import datetime
+import http.client
 import ipaddress
 import json
 import os
@@ -242,12 +243,14 @@ def _is_our_emulator(state):
 
 
 def answers(host, port, timeout=2.0):
-    """True when an HTTP GET on the emulator's port succeeds (it serves 'Ok' on /)."""
+    """True when an HTTP GET on the emulator's port succeeds (it serves 'Ok' on /). While it
+    starts, its gRPC listener may answer first, in HTTP/2 ('Unexpected HTTP/1.x request'):
+    not yet."""
     url_host = f'[{host}]' if ':' in host else host
     try:
         with _NO_PROXY_OPENER.open(f'http://{url_host}:{port}/', timeout=timeout) as response:
             return response.status == 200
-    except (OSError, urllib.error.URLError, ValueError):
+    except (OSError, urllib.error.URLError, ValueError, http.client.HTTPException):
         return False
 
 

@@ -297,3 +297,26 @@ def test_paths():
     assert pubsub.DEFAULT_SUBSCRIPTIONS == {
         'wirewatch-items-sub': 'wirewatch-items', 'wirewatch-events-sub': 'wirewatch-events',
         'wirewatch-summaries-sub': 'wirewatch-summaries', 'wirewatch-deadletter-sub': 'wirewatch-deadletter'}
+
+
+def test_a_port_that_answers_in_another_protocol_is_not_the_emulator_yet():
+    """While the emulator starts, its gRPC listener may answer an HTTP/1 GET with HTTP/2
+    bytes ('Unexpected HTTP/1.x request'): not answering yet, no crash."""
+    import threading
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen(1)
+
+    def reply_in_http2():
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(1024)
+            connection.sendall(b'\x00\x00\x12\x04\x00\x00\x00\x00\x00Unexpected HTTP/1.x request: GET /\n')
+
+    thread = threading.Thread(target=reply_in_http2, daemon=True)
+    thread.start()
+    try:
+        assert emulator.answers('127.0.0.1', server.getsockname()[1], timeout=2.0) is False
+    finally:
+        thread.join(timeout=5)
+        server.close()

@@ -117,6 +117,10 @@ CASES = [
     ('Ukraine to conduct attacks on fuel depots, Zelenskiy says', 'attacks', 'FUTURE', 'to'),
     ('Crowds were furious over a rocket strike that killed scores.', 'killed', 'MENTIONED', None),
     ('With the annual vigil canceled, organisers fear for the future.', 'vigil', 'NEGATED', 'cancel'),
+    # a headline's event noun with an infinitive of occurrence is to come
+    ('Border talks to begin in Kelvar without the opposition', 'talks', 'FUTURE', 'to'),
+    ('Dock workers\' march to go ahead in Varo on Monday', 'march', 'FUTURE', 'to'),
+    ('The largest protest to take place in Serbia since 2000 drew 50,000 people.', 'protest', 'ASSERTED', None),
     # a verb with its particle (negation_phrasals), passive or active
     ('Second climate march in Dunmore called off', 'march', 'NEGATED', 'call off'),
     ('The union called off the strike at the Varo mine on Monday.', 'strike', 'NEGATED', 'call off'),

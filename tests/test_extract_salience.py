@@ -111,6 +111,22 @@ def test_attacks_that_kill_or_damage_are_still_attacks(extractor):
         assert [e['event_type'] for e in extract_events(extractor, '', title=title)] == ['ASSAULT'], title
 
 
+def test_a_country_named_alone_and_its_people_are_one_addressee(extractor):
+    events = extract_events(extractor, 'UN Secretary-General Mara Velt urges Americans protesting police violence to do so '
+                            'peacefully and calls on US leaders to listen to them, her spokesman said on Monday.',
+                            title='UN chief urges peaceful US protests, calls on leaders to show restraint')
+    assert [e['event_type'] for e in events] == ['REQUEST']
+
+
+def test_weapons_named_with_a_nationality_act_for_its_forces(extractor):
+    [attack] = extract_events(extractor, '', title='Ukrainian drones kill two in Russia, regional governor says')
+    assert (attack['actor1']['sector'], attack['actor1']['country']) == ('MIL', 'UKR')
+    [hijack] = extract_events(extractor, 'A Turkish jet carrying 120 tourists was hijacked over Cyprus on Monday.')
+    assert hijack['actor2'] is None or hijack['actor2']['sector'] != 'MIL'  # an airliner is no warplane
+    [suit] = extract_events(extractor, 'Nigerian villagers sued Dutch Shell over oil spills on Monday.')
+    assert suit['actor2'] is None or suit['actor2']['sector'] != 'MIL'  # a company, no artillery shell
+
+
 def test_doers_who_meet_a_third_party_are_not_each_other_s_partners(extractor):
     events = extract_events(extractor, 'Britain and France held talks with Iran in Geneva on Monday.')
     assert sorted(e['actor1']['country'] for e in events) == ['FRA', 'GBR']

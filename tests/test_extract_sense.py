@@ -24,6 +24,19 @@ def types(extractor, text, title=''):
     ('The league strikes a deal with Kestrel Media for its broadcast rights.', []),  # business (corporate_deal)
     ('Verlo and Manta Foods held talks on a merger on Monday.', []),
     ('Russia and Ukraine held talks in Istanbul on Monday, the state broadcaster said.', ['CONSULT']),
+    # an appeal in court is no REQUEST between parties (class legal_matter); urging a court still is
+    ('The Norland government urged the Supreme Court to rule on the ballots on Monday.', ['REQUEST']),
+    ('Convicted killer Mara Velt begins appeal against her sentence', []),
+    ('The state of Arvale is appealing a landmark climate ruling', []),
+    ('Kenya asked the UN to send peacekeepers to the border on Monday.', ['REQUEST']),
+    ('The president appealed for calm after the clashes in Nairobi.', ['REQUEST']),
+    ('The opposition leader appealed for calm after the verdict in Nairobi.', ['REQUEST']),
+    # firing up a plant starts it; services mobilised for a disaster bring relief
+    ('The government is firing up diesel power plants to avert blackouts in the drought.', []),
+    ('The state declared a disaster, and emergency services were mobilised in the flooded areas.', []),
+    ('Russia mobilised 300,000 reservists on Wednesday.', ['MOBILIZE']),
+    ('Russia mobilised 300,000 reservists amid a storm of criticism on Wednesday.', ['MOBILIZE']),
+    ('Soldiers fired up the hill at rebel positions near Goma on Monday.', ['ASSAULT']),
     ('Prisoners went on a hunger strike on Monday.', ['PROTEST']),
     # attack: armed, verbal, medical
     ('Gunmen attacked a police post in the north, killing three officers.', ['ASSAULT']),
@@ -108,6 +121,10 @@ def types(extractor, text, title=''):
     # a meeting of private people is no political consultation
     ('A television reporter met nurses and hospital staff on the ward.', []),
     ('The bishops met with lay people in the cathedral on Sunday.', []),
+    # a dismissal by a private employer is no coercion; by a head of state it is
+    ('The broadcaster Channel Nine sacked two presenters on Monday.', []),
+    ('The prime minister of Norland sacked the health minister on Friday.', ['COERCE']),
+    ('Protesters ousted the governor of Kherson on Friday.', ['COERCE']),
     ('The president met church leaders at the palace on Sunday.', ['CONSULT']),
     # a court striking down a law rules; a soldier struck down by sniper fire is hit
     ('The supreme court struck down the state handgun limits on Monday.', []),
@@ -323,7 +340,11 @@ def test_dangers_and_emergencies(extractor, sentence, expected):
 @pytest.mark.parametrize('sentence, expected', [
     ('The health ministry eased restrictions on gatherings as new infections fell.', []),
     ('The military government relaxed restrictions on opposition parties on Monday.', ['CONCEDE']),
-    ('The Orlan finance minister resigned on Monday over a corruption case.', ['CONCEDE']),
+    # a resignation concedes only to what it names: protests, pressure, demands (demand_context)
+    ('The Orlan finance minister resigned on Monday after weeks of protests.', ['CONCEDE']),
+    ('The Orlan finance minister resigned on Monday over a corruption case.', []),
+    ('Head of the state arms maker steps down after a warehouse blast', []),
+    ('Health minister steps down amid calls for his resignation over the vaccine scandal', ['CONCEDE']),
 ])
 def test_easing_rules_in_an_epidemic_is_no_concession(extractor, sentence, expected):
     assert types(extractor, sentence) == expected

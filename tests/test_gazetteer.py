@@ -82,6 +82,13 @@ def test_known_abbreviations_and_capitals_still_resolve(gaz, text, iso3):
     assert gaz.resolve(text).iso3 == iso3
 
 
+@pytest.mark.parametrize('text, name', [('West Yorkshire', 'Leeds'), ('Greater Manchester', 'Manchester'),
+                                        ('Halifax, West Yorkshire', 'Halifax')])
+def test_an_english_metropolitan_county_names_its_main_city(gaz, text, name):
+    place = gaz.resolve(text)
+    assert (place.iso3, place.name) == ('GBR', name)  # not Halifax in Canada
+
+
 def test_ambiguous_city_prefers_most_populous_then_article_context(gaz):
     assert gaz.resolve('Tripoli').iso3 == 'LBY'
     assert gaz.resolve('Tripoli', context_countries=['LBN']).iso3 == 'LBN'

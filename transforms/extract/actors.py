@@ -119,6 +119,12 @@ def sector_for_words(lemmas, head_is_name=True):
     return UNKNOWN_SECTOR
 
 
+# Weapons that stand for the forces of the country named with them ('Russian missiles', 'Israeli jets').
+# (Not a jet, a helicopter, a tank or a shell, which may be an airliner, a think tank or Shell,
+# nor a bomber, who may be a militant.)
+WEAPON_NOUNS = frozenset({'drone', 'missile', 'rocket', 'warplane', 'warship', 'artillery', 'gunboat'})
+
+
 class ActorCoder:
     """Codes the actor rooted at a token, given the article's context."""
 
@@ -159,6 +165,8 @@ class ActorCoder:
             sector = 'CVL' if token.tag_ in ('NNS', 'NNPS') else UNKNOWN_SECTOR
             if sector == UNKNOWN_SECTOR:
                 return {'name': name, 'sector': sector, 'country': country}
+        if sector == UNKNOWN_SECTOR and country and token.lemma_.lower() in WEAPON_NOUNS:
+            sector = 'MIL'  # 'Ukrainian drones kill two': the forces of the country that sent them
         if sector == UNKNOWN_SECTOR and token.ent_type_ not in ENTITY_ACTOR_LABELS and not named \
                 and not _full_name(span, token):
             return None  # 'the deployment', 'buildings': not an actor

@@ -721,6 +721,8 @@ class EventExtractor:
             return None  # a meeting takes two: 'the prime minister was discussing the restrictions' is none
         if entry['event_type'] == 'CONSULT' and _private_meeting(actor1, actor2):
             return None  # 'a reporter meets hospital staff', 'bishops meet lay people'
+        if entry.get('mode') == 'dismiss' and _private_employer(actor1, actor2):
+            return None  # 'the broadcaster sacked two presenters' (not 'protesters oust governor')
         actor_tokens = {t.i for tok in (actor1_token, actor2_token) if tok is not None
                         for t in tok.subtree}
         target_place = victim_place = None
@@ -1251,6 +1253,14 @@ def _private_meeting(*actors):
     return bool(sectors & PRIVATE_SECTORS) and not sectors & POLITICAL_SECTORS
 
 
+def _private_employer(dismisser, dismissed):
+    """A dismissal by an employer of a private role (a broadcaster, a company, a university,
+    a church) of someone who holds no public office: no coercion. People who oust an
+    official (protesters, villagers) still coerce."""
+    return dismisser is not None and dismisser['sector'] in PRIVATE_SECTORS - {'CVL'} \
+        and not (dismissed is not None and dismissed['sector'] in POLITICAL_SECTORS)
+
+
 # Sectors that make a meeting political, and private ones (_private_meeting).
 POLITICAL_SECTORS = frozenset({'GOV', 'MIL', 'COP', 'OPP', 'REB', 'IGO', 'LAB'})
 PRIVATE_SECTORS = frozenset({'CVL', 'JRN', 'MED', 'EDU', 'REL', 'BUS'})
@@ -1623,8 +1633,8 @@ def same_news(a, b):
     for role in ('actor1', 'actor2'):
         x, y = a[role], b[role]
         if x and y and ((x['country'] and y['country'] and x['country'] != y['country'])
-                        or not _sectors_agree(x['sector'], y['sector'])):
-            return False
+                        or not (_sectors_agree(x['sector'], y['sector']) or _a_country_itself(x) or _a_country_itself(y))):
+            return False  # (a country named alone stands for its state and its people: 'US' and 'Americans')
     return not (_share_a_word(a['actor1'], b['actor2']) or _share_a_word(a['actor2'], b['actor1']))
 
 
@@ -1632,6 +1642,11 @@ def same_news(a, b):
 # not the pronoun of 'kidnapping another and leading police on a manhunt').
 ANOTHER_MATTER = re.compile(r'\b(separate(ly)?|another(?=\s+(?!and\b|or\b)[a-z])|also|meanwhile|elsewhere)\b',
                             re.IGNORECASE)
+
+
+def _a_country_itself(actor):
+    """The actor is a country named alone ('US', 'Kenya'), not a party of it."""
+    return actor['country'] is not None and Gazetteer.load().country_named(actor['name']) == actor['country']
 
 
 def _sectors_agree(x, y):

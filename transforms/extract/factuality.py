@@ -360,6 +360,11 @@ def _own_clause(node, cues, is_trigger=False):
         if child.dep_ in ('amod', 'acl', 'advcl') and child.tag_ == 'VBN' and node.pos_ in ('NOUN', 'PROPN') \
                 and (negating := _negating(child, cues)):
             return NEGATED, negating  # 'the cancelled vigil', 'with the vigil canceled', 'protest called off'
+        if child.dep_ == 'acl' and is_infinitive(child) and node.pos_ in ('NOUN', 'PROPN') and node.dep_ == 'ROOT' \
+                and child.lemma_.lower() in cues['occurrence_verbs'] and child.lemma_.lower() != 'continue' \
+                and not any(c.dep_ in ('det', 'amod') and c.tag_ in ('DT', 'JJS') for c in node.children):
+            return FUTURE, 'to'  # 'Venezuela talks to begin', 'strike to go ahead': a headline's future
+            # (not 'the largest protest to take place in years drew 50,000')
         if child.dep_ == 'acl' and child.tag_ in ('VBN', 'VBD') and node.pos_ in ('NOUN', 'PROPN') \
                 and child.lemma_.lower() in ('plan', 'schedule', 'propose') and not _planned_long_ago(child):
             return FUTURE, child.lemma_.lower()  # 'Protests planned for Newport Beach', 'a strike scheduled for Monday'

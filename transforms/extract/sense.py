@@ -42,6 +42,7 @@ def sense_rules():
             'people': frozenset(data.get('people', ())),
             'not_passive': frozenset(data.get('not_passive', ())),
             'source_verbs': frozenset(data['source_verbs']),
+            'require_with_entries': frozenset(data.get('require_with_entries', ())),
             'not_passive_subjects': frozenset(data['classes'].get(data.get('not_passive_subjects', ''), ())),
             'victims': frozenset(load_data('counts')['human_nouns'])}
 
@@ -219,7 +220,7 @@ def read_sense(match, rules=None, harmless=frozenset()):
         recode = rule.get('as')
         return rule['sense'], recode, recode is not None
     required = rules['require'].get(f'{lemma}:{event_type}')
-    if required and 'with' not in match.entry:
+    if required and ('with' not in match.entry or lemma in rules['require_with_entries']):
         if lemma in rules['by_people'] and _done_by_people(token, rules):
             return CONFIRMED, None, True  # 'an unknown group on motorcycles killed a man'
         needed = [required] if isinstance(required, str) else required
