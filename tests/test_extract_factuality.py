@@ -116,6 +116,10 @@ CASES = [
     ('Russia attacks port on Danube, Zelenskiy urges US to send Patriots', 'attacks', 'ASSERTED', None),
     ('Ukraine to conduct attacks on fuel depots, Zelenskiy says', 'attacks', 'FUTURE', 'to'),
     ('Crowds were furious over a rocket strike that killed scores.', 'killed', 'MENTIONED', None),
+    # the running toll of a long conflict, told in a relative clause, is background
+    ('Troops will head to Norland to combat gang violence that has killed thousands.', 'killed', 'MENTIONED', None),
+    ('The army shelled Kelvar on Monday in a war that has killed 12,000 people.', 'killed', 'MENTIONED', None),
+    ('Ethnic violence that has killed ten people since Sunday flared again in Jos.', 'killed', 'ASSERTED', None),
     ('With the annual vigil canceled, organisers fear for the future.', 'vigil', 'NEGATED', 'cancel'),
     # a headline's event noun with an infinitive of occurrence is to come
     ('Border talks to begin in Kelvar without the opposition', 'talks', 'FUTURE', 'to'),

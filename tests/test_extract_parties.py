@@ -60,3 +60,16 @@ def test_a_request_by_members_of_parliament_is_placed_where_its_addressee_is(ext
     [event] = extract_events(extractor, '', title='British finance minister Tom Rauk urged by MPs to extend aid')
     assert event['event_type'] == 'REQUEST' and event['actor1']['name'] == 'MPs'
     assert event['actor2']['country'] == 'GBR' and event['country'] == 'GBR'
+
+
+@pytest.mark.parametrize('title, doer, victim', [
+    # a headline's second verb shares the first one's voice: the named man is the victim
+    ('Tomas Brelik, man known for exposing corrupt officials, shot and killed', None, 'Tomas Brelik'),
+    # a verb coordinated with one that has an object is active: the police acted
+    ('Band says Norland police detained, questioned them after concert', 'Norland police', None),
+    # a capitalised determiner inside a name stays in the name
+    ('US centrist group No Borders accuses Democrats of waging war against it', 'No Borders', 'Democrats'),
+])
+def test_roles_in_headline_grammar(extractor, title, doer, victim):
+    [event] = extract_events(extractor, '', title=title)
+    assert ((event['actor1'] or {}).get('name'), (event['actor2'] or {}).get('name')) == (doer, victim)

@@ -272,10 +272,16 @@ def resolve_reflexive(token):
     return token
 
 
+def _part_of_a_name(token):
+    """A capitalised determiner inside a proper name, not opening the sentence ('No Labels')."""
+    return token.pos_ == 'PROPN' and token.text[:1].isupper() and token.i != token.sent.start \
+        and token.head.pos_ == 'PROPN'
+
+
 def _clean_name(span):
     tokens = list(span)
-    while tokens and (tokens[0].dep_ == 'det' or tokens[0].is_punct):
-        tokens = tokens[1:]
+    while tokens and ((tokens[0].dep_ == 'det' and not _part_of_a_name(tokens[0])) or tokens[0].is_punct):
+        tokens = tokens[1:]  # 'the police' (but 'No Labels', 'The Hague Group': a capital in a name)
     while tokens and (tokens[-1].is_punct or tokens[-1].tag_ == 'POS'):
         tokens = tokens[:-1]  # "the journalist's (shooting)" names the journalist
     if not tokens:

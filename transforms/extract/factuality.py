@@ -36,6 +36,12 @@ _SETTING_CLIMB = frozenset({'pobj', 'prep', 'agent', 'pcomp', 'advcl', 'conj'})
 # Event nouns that a death or an act is told after or during as its circumstance, not its
 # cause: 'died after his arrest', 'kneeling on him during his arrest'.
 CIRCUMSTANCE_NOUNS = frozenset({'arrest', 'detention'})
+# Long-running conflicts whose running toll a relative clause tells ('a war that has killed ...').
+LONG_CONFLICTS = frozenset({'war', 'conflict', 'violence', 'insurgency', 'fighting', 'unrest', 'crisis', 'uprising',
+                            'rebellion', 'campaign', 'bloodshed'})
+# Words of a time span of days, not months or years ('since Sunday', 'this week', 'in two days').
+RECENT_SPAN = frozenset({'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'week', 'weekend',
+                         'day', 'days', 'hour', 'hours', 'overnight', 'yesterday'})
 # A verb's own adjectival governor that makes it future: 'is set/due/poised/likely to attack'.
 _FUTURE_ADJECTIVES = ('set', 'due', 'poised', 'ready', 'about', 'likely', 'expected', 'scheduled')
 
@@ -141,6 +147,12 @@ def _only_mentioned(token, cues):
         return 'setting of a description'
     if token.lemma_.lower() in cues['protest_acts'] and _describes_its_people(token, cues):
         return 'description of people'
+    if token.dep_ == 'relcl' and token.head.lemma_.lower() in LONG_CONFLICTS \
+            and any(c.dep_ == 'aux' and c.lower_ in ('has', 'have') for c in token.children) \
+            and not any(t.ent_type_ in ('DATE', 'TIME') and t.lower_ in RECENT_SPAN for t in token.subtree):
+        # 'a war that has killed 12,000': its running toll, told as background (not 'violence
+        # that has killed ten people since Sunday', a flare-up told as news)
+        return 'toll of a conflict'
     if token.pos_ in ('NOUN', 'PROPN') and token.dep_ in ('nsubj', 'nsubjpass', 'dobj') and token.head.dep_ == 'relcl' \
             and _named_person(token.head.head, cues) \
             and not any(c.lower_ in ('where', 'when') for c in token.head.children):

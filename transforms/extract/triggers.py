@@ -311,6 +311,9 @@ def _is_passive(verb):
         return True
     if verb.tag_ == 'VBD' and _headline_passive(verb):
         return True
+    if verb.dep_ == 'conj' and verb.tag_ == 'VBD' and _is_passive(verb.head) \
+            and not any(c.dep_ in ('nsubj', 'dobj', 'aux') for c in verb.children):
+        return True  # 'Shakur, a known activist, shot and killed': the second verb shares the first's voice
     if verb.tag_ != 'VBN' or any(c.dep_ == 'aux' for c in verb.children):
         return False
     # 'vehicles set on fire', headline-style 'Massimov arrested on Saturday' (also as a
@@ -338,7 +341,17 @@ def _headline_passive(verb):
         return 'nsubj' in deps and 'xcomp' in deps and not deps & {'dobj', 'aux', 'dative'}
     if lemma not in grammar()['headline_passive_verbs']:
         return False
-    return 'nsubj' in deps and not deps & {'dobj', 'aux', 'ccomp', 'xcomp', 'dative', 'attr'}
+    return 'nsubj' in deps and not deps & {'dobj', 'aux', 'ccomp', 'xcomp', 'dative', 'attr'} \
+        and not _shares_an_object(verb)
+
+
+def _shares_an_object(verb):
+    """A verb coordinated with the next one, which has an object ('police detained,
+    questioned them'): both are active. The small model may hang the second on the first
+    (conj) or beside it, after a comma or 'and'."""
+    after = [c for c in verb.children if c.dep_ == 'conj'] + [
+        t for t in verb.head.children if t.dep_ == verb.dep_ and 0 < t.i - verb.i <= 2 and t.tag_ == 'VBD']
+    return any(c.dep_ == 'dobj' for t in after for c in t.children)
 
 
 def _verb_arguments(verb):
