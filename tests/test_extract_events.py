@@ -61,6 +61,7 @@ def events_of(extractor, text, **extra):
     ('Seventy people were busted for drugs at the festival.', 'COERCE', '173'),
     ('The opposition leader called for the government to resign.', 'REQUEST', '100'),
     ('Shop owners pleaded for more police protection on Monday.', 'REQUEST', '100'),
+    ('Hong Kong bans Tiananmen vigil for first time', 'COERCE', '172'),  # the noun the parser hangs as a clause
     ('The prime minister asked the alliance for an invitation to join.', 'REQUEST', '100'),
     ('The foreign minister hit out at Varnel over the border closures.', 'ACCUSE', '111'),
     ('The defence minister rounded on the opposition leader in a television interview.', 'ACCUSE', '111'),

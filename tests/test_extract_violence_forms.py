@@ -11,6 +11,8 @@ from factories import extract_events
     'Militants hurled petrol bombs at a passenger train on Saturday night.',
     'Gunmen beat and raped displaced women near the camp on Friday.',
     'Six police officers were taken hostage by armed men in the suburb on Thursday.',
+    'A deputy was seen on video repeatedly punching a woman in the head.',   # punch, kick: a person hit
+    'Police officers kicked a protester lying on the ground in Nairobi on Monday.',
 ])
 def test_violence_forms(extractor, text):
     assert 'ASSAULT' in [e['event_type'] for e in extract_events(extractor, text)]
@@ -37,3 +39,11 @@ def test_a_raid_by_an_armed_group_is_an_attack_one_by_police_a_coercion(extracto
 def test_a_member_is_one_person(extractor):
     [event] = extract_events(extractor, '', title='Suspected party cadres kill opposition member in Chogwe')
     assert event['killed'] == 1
+
+
+@pytest.mark.parametrize('text', [
+    'The striker kicked the ball into the net in the final minute.',
+    'He punched the air in celebration after the vote.',
+])
+def test_punching_or_kicking_no_person_is_no_attack(extractor, text):
+    assert extract_events(extractor, text) == []

@@ -185,8 +185,8 @@ def _object_words(token):
 
 def _dependents(token):
     for child in token.children:
-        if child.dep_ in WITH_DEPS:
-            yield child
+        if child.dep_ in WITH_DEPS or (child.dep_ == 'xcomp' and child.pos_ in NOUN_POS):
+            yield child  # (a noun the parser hangs as a clause is an object: 'Hong Kong bans Tiananmen vigil')
         if child.dep_ == 'dobj':  # 'accused the president of treason'
             yield from (g for p in child.children if p.dep_ == 'prep' for g in p.children if g.dep_ == 'pobj')
         elif child.dep_ in ('nsubjpass', 'nsubj'):  # 'dozens of rockets were fired', a headline's 'dozens of rockets fired'
