@@ -63,6 +63,15 @@ def lemma_set(tokens):
     return out
 
 
+def first_conjunct(token):
+    """The first of the conjuncts ``token`` belongs to, whose role in the clause they share
+    ('protests, closed testing sites worry officials': 'protests'); the token itself if none."""
+    node = token
+    while node.dep_ == 'conj' and node.head.i != node.i:
+        node = node.head
+    return node
+
+
 # Heads of an object that is a part of what its of-phrase names.
 PARTITIVE_HEADS = frozenset({'some', 'many', 'most', 'all', 'part', 'rest', 'much', 'lot', 'bit', 'bits'})
 

@@ -9,7 +9,7 @@ import dataclasses
 import functools
 import re
 
-from wirewatch.transforms.extract.clauses import told_to_death
+from wirewatch.transforms.extract.clauses import first_conjunct, told_to_death
 from wirewatch.transforms.extract.lexicon import load_data
 
 CATEGORIES = ('killed', 'injured', 'arrested', 'crowd_size')
@@ -168,9 +168,7 @@ def find_counts(sent, is_demonym=lambda token: False):
 
 def _included(token):
     """A person named after 'including': part of a group already counted."""
-    node = token
-    while node.dep_ == 'conj' and node.head.i != node.i:
-        node = node.head
+    node = first_conjunct(token)
     return node.dep_ == 'pobj' and node.head.lower_ == 'including'
 
 
@@ -328,9 +326,7 @@ def _partitive(noun, lex):
 
 def _one_person(noun, lex):
     """See _one_person_in_role; a conjunct is read in the role of the first conjunct."""
-    first = noun
-    while first.dep_ == 'conj' and first.head.i != first.i:
-        first = first.head  # 'killed the pastor and his wife': each conjunct in the first one's role
+    first = first_conjunct(noun)  # 'killed the pastor and his wife': each conjunct in the first one's role
     if first is not noun:
         return _one_person_in_role(noun, first.dep_, first.head, lex)
     return _one_person_in_role(noun, noun.dep_, noun.head, lex)

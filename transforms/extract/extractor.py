@@ -14,7 +14,7 @@ import hashlib
 import re
 
 from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, named_country, sector_for_words
-from wirewatch.transforms.extract.clauses import has_time, is_infinitive
+from wirewatch.transforms.extract.clauses import first_conjunct, has_time, is_infinitive
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
 from wirewatch.transforms.extract.dates import MONTH, find_date_mentions, reference_date, resolve_event_date
 from wirewatch.transforms.extract.factuality import factuality_cues
@@ -1194,9 +1194,7 @@ def _protest_as_topic(mention, doc):
     if mention['event_type'] != 'PROTEST' or token.pos_ not in ('NOUN', 'PROPN') or mention['crowd_size'] is not None \
             or mention['actor1'] is not None or mention['_told_as_its_own']:
         return False
-    node = token
-    while node.dep_ == 'conj' and node.head.i != node.i:
-        node = node.head  # 'protests, closed testing sites worry officials'
+    node = first_conjunct(token)  # 'protests, closed testing sites worry officials'
     if node.dep_ not in ('nsubj', 'nsubjpass') or any(t.ent_type_ in ('GPE', 'LOC', 'FAC', 'NORP') and t.i != token.i
                                                       for t in token.subtree):
         return False  # (the recogniser may take a headline's first word for a name: 'Protests/NORP ...')
@@ -1224,9 +1222,7 @@ def _harm_as_cause(mention, doc):
     if mention['event_type'] != 'ASSAULT' or token.tag_ not in ('NNS', 'NNPS') or mention['_dated'] \
             or any(mention[c] is not None for c in TOLL_CATEGORIES):
         return False  # (one strike, or one dated, is an event: 'a missile strike on the port raises prices')
-    node = token
-    while node.dep_ == 'conj' and node.head.i != node.i:
-        node = node.head  # 'fuel crisis, attacks in Azov Sea tighten squeeze'
+    node = first_conjunct(token)  # 'fuel crisis, attacks in Azov Sea tighten squeeze'
     if node.dep_ != 'nsubj':
         return False
     return any(c.dep_ == 'dobj' and c.lemma_.lower() in EFFECT_OBJECTS for c in node.head.children)

@@ -17,7 +17,7 @@ import functools
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import governors, has_time, is_infinitive
+from wirewatch.transforms.extract.clauses import first_conjunct, governors, has_time, is_infinitive
 from wirewatch.transforms.extract.lexicon import load_data
 
 ASSERTED, NEGATED, DENIED, CLAIMED = 'ASSERTED', 'NEGATED', 'DENIED', 'CLAIMED'
@@ -189,9 +189,7 @@ def _only_mentioned(token, cues):
         return 'modifier'  # 'the jailed leader', 'invading troops': a description ('protesting farmers' protest)
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
-    node = token
-    while node.dep_ == 'conj' and node.head.i != node.i:
-        node = node.head
+    node = first_conjunct(token)
     dep, head = node.dep_, node.head
     if dep in ('ROOT', 'nsubj', 'nsubjpass', 'appos', 'npadvmod', 'dep') or head.i == node.i:
         return None
