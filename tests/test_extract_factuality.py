@@ -94,6 +94,8 @@ CASES = [
     ('A planned rally against the tax drew police attention.', 'rally', 'FUTURE', 'planned'),
     ('The threat of an attack closed the airport.', 'attack', 'FUTURE', 'threat'),
     ('Protests are planned in three cities.', 'Protests', 'FUTURE', 'plan'),
+    ('It is the latest salvo by the president to crack down on online platforms.', 'crack', 'FUTURE', 'salvo'),
+    ('Mayor Ostrova backpedals after \'shooting\' threat to Varo rioters', 'shooting', 'FUTURE', 'threat'),
     ('A man was hired to kill the journalist.', 'kill', 'FUTURE', 'hire'),
     ('Mr Kovar is going to meet the envoy.', 'meet', 'FUTURE', 'going to'),
     ('Ministers to hold talks in Vienna', 'hold', 'FUTURE', 'to'),
@@ -215,6 +217,19 @@ CASES = [
     # an event noun in a relative clause on a person tells who the person is
     ('Mourners filed past the coffin of Tomas Reyl, whose death in custody ignited protests across the country.',
      'protests', 'MENTIONED', None),
+    # a participle describing a person, also where the parser took it for a verb or a past tense
+    ('Junta says detained former leader Aria Vell met Red Cross official', 'detained', 'MENTIONED', None),
+    ('Tobin Varek, accused bank robber, due in court amid plea deal reports', 'accused', 'MENTIONED', None),
+    # ... but a junta that says it detained her did ('says police detained five': the verb has its subject)
+    ('Junta says police detained former leader Aria Vell on Monday', 'detained', 'ASSERTED', None),
+    # an opening participle may be news of its own
+    ('Attacked by gunmen, the convoy turned back on Monday.', 'Attacked', 'ASSERTED', None),
+    # a gerund that is no harm keeps its object ('Rejecting ultimatum' rejects it)
+    ('Rejecting ultimatum, Kovia vows to fight on', 'Rejecting', 'ASSERTED', None),
+    # deaths told after a number are the event's own too ('Two dead in gun attack')
+    ('Two dead in Tamba gun attack', 'attack', 'ASSERTED', None),
+    # deaths told in a phrase of the event are its own toll
+    ('Three dead in Varo shopping centre shooting', 'shooting', 'ASSERTED', None),
 ]
 
 

@@ -469,3 +469,15 @@ def test_another_matter_is_said_of_an_event_not_by_a_pronoun():
     assert ANOTHER_MATTER.search('Gunmen killed another three villagers in Kidal on Monday.')
     assert ANOTHER_MATTER.search('Separately, police arrested two men.')
     assert not ANOTHER_MATTER.search('The man accused of killing two people, kidnapping another and fleeing was arrested.')
+
+
+def test_one_toll_in_title_and_lead_is_one_event(extractor):
+    """The headline's '47 dead in missile strike against east Kovia' and the lead's '47 people
+    were killed in the Darva region' tell one attack, although the headline took the region for
+    a party and names another place."""
+    events = extract_events(
+        extractor,
+        'At least 47 people were killed in a missile strike on the eastern Darva region on Thursday, '
+        'Kovian President Ivo Marek said.',
+        title='Marek Says 47 Dead in Missile Strike Against East Kovia')
+    assert [(e['event_type'], e['killed']) for e in events] == [('ASSAULT', 47)]

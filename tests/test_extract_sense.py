@@ -163,6 +163,7 @@ def test_sense_rules_refer_to_known_classes_and_entries():
             assert rule['class'] in classes and rule.get('unless', rule['class']) in classes, (key, rule)
             assert rule['in'] in ('args', 'object', 'object_head', 'subject', 'doer', 'sentence', 'anaphor'), (key, rule)
             assert rule.get('unless_with', rule['class']) in classes, (key, rule)
+            assert rule.get('also', rule)['class'] in classes, (key, rule)
     required = {c for value in data['require'].values() for c in ([value] if isinstance(value, str) else value)}
     assert required <= classes
     from wirewatch.transforms.extract.triggers import TriggerLexicon
@@ -417,3 +418,67 @@ def test_summoned_to_protest_is_a_formal_protest(extractor):
 ])
 def test_disputes_and_a_title_with_its_holder(extractor, sentence, expected):
     assert types(extractor, sentence) == expected
+
+
+@pytest.mark.parametrize('title, text, expected', [
+    # a headline's terse word is read with its twin in the lead, which may tell its manner
+    ('Premier Ostrova launches attack on Kovia',
+     'Premier Lena Ostrova launched a blistering attack on Kovia on Friday, naming misdeeds from espionage to piracy.',
+     ['ACCUSE']),
+    ('Rebels attack army post in Tamba',
+     'Rebels attacked an army post in Tamba on Friday, killing four soldiers, officials said.', ['ASSAULT']),
+    # a twin only about the same thing: not a deal struck days before
+    ('Drones strike Darva refinery',
+     'Kovian drones struck a refinery in Darva on Monday, days after Kovia struck a gas deal with Varia.', ['ASSAULT']),
+])
+def test_a_title_word_reads_its_lead_twin(extractor, title, text, expected):
+    assert types(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    # a newspaper or a reporter that asks makes an interview, not a request between parties
+    ('The Kestrel Herald asked Jan Brodsky, an entomologist in Varo, to answer readers\' questions.', []),
+    ('Reporters asked the minister to explain the delay on Monday.', []),
+    ('The union asked the minister to explain the delay on Monday.', ['REQUEST']),
+    # a falling rock from space is a hazard
+    ('The asteroid that killed the dinosaurs struck Earth at the deadliest angle, a study says.', []),
+    # workers, money or a movement's supporters set to work are no military mobilisation
+    ('Employers must let the ministry deploy foreign workers on new sites.', []),
+    ('The protests have mobilized many students who had never marched before.', []),
+    ('Kovia deployed troops to the northern border on Monday.', ['MOBILIZE']),
+    # a strike by a warring state's forces or with its weapons is armed; a strike by truckers is not
+    ('Israeli strikes continued for a third day on Sunday.', ['ASSAULT']),
+    ('Kovian drones hit a fuel depot in overnight strikes.', ['ASSAULT']),
+    ('Iranian truckers continued strikes for a third day.', []),
+    # a state that kills a number of people kills people
+    ('Kovia kills six in border village raid on Sunday.', ['ASSAULT']),
+    ('Farmers killed 200 cattle to stop the outbreak.', []),
+    # sanctions dealt with 'hit', a newspaper's leadership fired
+    ('Kovia hits Varian shipping firms with fresh sanctions.', ['SANCTION']),
+    ('Hit by Varian tariffs, Kovia loses appetite for a trade pact.', []),
+    ('Sanctions hit Kovia\'s economy harder than expected.', []),
+    # ... and what they reach too far for, as an independent review found
+    ('Journalists demand the release of their jailed colleague Ivo Marn.', ['REQUEST']),
+    ('Kovia deploys air defence systems along the Varian border.', ['MOBILIZE']),
+    ('Rebel movement mobilises fighters in Tamba.', ['MOBILIZE']),
+    ('Air traffic controllers in Varia begin a three-day strike.', []),
+    ('Gunmen kill three at Meteor nightclub in Darva.', ['ASSAULT']),
+    ('Parliament killed two of the amendments on Monday.', []),
+    ('A police officer fired, killing the fleeing suspect, witnesses said.', ['ASSAULT']),
+    ('The defence ministry fires the army newspaper\'s leadership.', ['COERCE']),
+])
+def test_interviews_hazards_civilian_means_armed_strikes_and_dismissals(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected
+
+
+@pytest.mark.parametrize('title, expected', [
+    # a headline's verb the small model tags as a noun is still the verb
+    ('Norway sanctions Iranian central bank chief, two lawyers', ['SANCTION']),
+    ('Chile, Peru sign border peace deal after talks', ['SUPPORT']),  # CAMEO 057, one event of the two
+    ('Pentagon fires newspaper leadership', ['COERCE']),
+    # ... but not a noun in a headline with its own verb, nor after an article or a preposition
+    ('Norway sanctions bill passes parliament', []),
+    ('The US sanctions on Iran remain in force', []),
+])
+def test_a_headline_verb_tagged_as_a_noun(extractor, title, expected):
+    assert types(extractor, '', title) == expected

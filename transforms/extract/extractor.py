@@ -898,7 +898,7 @@ class EventExtractor:
                 continue
             seen.add(actor['country'])
             trigger = token.doc[event['_token']]
-            if event['event_type'] in MUTUAL_TYPES and not _has_partner_phrase(trigger) \
+            if (event['event_type'] in MUTUAL_TYPES or event['cameo_code'] in MUTUAL_CODES) and not _has_partner_phrase(trigger) \
                     and (event['actor2'] is None or trigger.lemma_.lower() in TOPIC_OBJECT_VERBS):
                 event['actor2'] = actor  # 'Trump and Putin discuss ...': one meeting of the two
                 continue
@@ -1264,6 +1264,7 @@ PRIVATE_SECTORS = frozenset({'CVL', 'JRN', 'MED', 'EDU', 'REL', 'BUS'})
 
 # Acts two parties do together: conjoined doers are each other's partners.
 MUTUAL_TYPES = frozenset({'CONSULT', 'AGREE'})
+MUTUAL_CODES = frozenset({'057'})  # signing a formal agreement (a SUPPORT in PLOVER) takes two parties too
 # Their verbs whose object is a topic, not a partner ('Trump and Putin discuss Russia's attendance').
 TOPIC_OBJECT_VERBS = frozenset({'discuss', 'debate', 'negotiate'})
 
@@ -1621,15 +1622,18 @@ def same_news(a, b):
         return False
     la, lb = a['location'] or {}, b['location'] or {}
     if 'COUNTRY' not in (la.get('precision'), lb.get('precision')) and la.get('name') and lb.get('name') \
-            and la['name'] != lb['name']:
-        return False  # 'in Zamfara' and 'in Lagos', whatever their precision
+            and la['name'] != lb['name'] and not _same_toll(a, b):
+        return False  # 'in Zamfara' and 'in Lagos', whatever their precision (but one toll told
+        # twice is one event: '47 dead in strike against east Ukraine', '47 killed in Kharkiv region')
     lead = a if a['_role'] == LEAD else b
     if ANOTHER_MATTER.search(lead['sentence'] or ''):
         return False
+    one_toll = _same_toll(a, b)  # one toll told twice, whatever the headline took for a party ('against east Ukraine')
     for role in ('actor1', 'actor2'):
         x, y = a[role], b[role]
-        if x and y and ((x['country'] and y['country'] and x['country'] != y['country'])
-                        or not (_sectors_agree(x['sector'], y['sector']) or _a_country_itself(x) or _a_country_itself(y))):
+        if x and y and not one_toll and ((x['country'] and y['country'] and x['country'] != y['country'])
+                                         or not (_sectors_agree(x['sector'], y['sector'])
+                                                 or _a_country_itself(x) or _a_country_itself(y))):
             return False  # (a country named alone stands for its state and its people: 'US' and 'Americans')
     return not (_share_a_word(a['actor1'], b['actor2']) or _share_a_word(a['actor2'], b['actor1']))
 
@@ -1638,6 +1642,15 @@ def same_news(a, b):
 # not the pronoun of 'kidnapping another and leading police on a manhunt').
 ANOTHER_MATTER = re.compile(r'\b(separate(ly)?|another(?=\s+(?!and\b|or\b)[a-z])|also|meanwhile|elsewhere)\b',
                             re.IGNORECASE)
+
+
+# A toll this large, told in the title and the lead, is one event's ('two killed' may be two)
+SAME_TOLL_MIN = 5
+
+
+def _same_toll(a, b):
+    """Both mentions tell the same number of dead, or of wounded, of at least SAME_TOLL_MIN."""
+    return any(a.get(c) is not None and a.get(c) >= SAME_TOLL_MIN and a.get(c) == b.get(c) for c in ('killed', 'injured'))
 
 
 def _a_country_itself(actor):

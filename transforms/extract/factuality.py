@@ -71,7 +71,8 @@ def factuality_cues():
 def read_factuality(token, cues=None):
     """(status, cue word) of the event named by trigger ``token``; ('ASSERTED', None) by default."""
     cues = cues or factuality_cues()
-    own = _own_clause(token, cues, is_trigger=True) or _headline_verb_cue(token, cues) or _how_to(token, cues)
+    own = _own_clause(token, cues, is_trigger=True) or _headline_verb_cue(token, cues) or _how_to(token, cues) \
+        or _gerund_naming_a_threat(token, cues)
     if own:
         return own
     previous = token
@@ -120,6 +121,20 @@ def _how_to(token, cues):
     word = next((c for c in token.children if c.dep_ in ('advmod', 'mark') and c.lower_ in cues['question_infinitives']),
                 None)
     return (HYPOTHETICAL, word.lower_) if word is not None else None
+
+
+def _gerund_naming_a_threat(token, cues):
+    """A gerund the parser reads as a verb whose bare object is a noun of what may come
+    ("Trump backpedals after 'shooting' threat"): the gerund names the threat's content, as
+    a compound would ('a bomb threat')."""
+    if token.tag_ != 'VBG' or token.lemma_.lower() not in cues['harm_verbs']:
+        return None  # ('Rejecting ultimatum, Kovia vows to fight on' rejects one)
+    for child in token.children:
+        if child.dep_ == 'dobj' and child.lemma_.lower() in cues['future_nouns'] \
+                and not any(g.dep_ in ('det', 'poss', 'nummod') for g in child.children) \
+                and all(t.is_punct for t in token.doc[token.i + 1:child.i]):
+            return FUTURE, child.lemma_.lower()
+    return None
 
 
 def _headline_verb_cue(token, cues):
@@ -185,8 +200,11 @@ def _only_mentioned(token, cues):
     if clause.dep_ == 'pcomp' and clause.head.lower_ in SEQUENCE_MARKS and clause.tag_ == 'VBN' \
             and any(c.dep_ == 'auxpass' for c in clause.children):
         return 'context clause'  # 'After being raided, firm says ...' (but 'fled after killing five' did it)
-    if token.dep_ == 'amod' and (token.tag_ in ('VBN', 'JJ') or (token.tag_ == 'VBG' and token.lemma_.lower() not in cues['protest_words'])):
-        return 'modifier'  # 'the jailed leader', 'invading troops': a description ('protesting farmers' protest)
+    if token.dep_ == 'amod' and (token.tag_ in ('VBN', 'VBD', 'JJ') or (token.tag_ == 'VBG' and token.lemma_.lower() not in cues['protest_words'])):
+        return 'modifier'  # 'the jailed leader', 'invading troops': a description ('protesting farmers' protest;
+        # a past tense tagged as a modifier is a participle: 'Mangione, accused CEO killer, due in court')
+    if _participle_before_its_noun(token):
+        return 'modifier'  # 'Junta says detained former leader Aung San met envoy', parsed as a verb
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
     node = first_conjunct(token)
@@ -208,9 +226,10 @@ def _only_mentioned(token, cues):
             return None  # 'went on hunger strike'
         if prep == 'from' and head.head.lemma_.lower() in ('toll', 'death', 'casualty', 'fatality'):
             return None  # 'the death toll from the bombing'
-        if prep in ('after', 'following') and _casualty_clause(head.head, cues) \
+        if prep in ('after', 'following', 'in') and _casualty_clause(head.head, cues) \
                 and token.lemma_.lower() not in CIRCUMSTANCE_NOUNS:
-            return None  # 'eight people are feared dead after a clash': the deaths are its own
+            return None  # 'eight people are feared dead after a clash', 'three dead in mall shooting':
+            # the deaths are its own
             # (not 'a man died after his arrest': the arrest is the death's circumstance)
         if prep in ('during', 'after', 'before') and token.lemma_.lower() in CIRCUMSTANCE_NOUNS \
                 and any(c.dep_ == 'poss' for c in token.children):
@@ -225,7 +244,7 @@ def _only_mentioned(token, cues):
 def _casualty_clause(word, cues):
     """'killed', 'dead', 'were injured', 'are feared dead': a word that tells people killed or hurt."""
     return word.lemma_.lower() in cues['casualty_words'] or any(
-        c.dep_ in ('oprd', 'acomp') and c.lemma_.lower() in cues['casualty_words'] for c in word.children)
+        c.dep_ in ('oprd', 'acomp', 'amod') and c.lemma_.lower() in cues['casualty_words'] for c in word.children)
 
 
 def _possibly(governor, clause, cues):
@@ -423,6 +442,26 @@ def _harm_told(verb, modifier, cues):
         c.lemma_.lower() in cues['person_nouns'] or c.like_num or c.ent_type_ in ('PERSON', 'NORP', 'CARDINAL')
         or c.lower_ in ('him', 'her', 'them', 'he', 'she', 'they') or any(g.dep_ == 'nummod' for g in c.children))
         for c in verb.children)
+
+
+def _participle_before_its_noun(token):
+    """A participle the parser took for a verb: with no subject and no object of its own, right
+    before the subject of the next clause ('says detained former leader Aung San met an envoy':
+    'detained' describes the leader; 'says police detained five' has its subject), or between
+    commas after a name ('Tobin Varek, accused bank robber, due in court')."""
+    if token.tag_ not in ('VBN', 'VBD'):
+        return False
+    doc = token.doc
+    subject = next((c for c in token.children if c.dep_ == 'nsubj'), None)
+    obj = next((c for c in token.children if c.dep_ == 'dobj'), None)
+    if subject is not None and obj is not None and token.i >= 2 and doc[token.i - 1].text == ',' \
+            and subject.i == token.i - 2 and obj.i + 1 < len(doc) and doc[obj.i + 1].text == ',':
+        return True  # an apposition between commas: 'Tobin Varek, accused bank robber, due in court'
+    if any(c.dep_ in ('nsubj', 'nsubjpass', 'dobj', 'aux', 'auxpass', 'agent') for c in token.children):
+        return False
+    return any(c.dep_ in ('ccomp', 'dep') and c.pos_ in ('VERB', 'AUX') and any(
+        g.dep_ in ('nsubj', 'nsubjpass') and g.left_edge.i == token.i + 1 for g in c.children)
+        for c in token.children)
 
 
 def _purpose_infinitive(token, cues):

@@ -96,7 +96,11 @@ def _done_by_people(token, rules):
     doers = [c for c in token.children if c.dep_ == 'nsubj']
     doers += [g for c in token.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj']
     victims = [c for c in token.children if c.dep_ in ('dobj', 'nsubjpass')]
-    people = any(v.lemma_.lower() in rules['victims'] or v.ent_type_ in ('PERSON', 'NORP') for v in victims)
+    # a bare number counts people ('Israel kills six in Gaza'), as a number word a noun of them does
+    people = any(v.lemma_.lower() in rules['victims'] or v.ent_type_ in ('PERSON', 'NORP')
+                 or (v.like_num and v.ent_type_ in ('CARDINAL', '') and not any(c.dep_ == 'prep' and c.lower_ == 'of'
+                                                                                 for c in v.children))
+                 for v in victims)  # (not 'killed two of the amendments')
     return people and any(d.lemma_.lower() in rules['people'] or d.lower_ in rules['people']
                           or d.ent_type_ in ('ORG', 'NORP', 'GPE') for d in doers)
 
@@ -153,6 +157,40 @@ def _headline_with_lead(token):
     return token.doc[sent.start:lead.end] if lead is not None else None
 
 
+def _lead_twins(token):
+    """For a trigger in the title, the words of the same lemma in the sentence after it: a
+    headline's terse word is told again, with its manner, in the lead ('Trump launches attack
+    on Kovia. Trump launched a blistering attack on Kovia ...'); none for any other trigger."""
+    title_chars = token.doc.user_data.get('title_chars') or 0
+    lead = next_sentence(token.sent) if token.sent.start_char < title_chars else None
+    if lead is None:
+        return []
+    lemma = token.lemma_.lower()
+    own = _noun_lemmas(argument_tokens(token))
+    # the same word about the same party or thing ('attack on Kovia'), not another matter
+    # told with it ('drones strike refinery ... days after Kovia struck a gas deal')
+    return [t for t in lead if t.lemma_.lower() == lemma and own & _noun_lemmas(_own_words(t))]
+
+
+def _noun_lemmas(tokens):
+    return {t.lemma_.lower() for t in tokens if t.pos_ in ('NOUN', 'PROPN')}
+
+
+CLAUSE_DEPS = frozenset({'advcl', 'ccomp', 'xcomp', 'relcl', 'acl', 'conj', 'parataxis', 'npadvmod'})
+
+
+def _own_words(token):
+    """A trigger's own dependents and their modifiers and objects, not the clauses hung on
+    it ('struck a refinery ..., days after Kovia struck a gas deal': not the deal)."""
+    words = []
+    for child in token.children:
+        if child.dep_ in CLAUSE_DEPS:
+            continue
+        words.append(child)
+        words.extend(g for g in child.children if g.dep_ in ('compound', 'amod', 'pobj'))
+    return words
+
+
 def _title_named_again(token):
     """The title's nouns of the same word and their modifiers, for a definite event noun
     after the title ('Firm counts cost of cyberattack. The attack came amid ...', 'dies after
@@ -178,7 +216,9 @@ def read_sense(match, rules=None, harmless=frozenset()):
     lemma = match.entry['lemma']
     event_type = match.entry['event_type']
     own = lemma_set(match.tokens)
-    args = _context(argument_tokens(token), rules['noun_only']) - own
+    # a title's word reads its lead's twin too: its manner is often told only there
+    args = _context(argument_tokens(token) + [a for twin in _lead_twins(token) for a in _own_words(twin)],
+                    rules['noun_only']) - own
     objects = _context(object_tokens(token), rules['noun_only']) - own
     object_heads = _context(object_tokens(token, modifiers=False), rules['noun_only']) - own
     subjects = _context(subject_tokens(token), rules['noun_only']) - own
@@ -198,17 +238,21 @@ def read_sense(match, rules=None, harmless=frozenset()):
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'{lemma}:{event_type}', []) \
         + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
+    def words_in(where):
+        if where == 'doer':
+            return _context(_doers_of(token), rules['noun_only'])
+        if where == 'anaphor':
+            return _context(_title_named_again(token), rules['noun_only'], names=False)
+        return {'args': args, 'object': objects, 'object_head': object_heads, 'subject': subjects}.get(where, story_words)
+
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
             continue  # 'a hunger strike over job security' is no labour strike
-        if rule['in'] == 'doer':
-            words = _context(_doers_of(token), rules['noun_only'])
-        elif rule['in'] == 'anaphor':
-            words = _context(_title_named_again(token), rules['noun_only'], names=False)
-        else:
-            words = {'args': args, 'object': objects, 'object_head': object_heads, 'subject': subjects}.get(rule['in'], story_words)
-        if not words & classes[rule['class']]:
+        if not words_in(rule['in']) & classes[rule['class']]:
             continue
+        also = rule.get('also')
+        if also and not words_in(also['in']) & classes[also['class']]:
+            continue  # 'reporters asked the minister to explain' (but 'journalists demand release of a colleague')
         if rule.get('unless') and sentence & classes[rule['unless']]:
             continue
         if rule.get('unless_with') and own & classes[rule['unless_with']]:

@@ -47,6 +47,7 @@ class TriggerMatch:
     factuality_cue: str | None = None
     time_status: str = 'CURRENT'
     time_cue: str | None = None
+    headline_verb: bool = False  # a title's verb the small model tagged as a noun ('US sanctions ICC judges')
 
     @property
     def rejection(self):
@@ -66,7 +67,7 @@ class TriggerMatch:
 
     @property
     def is_noun(self):
-        return self.token.pos_ in NOUN_POS
+        return self.token.pos_ in NOUN_POS and not self.headline_verb
 
 
 @functools.lru_cache(maxsize=1)
@@ -117,6 +118,8 @@ class TriggerLexicon:
                 match = self._match(token, specific)
                 if match:
                     found[token.i] = match
+                    if match.headline_verb:  # no part of the noun phrase the parser hung it in
+                        token.doc.user_data.setdefault('headline_verbs', set()).add(token.i)
                     consumed.update(t.i for t in match.tokens if t.i != token.i)
         return [found[i] for i in sorted(found) if i not in consumed]
 
@@ -124,17 +127,29 @@ class TriggerLexicon:
         if token.pos_ not in TRIGGER_POS:
             return None
         options = self.by_lemma.get(token.lemma_.lower()) or self.by_lemma.get(token.lower_)
+        headline_verb = None
         for entry in options or ():
-            if ('with' in entry) != specific or token.pos_ not in _pos_names(entry['pos']):
+            as_verb = False
+            if token.pos_ not in _pos_names(entry['pos']):
+                if 'VERB' not in entry['pos']:
+                    continue
+                if headline_verb is None:
+                    headline_verb = _headline_verb(token)
+                if not headline_verb:
+                    continue
+                as_verb = True  # 'Israel, Lebanon sign framework peace deal': 'sign' is the verb
+            if ('with' in entry) != specific:
                 continue
             if entry.get('lowercase') and not token.text.islower():
                 continue
-            if 'NOUN' not in entry['pos'] and token.dep_ in NOUN_ROLES:
+            if 'NOUN' not in entry['pos'] and token.dep_ in NOUN_ROLES and not as_verb:
                 continue  # a verb-only trigger the tagger calls a verb in a noun's place: 'on corruption charges'
             dependents = list(_object_words(token) if entry.get('with_object') else _dependents(token))
+            if as_verb:
+                dependents += _headline_verb_object(token)
             if any(d.lemma_.lower() in entry.get('unless', ()) for d in dependents):
                 continue
-            if token.pos_ in NOUN_POS and token.dep_ in ('compound', 'nmod') and not specific:
+            if token.pos_ in NOUN_POS and token.dep_ in ('compound', 'nmod') and not specific and not as_verb:
                 continue  # 'protest leaders' is about leaders, a 'murder hornet' is an insect
             if entry.get('no_object') and any(c.dep_ in ('dobj', 'oprd', 'ccomp') for c in token.children):
                 continue  # 'called Democrats freaks for ...' is no call for something
@@ -146,12 +161,62 @@ class TriggerLexicon:
                 continue  # 'told Canada to remove diplomats' asks; 'told reporters about it' does not
             if specific:
                 hit = next((d for d in dependents if (d.lemma_.lower() in entry['with'] or d.lower_ in entry['with'])
-                            and not (d.lower_ in PARTICLES and d.i < token.i)), None)  # 'Out in force, workers called for': no particle
+                            and not (d.lower_ in PARTICLES and d.i < token.i)  # 'Out in force, workers called for': no particle
+                            and ('with_prep' not in entry or (d.dep_ == 'pobj' and d.head.lower_ in entry['with_prep']))),
+                           None)
                 if hit is None:
                     continue
-                return TriggerMatch(token, entry, [token, hit])
-            return TriggerMatch(token, entry, [token])
+                if entry.get('mode') == 'dismiss' and hit.dep_ == 'nsubj' and not _in_title(token):
+                    continue  # 'a police officer fired, killing the suspect' shot ('Police chief fired' is a headline's passive)
+                return TriggerMatch(token, entry, [token, hit], headline_verb=as_verb)
+            return TriggerMatch(token, entry, [token], headline_verb=as_verb)
         return None
+
+
+def _headline_verb(token):
+    """A title's word the small model tagged as a noun that is the title's verb: it follows
+    the opening subject (names, a demonym and a noun, a list of them: 'US sanctions ICC
+    judges', 'Israeli military cracks down on village', 'Israel, Lebanon sign peace deal'),
+    nothing before it is a verb, article or preposition, no verb governs it, a word follows
+    it, and its form agrees with the subject (a third-person -s, or a base form after a list)."""
+    sent = token.sent
+    if not _in_title(token) or token.pos_ not in NOUN_POS or token.i == sent.start \
+            or token.i + 1 >= sent.end or token.doc[token.i + 1].is_punct:
+        return False
+    if any(a.pos_ in ('VERB', 'AUX') for a in token.ancestors):
+        return False
+    subject = token.doc[sent.start:token.i]
+    if any(t.pos_ in ('VERB', 'AUX', 'DET', 'ADP', 'PRON', 'NUM') or t.lower_ in ('of', "'s") for t in subject) \
+            or subject[-1].is_punct:
+        return False
+    if not any(t.pos_ == 'PROPN' or t.ent_type_ in ('GPE', 'NORP', 'ORG', 'PERSON') for t in subject):
+        return False
+    word = token.lower_
+    if word.endswith('s') and not word.endswith('ss'):
+        return True
+    return word == token.lemma_.lower() and any(t.lower_ in (',', 'and') for t in subject)
+
+
+def _headline_verb_object(token):
+    """A headline verb's object as the small model parsed it: the noun it modifies ('sign
+    framework peace deal': deal) and that noun's other modifiers."""
+    if token.dep_ not in ('compound', 'nmod', 'amod') or token.head.i <= token.i:
+        return []
+    head = token.head
+    return [head] + [c for c in head.children if c.dep_ in ('compound', 'amod') and c.i > token.i]
+
+
+def _headline_verb_arguments(token):
+    """(subject, object) of a headline verb tagged as a noun: the opening noun phrase's last
+    noun, and the noun it modifies or its own object or on/against phrase."""
+    g = grammar()
+    subject = token.doc[token.i - 1]
+    while subject.head.i < token.i and subject.head.i != subject.i and subject.dep_ in ('compound', 'amod', 'nmod', 'conj'):
+        subject = subject.head
+    obj = _headline_verb_object(token)
+    target = obj[0] if obj else (_child(token, 'dobj') or _pobj(token, g['target_prepositions'])
+                                 or _pobj(token, g['partner_prepositions']))
+    return subject, target
 
 
 def _someone_to(verb):
@@ -253,7 +318,9 @@ def governing_verb(token):
 
 def find_arguments(match, lexicon):
     """(actor1 token, actor2 token) of a trigger; either may be None."""
-    if match.is_noun:
+    if match.headline_verb:
+        actor1, actor2 = _headline_verb_arguments(match.token)
+    elif match.is_noun:
         actor1, actor2 = _noun_arguments(match.token, match.entry)
     else:
         actor1, actor2 = _verb_arguments(match.token)
