@@ -254,7 +254,7 @@ def _name_dependents(token):
     for child in token.children:
         if child.dep_ == 'punct' and child.i > token.i:
             continue  # 'Massimov, sacked on Wednesday': the comma ends the name
-        if child.i in verbs:
+        if any(child.i <= v < token.i for v in verbs):
             continue  # 'US sanctions ICC president': the headline's verb and its subject are no part of the name
         if child.dep_ in NAME_DEPS or (child.dep_ == 'appos' and child.ent_type_ == 'PERSON'):
             yield child

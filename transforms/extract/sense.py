@@ -253,8 +253,9 @@ def read_sense(match, rules=None, harmless=frozenset()):
         also = rule.get('also')
         if also and not words_in(also['in']) & classes[also['class']]:
             continue  # 'reporters asked the minister to explain' (but 'journalists demand release of a colleague')
-        if rule.get('unless') and sentence & classes[rule['unless']]:
-            continue
+        unless = rule.get('unless')
+        if unless and any(sentence & classes[name] for name in ([unless] if isinstance(unless, str) else unless)):
+            continue  # (one class or several: 'US, Canadian trade teams meet' is no game)
         if rule.get('unless_with') and own & classes[rule['unless_with']]:
             continue  # 'shots fired at an officer' is gunfire, whoever it hit
         if rule.get('unless_aimed') and _aimed(token):

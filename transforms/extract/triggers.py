@@ -13,7 +13,7 @@ import functools
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wirewatch.transforms.extract.actors import resolve_reflexive
+from wirewatch.transforms.extract.actors import UNKNOWN_SECTOR, resolve_reflexive, sector_for_words
 from wirewatch.transforms.extract.clauses import is_infinitive
 from wirewatch.transforms.extract.lexicon import load_data
 
@@ -146,6 +146,8 @@ class TriggerLexicon:
                 continue  # a verb-only trigger the tagger calls a verb in a noun's place: 'on corruption charges'
             dependents = list(_object_words(token) if entry.get('with_object') else _dependents(token))
             if as_verb:
+                if 'with' not in entry and not _names_a_party(token.doc[token.i + 1]):
+                    continue  # 'US sanctions ICC judges', not 'US sanctions tracker', 'Ukraine shells shortage'
                 dependents += _headline_verb_object(token)
             if any(d.lemma_.lower() in entry.get('unless', ()) for d in dependents):
                 continue
@@ -195,6 +197,20 @@ def _headline_verb(token):
     if word.endswith('s') and not word.endswith('ss'):
         return True
     return word == token.lemma_.lower() and any(t.lower_ in (',', 'and') for t in subject)
+
+
+def _names_a_party(token):
+    """The word opens a party's or a target's name: a proper noun, a named entity or
+    nationality, or a noun of people or of a body ('officials', 'army', 'judges')."""
+    if not token.is_alpha:
+        return False  # 'US sanctions Q&A'
+    return token.pos_ == 'PROPN' or token.ent_type_ in ('GPE', 'NORP', 'ORG', 'PERSON') \
+        or token.lemma_.lower() in _people_nouns() or sector_for_words([token.lemma_]) != UNKNOWN_SECTOR
+
+
+@functools.lru_cache(maxsize=1)
+def _people_nouns():
+    return frozenset(load_data('counts')['human_nouns'])
 
 
 def _headline_verb_object(token):
