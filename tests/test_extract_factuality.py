@@ -286,3 +286,24 @@ def test_every_cue_family_has_a_case():
     for _, _, _, cue in CASES:
         if cue and cue not in ('?', 'to', 'going to'):
             assert any(cue in cues[k] for k in covered if k in cues), cue
+
+
+def test_a_noun_left_hanging_after_a_prepositions_object_continues_its_phrase():
+    """The small model may hang the last noun of a headline as a 'dep' of the verb ('...
+    has learned about pain, protests'); it continues the about-phrase: a topic, no event.
+    The parse is built by hand, as the model gives it on a real headline."""
+    import spacy
+    from spacy.tokens import Doc
+    from wirewatch.transforms.extract.factuality import read_factuality
+    words = ['His', 'brother', 'learned', 'about', 'pain', ',', 'protests']
+    doc = Doc(spacy.blank('en').vocab, words=words, heads=[1, 2, 2, 2, 3, 2, 2],
+              deps=['poss', 'nsubj', 'ROOT', 'prep', 'pobj', 'punct', 'dep'],
+              pos=['PRON', 'NOUN', 'VERB', 'ADP', 'NOUN', 'PUNCT', 'NOUN'],
+              tags=['PRP$', 'NN', 'VBD', 'IN', 'NN', ',', 'NNS'],
+              lemmas=['his', 'brother', 'learn', 'about', 'pain', ',', 'protest'], sent_starts=[True] + [False] * 6)
+    assert read_factuality(doc[6]) == ('MENTIONED', 'about phrase')
+    doc = Doc(spacy.blank('en').vocab, words=words[:3] + ['and', 'protests'], heads=[1, 2, 2, 2, 2],
+              deps=['poss', 'nsubj', 'ROOT', 'cc', 'dep'], pos=['PRON', 'NOUN', 'VERB', 'CCONJ', 'NOUN'],
+              tags=['PRP$', 'NN', 'VBD', 'CC', 'NNS'], lemmas=['his', 'brother', 'learn', 'and', 'protest'],
+              sent_starts=[True] + [False] * 4)
+    assert read_factuality(doc[4])[0] == 'ASSERTED'  # no preposition's object before it: as before

@@ -458,6 +458,9 @@ def test_a_title_word_reads_its_lead_twin(extractor, title, text, expected):
     ('Kovia hits Varian shipping firms with fresh sanctions.', ['SANCTION']),
     ('Hit by Varian tariffs, Kovia loses appetite for a trade pact.', []),
     ('Sanctions hit Kovia\'s economy harder than expected.', []),
+    # a market that rallies moves, whatever unrest the sentence names
+    ('Wall Street rallied broadly on Wednesday as investors looked beyond the social unrest.', []),
+    ('Protesters rallied outside parliament in Varo on Wednesday despite the unrest.', ['PROTEST']),
     # teams that meet over trade are delegations; teams that meet in a final play
     ('Canada and the US met in Geneva on Monday as their trade teams set a new deadline.', ['CONSULT']),
     ('The two teams meet in the cup final on Saturday.', []),

@@ -125,7 +125,7 @@ def _how_to(token, cues):
 
 def _gerund_naming_a_threat(token, cues):
     """A gerund the parser reads as a verb whose bare object is a noun of what may come
-    ("Trump backpedals after 'shooting' threat"): the gerund names the threat's content, as
+    ("Mayor backpedals after 'shooting' threat"): the gerund names the threat's content, as
     a compound would ('a bomb threat')."""
     if token.tag_ != 'VBG' or token.lemma_.lower() not in cues['harm_verbs']:
         return None  # ('Rejecting ultimatum, Kovia vows to fight on' rejects one)
@@ -202,13 +202,17 @@ def _only_mentioned(token, cues):
         return 'context clause'  # 'After being raided, firm says ...' (but 'fled after killing five' did it)
     if token.dep_ == 'amod' and (token.tag_ in ('VBN', 'VBD', 'JJ') or (token.tag_ == 'VBG' and token.lemma_.lower() not in cues['protest_words'])):
         return 'modifier'  # 'the jailed leader', 'invading troops': a description ('protesting farmers' protest;
-        # a past tense tagged as a modifier is a participle: 'Mangione, accused CEO killer, due in court')
+        # a past tense tagged as a modifier is a participle: 'Varek, accused bank robber, due in court')
     if _participle_before_its_noun(token):
         return 'modifier'  # 'Junta says detained former leader Aung San met envoy', parsed as a verb
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
     node = first_conjunct(token)
     dep, head = node.dep_, node.head
+    if dep == 'dep' and (before := _word_before(node)) is not None and before.dep_ == 'pobj':
+        # a noun the parser left hanging after a preposition's object continues that phrase:
+        # 'learned about pain, protests', 'the narrative of the White House protests'
+        node, dep, head = before, 'pobj', before.head
     if dep in ('ROOT', 'nsubj', 'nsubjpass', 'appos', 'npadvmod', 'dep') or head.i == node.i:
         return None
     if dep in ('dobj', 'attr', 'oprd'):
@@ -239,6 +243,11 @@ def _only_mentioned(token, cues):
             return None
         return f'{prep} phrase'
     return None
+
+
+def _word_before(token):
+    """The nearest word before the token that is no punctuation, in its sentence."""
+    return next((t for t in reversed(token.doc[token.sent.start:token.i]) if not t.is_punct), None)
 
 
 def _casualty_clause(word, cues):

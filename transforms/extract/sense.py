@@ -238,6 +238,7 @@ def read_sense(match, rules=None, harmless=frozenset()):
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'{lemma}:{event_type}', []) \
         + rules['rules'].get(f'*:{event_type}', []) \
         + (rules['rules'].get(f'group:{group}', []) if group else [])
+
     def words_in(where):
         if where == 'doer':
             return _context(_doers_of(token), rules['noun_only'])
