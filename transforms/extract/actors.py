@@ -8,6 +8,7 @@ actors (police, authorities, protesters), from the article's main country.
 import functools
 import re
 
+from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
 
 UNKNOWN_SECTOR = 'UNK'
@@ -34,7 +35,7 @@ def _lexicon():
         'government_places': data['government_places'],
         'missions': {k.lower(): v for k, v in data.get('missions', {}).items()},
         'no_actor': frozenset(load_data('grammar')['no_actor_pronouns']),
-        'human': frozenset(load_data('counts')['human_nouns']),
+        'human': human_nouns(),
     }
 
 

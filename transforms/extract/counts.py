@@ -28,6 +28,13 @@ class CountMention:
 
 
 @functools.lru_cache(maxsize=1)
+def human_nouns():
+    """The nouns of people (data/counts.json human_nouns): who can be killed, arrested,
+    counted in a crowd, or be a party ('officials', 'protesters', 'judges')."""
+    return frozenset(load_data('counts')['human_nouns'])
+
+
+@functools.lru_cache(maxsize=1)
 def _lexicon():
     data = load_data('counts')
     cues = {}
@@ -35,7 +42,7 @@ def _lexicon():
         for word in data['cues'][category]:
             cues.setdefault(word, category)
     return {
-        'human': frozenset(data['human_nouns']),
+        'human': human_nouns(),
         'cues': cues,
         'units': data['units'],
         'scales': data['scales'],

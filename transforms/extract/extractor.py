@@ -898,7 +898,8 @@ class EventExtractor:
                 continue
             seen.add(actor['country'])
             trigger = token.doc[event['_token']]
-            if (event['event_type'] in MUTUAL_TYPES or event['cameo_code'] in MUTUAL_CODES) and not _has_partner_phrase(trigger) \
+            mutual = event['event_type'] in MUTUAL_TYPES or event['cameo_code'] in MUTUAL_CODES
+            if mutual and not _has_partner_phrase(trigger) \
                     and (event['actor2'] is None or trigger.lemma_.lower() in TOPIC_OBJECT_VERBS):
                 event['actor2'] = actor  # 'Trump and Putin discuss ...': one meeting of the two
                 continue
@@ -1620,15 +1621,15 @@ def same_news(a, b):
     gunmen are not the gunmen who killed twelve)."""
     if {a['_role'], b['_role']} != {TITLE, LEAD} or a['country'] != b['country'] or not _same_kind_and_time(a, b):
         return False
+    one_toll = _same_toll(a, b)  # one toll told twice, whatever the headline took for a place or a party
     la, lb = a['location'] or {}, b['location'] or {}
     if 'COUNTRY' not in (la.get('precision'), lb.get('precision')) and la.get('name') and lb.get('name') \
-            and la['name'] != lb['name'] and not _same_toll(a, b):
+            and la['name'] != lb['name'] and not one_toll:
         return False  # 'in Zamfara' and 'in Lagos', whatever their precision (but one toll told
         # twice is one event: '47 dead in strike against east Ukraine', '47 killed in Kharkiv region')
     lead = a if a['_role'] == LEAD else b
     if ANOTHER_MATTER.search(lead['sentence'] or ''):
         return False
-    one_toll = _same_toll(a, b)  # one toll told twice, whatever the headline took for a party ('against east Ukraine')
     for role in ('actor1', 'actor2'):
         x, y = a[role], b[role]
         if x and y and not one_toll and ((x['country'] and y['country'] and x['country'] != y['country'])
@@ -1650,7 +1651,8 @@ SAME_TOLL_MIN = 5
 
 def _same_toll(a, b):
     """Both mentions tell the same number of dead, or of wounded, of at least SAME_TOLL_MIN."""
-    return any(a.get(c) is not None and a.get(c) >= SAME_TOLL_MIN and a.get(c) == b.get(c) for c in ('killed', 'injured'))
+    return any(a.get(c) is not None and a.get(c) >= SAME_TOLL_MIN and a.get(c) == b.get(c)
+               for c in ('killed', 'injured'))
 
 
 def _a_country_itself(actor):

@@ -18,6 +18,7 @@ import functools
 from spacy.language import Language
 
 from wirewatch.transforms.extract.clauses import first_conjunct, governors, has_time, is_infinitive
+from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
 
 ASSERTED, NEGATED, DENIED, CLAIMED = 'ASSERTED', 'NEGATED', 'DENIED', 'CLAIMED'
@@ -57,7 +58,7 @@ def factuality_cues():
     for key in ('light_verbs', 'protesters', 'crowd_nouns', 'relative_pronouns', 'participation_verbs', 'place_nouns'):
         cues[key] = frozenset(grammar[key])
     counts = load_data('counts')
-    cues['person_nouns'] = frozenset(counts['human_nouns'])
+    cues['person_nouns'] = human_nouns()
     cues['casualty_words'] = frozenset(counts['cues']['killed'] + counts['cues']['injured'])
     triggers = load_data('triggers')['triggers']
     cues['protest_words'] = frozenset(e['lemma'] for e in triggers if e['event_type'] == 'PROTEST')

@@ -22,6 +22,7 @@ from spacy.language import Language
 
 from wirewatch.transforms.extract.clauses import (agent_tokens, argument_tokens, lemma_set, next_sentence,
                                                    object_tokens, subject_tokens, told_to_death)
+from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.triggers import TriggerLexicon
 
@@ -44,7 +45,7 @@ def sense_rules():
             'source_verbs': frozenset(data['source_verbs']),
             'require_with_entries': frozenset(data.get('require_with_entries', ())),
             'not_passive_subjects': frozenset(data['classes'].get(data.get('not_passive_subjects', ''), ())),
-            'victims': frozenset(load_data('counts')['human_nouns'])}
+            'victims': human_nouns()}
 
 
 # Names whose words say what the name is, not what the sentence is about: 'clashes between
@@ -147,26 +148,30 @@ def _casualties_told_next(token, rules):
     return bool(words & classes['casualty']) and not any(words & classes[name] for name in NOT_THE_SAME_HARM)
 
 
+def _lead_after_title(token):
+    """The sentence after the title, for a trigger in the title; None for any other trigger."""
+    title_chars = token.doc.user_data.get('title_chars') or 0
+    return next_sentence(token.sent) if token.sent.start_char < title_chars else None
+
+
 def _headline_with_lead(token):
     """For a trigger in a headline, the headline and the sentence after it (a terse
     headline's sense is in its lead: '... jailed' over 'handed extra jail time'); None for
     any other trigger, which is read in its own sentence."""
-    sent = token.sent
-    title_chars = token.doc.user_data.get('title_chars') or 0
-    lead = next_sentence(sent) if sent.start_char < title_chars else None
-    return token.doc[sent.start:lead.end] if lead is not None else None
+    lead = _lead_after_title(token)
+    return token.doc[token.sent.start:lead.end] if lead is not None else None
 
 
-def _lead_twins(token):
-    """For a trigger in the title, the words of the same lemma in the sentence after it: a
-    headline's terse word is told again, with its manner, in the lead ('Trump launches attack
-    on Kovia. Trump launched a blistering attack on Kovia ...'); none for any other trigger."""
-    title_chars = token.doc.user_data.get('title_chars') or 0
-    lead = next_sentence(token.sent) if token.sent.start_char < title_chars else None
+def _lead_twins(token, arguments):
+    """For a trigger in the title (with its ``arguments``), the words of the same lemma in
+    the sentence after it: a headline's terse word is told again, with its manner, in the
+    lead ('Premier launches attack on Kovia. The premier launched a blistering attack on
+    Kovia ...'); none for any other trigger."""
+    lead = _lead_after_title(token)
     if lead is None:
         return []
     lemma = token.lemma_.lower()
-    own = _noun_lemmas(argument_tokens(token))
+    own = _noun_lemmas(arguments)
     # the same word about the same party or thing ('attack on Kovia'), not another matter
     # told with it ('drones strike refinery ... days after Kovia struck a gas deal')
     return [t for t in lead if t.lemma_.lower() == lemma and own & _noun_lemmas(_own_words(t))]
@@ -217,7 +222,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
     event_type = match.entry['event_type']
     own = lemma_set(match.tokens)
     # a title's word reads its lead's twin too: its manner is often told only there
-    args = _context(argument_tokens(token) + [a for twin in _lead_twins(token) for a in _own_words(twin)],
+    arguments = argument_tokens(token)
+    args = _context(arguments + [a for twin in _lead_twins(token, arguments) for a in _own_words(twin)],
                     rules['noun_only']) - own
     objects = _context(object_tokens(token), rules['noun_only']) - own
     object_heads = _context(object_tokens(token, modifiers=False), rules['noun_only']) - own

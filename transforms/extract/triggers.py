@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from wirewatch.transforms.extract.actors import UNKNOWN_SECTOR, resolve_reflexive, sector_for_words
 from wirewatch.transforms.extract.clauses import is_infinitive
+from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
 
 if not Doc.has_extension('triggers'):
@@ -205,12 +206,7 @@ def _names_a_party(token):
     if not token.is_alpha:
         return False  # 'US sanctions Q&A'
     return token.pos_ == 'PROPN' or token.ent_type_ in ('GPE', 'NORP', 'ORG', 'PERSON') \
-        or token.lemma_.lower() in _people_nouns() or sector_for_words([token.lemma_]) != UNKNOWN_SECTOR
-
-
-@functools.lru_cache(maxsize=1)
-def _people_nouns():
-    return frozenset(load_data('counts')['human_nouns'])
+        or token.lemma_.lower() in human_nouns() or sector_for_words([token.lemma_]) != UNKNOWN_SECTOR
 
 
 def _headline_verb_object(token):
