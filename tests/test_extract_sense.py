@@ -162,7 +162,7 @@ def test_sense_rules_refer_to_known_classes_and_entries():
         for rule in rules:
             unless = rule.get('unless', rule['class'])
             assert rule['class'] in classes and set([unless] if isinstance(unless, str) else unless) <= classes, (key, rule)
-            assert rule['in'] in ('args', 'object', 'object_head', 'subject', 'doer', 'sentence', 'anaphor'), (key, rule)
+            assert rule['in'] in ('args', 'object', 'object_head', 'subject', 'doer', 'sentence', 'anaphor', 'own'), (key, rule)
             assert rule.get('unless_with', rule['class']) in classes, (key, rule)
             assert rule.get('also', rule)['class'] in classes, (key, rule)
     required = {c for value in data['require'].values() for c in ([value] if isinstance(value, str) else value)}
@@ -500,3 +500,44 @@ def test_a_headline_verb_tagged_as_a_noun(extractor, title, expected):
 def test_a_headline_verb_and_its_subject_are_no_part_of_its_target(extractor):
     [event] = extract_events(extractor, '', title='UK sanctions army chief Ali Tavan')
     assert event['actor1']['name'] == 'UK' and event['actor2']['name'] == 'army chief Ali Tavan'
+
+
+@pytest.mark.parametrize('title, expected', [
+    # a base form after a plural the parser hangs on it, and a second clause's headline verb
+    ('Varnian police charge man over spying offences', ['COERCE']),
+    ('Rioters storm police station in Ostrel', []),  # 'police' is the object's: no troops stationed
+    # an event noun counted by a series takes the series' phrases and clause
+    ('Norland says it has completed its latest wave of strikes on Varnia', ['ASSAULT']),
+    # shot dead is violent whatever the victim did for a living
+    ('Former boxing champion Tavi Orlo shot dead outside his home', ['ASSAULT']),
+    ('Golfer shoots a 65 to lead the Ostrel Open', []),
+    # a killing of people is a homicide; the killing told as a cause is not news of its own
+    ('Protests sparked by the killing of Dara Velin continue in Ostrel', ['PROTEST']),
+    # a ship seized by pirates is hijacked; by customs, confiscated
+    ('Suspected pirates seize tanker off Ostrel coast', ['ASSAULT']),
+    ('Customs officers seize tanker carrying smuggled fuel in Ostrel', ['COERCE']),
+    # hosting a leader is a meeting
+    ('Norland premier hosts Varnian president in Ostrel', ['CONSULT']),
+])
+def test_session17_headline_readings(extractor, title, expected):
+    assert types(extractor, '', title) == expected
+
+
+@pytest.mark.parametrize('sentence, expected', [
+    ('Fighting for equality is more important than ever, says a former commissioner.', []),
+    ('Eleven people have died since September in a spate of shootings and bombings.', []),
+    ('Missionary kidnapped in Varnia said to be released, newspaper reports.', []),
+    ('The killing of a popular rapper in Ostrel has sent the opposition underground.', ['ASSAULT']),
+])
+def test_session17_sentences(extractor, sentence, expected):
+    assert types(extractor, sentence) == expected
+
+
+@pytest.mark.parametrize('sentence, title, expected', [
+    ('Unable to rule out community spread, health officials in Ostrel called for wide testing.', '', ['REQUEST']),
+    ('', 'Blow for Ostrel Rovers as Tavi Orlo ruled out of derby clash', []),
+    ('Varnia ruled out talks with the rebels on Monday.', '', ['REJECT']),
+    ('The raid on a house in Ostrel uncovered firearms, two pipe bombs and ammunition.', '', ['COERCE']),
+])
+def test_session17_senses_of_ruled_out_and_listed_bombs(extractor, sentence, title, expected):
+    assert types(extractor, sentence, title) == expected

@@ -96,3 +96,26 @@ def test_background_keeps_the_current_event_in_the_same_story(extractor):
 ])
 def test_a_world_war_that_only_measures_or_describes_is_no_recap(sentence, word):
     assert trigger_reading(sentence, word).time_status == 'CURRENT'
+
+
+@pytest.mark.parametrize('sentence, word, cue', [
+    # an 'after' measured in weeks or longer dates its event that long before the news
+    ('Two tankers left Varnia a month after the deployment upset Ostrel.', 'deployment', 'month after'),
+    ('Families returned to Tarvo two years after the massacre.', 'massacre', 'years after'),
+    # a 'before' so measured dates the clause it hangs on
+    ('Four years before the riots, a student was shot dead in Ostrel.', 'shot', 'years before'),
+    # a headline's 'jury told' drops its auxiliary
+    ('Dara Velin shot dead after a row at a festival, jury told.', 'shot', 'told'),
+])
+def test_session17_background(sentence, word, cue):
+    match = trigger_reading(sentence, word)
+    assert (match.time_status, match.time_cue) == ('BACKGROUND', cue)
+
+
+@pytest.mark.parametrize('sentence, word', [
+    ('Protesters returned a week after the crackdown in Ostrel.', 'crackdown'),  # a week is recent
+    ('Troops withdrew from Ostrel months after the invasion.', 'withdrew'),  # the clause that measures is news
+    ('A man was charged over vandalism of the World War Two memorial in Ostrel.', 'charged'),  # a memorial of today
+])
+def test_session17_current(sentence, word):
+    assert trigger_reading(sentence, word).time_status == 'CURRENT'

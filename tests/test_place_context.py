@@ -525,3 +525,17 @@ def test_a_headline_over_phrase_is_what_it_is_about(extractor):
     events, = events_of(extractor, story('Thousands of farmers rallied on Tuesday against the water deal.',
                                          title='Pakistan farmers rally over India'))
     assert {e['country'] for e in events} == {'PAK'}
+
+
+def test_a_place_that_names_the_matter_is_not_where_it_happened(extractor):
+    # 'London' only names the scandal: the Ostrel police arrest is at home
+    text = 'Police in Ostrel, Norway arrested a suspect in the London property scandal on Monday.'
+    [events] = events_of(extractor, story(text))
+    assert [e['country'] for e in events if e['event_type'] == 'COERCE'] == ['NOR']
+
+
+def test_the_headline_place_beats_a_place_of_another_phrase(extractor):
+    # the rally is in Melbourne; Minneapolis is whom it stands with
+    text = 'The rally will stand in solidarity with the Minneapolis marchers and call for justice.'
+    [events] = events_of(extractor, story(text, title='Justice rally held in Melbourne'))
+    assert events and {e['country'] for e in events} == {'AUS'}

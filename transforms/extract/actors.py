@@ -158,7 +158,7 @@ class ActorCoder:
                 country = self._country_in(inner, context_countries)
         if country is None:
             country = self._country_in_apposition_or_place(span.root, context_countries)
-        place_like = token.ent_type_ == 'GPE' or (token.ent_id_ and token.ent_type_ in ('GPE', 'LOC'))
+        place_like = token.ent_type_ == 'GPE' or (token.ent_type_ == 'LOC' and (token.ent_id_ or token.lower_ in COMPASS_NAMES))
         if sector == UNKNOWN_SECTOR and place_like:
             sector = lex['government_places']  # 'Moscow sent troops', 'the United States said'
         if sector == UNKNOWN_SECTOR and token.ent_type_ == 'NORP':

@@ -143,6 +143,12 @@ def told_to_death(token):
                for c in token.children)
 
 
+def told_dead(token):
+    """'shot dead', 'was found stabbed dead': the word has 'dead' as its complement."""
+    return any(c.lower_ == 'dead' and c.dep_ in ('acomp', 'oprd', 'xcomp', 'advmod', 'ccomp', 'advcl', 'dep', 'amod')
+               for c in token.children)
+
+
 def next_sentence(sent):
     """The sentence after ``sent`` that holds more than whitespace (None at the doc's end)."""
     doc = sent.doc

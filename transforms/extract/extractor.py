@@ -982,7 +982,9 @@ class EventExtractor:
             locative = self._locative | DESTINATION if moves else self._locative
             if match.entry['event_type'] == 'ASSAULT':
                 locative = locative | AIMED  # 'shot down over Syria', 'rockets fired towards Israel'
-            is_locative = root.dep_ == 'pobj' and root.head.lower_ in locative
+            is_locative = root.dep_ == 'pobj' and root.head.lower_ in locative \
+                and not (root.i != ent.root.i and root.lemma_.lower() in grammar()['topic_nouns'])
+            # (not 'arrests suspect in London real-estate scandal': the place names the matter)
             if is_locative and root.head.lower_ in AIMED and not _on_the_act(root.head, match.token):
                 is_locative = False  # 'a dispute over Cameroon's policy', 'migrants heading towards Poland'
             if root.dep_ == 'dobj' and root.i == ent.root.i and root.head.i == match.token.i \
@@ -1011,6 +1013,10 @@ class EventExtractor:
         for options, source in ((attached, 'attached'), (with_actor, 'actor')):
             if options:
                 return min(options, key=lambda pair: pair[0])[1], source, None
+        headline = context.headline_place if role != TITLE else None
+        if elsewhere and headline is not None and not doer_country \
+                and all(pair[1].iso3 != headline.iso3 for pair in elsewhere):
+            elsewhere = []  # 'BLM rally : Melbourne || ... in solidarity with Minneapolis': the headline's place
         if elsewhere and not doer_country:
             return min(elsewhere, key=lambda pair: pair[0])[1], 'sentence', None
         if elsewhere and doer_country and state_act:  # 'police arrested students from a college in Kabale'

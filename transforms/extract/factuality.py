@@ -20,6 +20,7 @@ from spacy.language import Language
 from wirewatch.transforms.extract.clauses import first_conjunct, governors, has_time, is_infinitive
 from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
+from wirewatch.transforms.extract.triggers import series_of
 
 ASSERTED, NEGATED, DENIED, CLAIMED = 'ASSERTED', 'NEGATED', 'DENIED', 'CLAIMED'
 HYPOTHETICAL, CONDITIONAL, FUTURE, ORDERED = 'HYPOTHETICAL', 'CONDITIONAL', 'FUTURE', 'ORDERED'
@@ -209,6 +210,9 @@ def _only_mentioned(token, cues):
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
     node = first_conjunct(token)
+    if (series := series_of(node)) is not None and series.dep_ not in ('pobj', 'pcomp'):
+        node = series  # 'completed its latest wave of strikes': the wave's clause is the strikes'
+        # (not 'died in a spate of shootings': a setting, as any event noun in a phrase)
     dep, head = node.dep_, node.head
     if dep == 'dep' and (before := _word_before(node)) is not None and before.dep_ == 'pobj':
         # a noun the parser left hanging after a preposition's object continues that phrase:
@@ -351,8 +355,10 @@ _HONORIFICS = frozenset({'mr', 'ms', 'mrs', 'dr', 'sir', 'miss', 'madam'})
 def _has_finite_verb(sent, cues):
     """False for headline-style sentences ('Drug suspect arrested for dangerous driving'),
     whose participles are the news, not descriptions; a headline's attribution does not
-    count ('Czech citizen detained in China, foreign ministry says')."""
-    return any(t.tag_ in ('VBD', 'VBZ', 'VBP', 'MD') and t.lemma_.lower() not in cues['say_verbs'] for t in sent)
+    count ('Czech citizen detained in China, foreign ministry says'), unless it says what
+    happened to the participle's noun ('Missionary kidnapped in Niger said to be released')."""
+    return any(t.tag_ in ('VBD', 'VBZ', 'VBP', 'MD') and (t.lemma_.lower() not in cues['say_verbs']
+                                                         or any(c.dep_ == 'xcomp' for c in t.children)) for t in sent)
 
 
 def _inherits_mood(governor, relation, cues):

@@ -21,8 +21,9 @@ import functools
 from spacy.language import Language
 
 from wirewatch.transforms.extract.clauses import (agent_tokens, argument_tokens, lemma_set, next_sentence,
-                                                   object_tokens, subject_tokens, told_to_death)
+                                                   object_tokens, subject_tokens, told_dead, told_to_death)
 from wirewatch.transforms.extract.counts import human_nouns
+from wirewatch.transforms.extract.factuality import factuality_cues
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.triggers import TriggerLexicon
 
@@ -39,6 +40,7 @@ def sense_rules():
     return {'classes': classes, 'rules': data['rules'], 'require': data['require'], 'version': data['version'],
             'group_of': group_of, 'noun_only': frozenset(data.get('noun_only', ())),
             'by_people': frozenset(data.get('by_people', ())),
+            'of_people': frozenset(data.get('of_people', ())),
             'to_death': frozenset(data.get('to_death', ())),
             'people': frozenset(data.get('people', ())),
             'not_passive': frozenset(data.get('not_passive', ())),
@@ -104,6 +106,19 @@ def _done_by_people(token, rules):
                  for v in victims)  # (not 'killed two of the amendments')
     return people and any(d.lemma_.lower() in rules['people'] or d.lower_ in rules['people']
                           or d.ent_type_ in ('ORG', 'NORP', 'GPE') for d in doers)
+
+
+def _of_people(noun, rules):
+    """The noun is told of people: its 'of' phrase names a person or people ('the killing
+    of a rapper', 'of two students', 'of Tobin Varek'); not a cause of something else
+    ('as the killing of X sparks a debate', 'protests sparked by the killing of X')."""
+    causal = factuality_cues()['causal_verbs']
+    if (noun.dep_ == 'nsubj' and noun.head.lemma_.lower() in causal) or (
+            noun.dep_ == 'pobj' and noun.head.dep_ == 'agent' and noun.head.head.lemma_.lower() in causal):
+        return False
+    return (noun.pos_ in ('NOUN', 'PROPN') or noun.tag_ == 'VBG') and any(
+        g.dep_ == 'pobj' and (g.lemma_.lower() in rules['victims'] or g.ent_type_ in ('PERSON', 'NORP'))
+        for c in noun.children if c.dep_ == 'prep' and c.lower_ == 'of' for g in c.children)
 
 
 def _passive_subjects(token):
@@ -238,8 +253,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
             any(c.lemma_.lower() in rules['not_passive_subjects'] for c in _passive_subjects(token))
             or (any(c.dep_ == 'auxpass' for c in token.children) and _agents(token) & classes['security_forces'])):
         return 'passive', None, False  # 'protesters were met by the National Guard', '... are met by police'
-    if lemma in rules['to_death'] and told_to_death(token):
-        return CONFIRMED, None, True  # 'beaten to death', even beside 'set a car alight'
+    if lemma in rules['to_death'] and (told_to_death(token) or told_dead(token)):
+        return CONFIRMED, None, True  # 'beaten to death', even beside 'set a car alight'; 'shot dead'
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'{lemma}:{event_type}', []) \
         + rules['rules'].get(f'*:{event_type}', []) \
@@ -250,7 +265,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
             return _context(_doers_of(token), rules['noun_only'])
         if where == 'anaphor':
             return _context(_title_named_again(token), rules['noun_only'], names=False)
-        return {'args': args, 'object': objects, 'object_head': object_heads, 'subject': subjects}.get(where, story_words)
+        return {'args': args, 'object': objects, 'object_head': object_heads, 'subject': subjects,
+                'own': own}.get(where, story_words)
 
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
@@ -272,6 +288,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
         recode = rule.get('as')
         return rule['sense'], recode, recode is not None
     required = rules['require'].get(f'{lemma}:{event_type}')
+    if required and lemma in rules['of_people'] and _of_people(token, rules):
+        return CONFIRMED, None, True  # 'Killing of rapper sends opposition underground'
     if required and ('with' not in match.entry or lemma in rules['require_with_entries']):
         if lemma in rules['by_people'] and _done_by_people(token, rules):
             return CONFIRMED, None, True  # 'an unknown group on motorcycles killed a man'

@@ -66,11 +66,17 @@ def read_time(token, reference_year=None, cues=None):
             break
         habit_nodes.append(governor)
     for node in nodes + shared:
+        if node.lower_ in cues['elapsed_marks'] and (elapsed := _elapsed(node, cues)):
+            return BACKGROUND, elapsed  # 'two years after the attack'
         if node.pos_ in ('VERB', 'AUX') and node in habit_nodes and _habitual(node, cues):
             return BACKGROUND, next(c.lower_ for c in node.children if c.lower_ in cues['habitual_adverbs'])
         for child in node.children:
             if child.dep_ == 'mark' and child.lower_ in cues['since_words']:
                 return BACKGROUND, 'since'
+            if child.dep_ == 'mark' and child.lower_ in cues['elapsed_marks'] and (elapsed := _elapsed(child, cues)):
+                return BACKGROUND, elapsed  # 'a month after their deployment upset Iran'
+            if (elapsed := _elapsed_before(child, cues)):
+                return BACKGROUND, elapsed  # 'Four years before X's death made headlines, a man was shot'
             if child.dep_ == 'advmod' and child.lower_ in cues['recap_adverbs']:
                 return BACKGROUND, child.lower_
             if child.dep_ == 'advcl' and any(m.dep_ == 'mark' and m.lower_ in cues['since_words'] for m in child.children):
@@ -99,9 +105,31 @@ def read_time(token, reference_year=None, cues=None):
     described = _described_text(token)
     for pattern in cues['era_patterns']:
         for found in pattern.finditer(described):
+            after = described[found.end():].split()
+            if after and after[0] in cues['era_named_nouns']:
+                continue  # 'the World War Two memorial', 'a WWII veteran': of today
             if not described[:found.start()].rstrip().endswith(('since', 'after', 'before', 'post -', 'pre -', 'post-', 'pre-')):
                 return BACKGROUND, found.group(0)  # not 'the heaviest bombardment since World War Two'
     return CURRENT, None
+
+
+def _elapsed(mark, cues):
+    """'a month after', 'two years after': the measure of time before an 'after' (or
+    'following') of weeks or longer, as 'month after'; else None."""
+    unit = next((c.lower_ for c in mark.children if c.dep_ == 'npadvmod' and c.lower_ in cues['elapsed_units']), None)
+    return f'{unit} {mark.lower_}' if unit else None
+
+
+def _elapsed_before(child, cues):
+    """A clause's phrase or clause of 'before' measured in weeks or longer ('four years
+    before the protests', 'four years before his death made headlines'): the clause tells
+    of that long ago; its measure as 'years before', else None."""
+    if child.dep_ == 'prep' and child.lower_ in cues['elapsed_before_marks']:
+        return _elapsed(child, cues)
+    if child.dep_ == 'advcl':
+        return next((e for m in child.children if m.dep_ == 'mark' and m.lower_ in cues['elapsed_before_marks']
+                     and (e := _elapsed(m, cues))), None)
+    return None
 
 
 def _told_in_court(verb, cues):
@@ -110,8 +138,10 @@ def _told_in_court(verb, cues):
     lemma = verb.lemma_.lower()
     if lemma not in cues['court_verbs']:
         return False
-    role = 'nsubjpass' if lemma == 'tell' else 'nsubj'
-    return any(c.dep_ == role and c.lemma_.lower() in cues['court_nouns'] for c in verb.children)
+    roles = ('nsubjpass',) if lemma == 'tell' else ('nsubj',)
+    if lemma == 'tell' and not any(c.dep_ in ('dobj', 'dative') for c in verb.children):
+        roles = ('nsubjpass', 'nsubj')  # a headline's 'jury told', its auxiliary dropped
+    return any(c.dep_ in roles and c.lemma_.lower() in cues['court_nouns'] for c in verb.children)
 
 
 def _shared_time_clause(node):

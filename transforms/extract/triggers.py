@@ -153,7 +153,11 @@ class TriggerLexicon:
             if any(d.lemma_.lower() in entry.get('unless', ()) for d in dependents):
                 continue
             if token.pos_ in NOUN_POS and token.dep_ in ('compound', 'nmod') and not specific and not as_verb:
-                continue  # 'protest leaders' is about leaders, a 'murder hornet' is an insect
+                if headline_verb is None:
+                    headline_verb = _headline_verb(token)
+                if not headline_verb or not _names_a_party(token.doc[token.i + 1]):
+                    continue  # 'protest leaders' is about leaders, a 'murder hornet' is an insect
+                as_verb = True  # '... after Houthis attack Saudi Arabia'
             if entry.get('no_object') and any(c.dep_ in ('dobj', 'oprd', 'ccomp') for c in token.children):
                 continue  # 'called Democrats freaks for ...' is no call for something
             if entry.get('no_clause') and any(c.dep_ == 'ccomp' for c in token.children):
@@ -186,10 +190,14 @@ def _headline_verb(token):
     if not _in_title(token) or token.pos_ not in NOUN_POS or token.i == sent.start \
             or token.i + 1 >= sent.end or token.doc[token.i + 1].is_punct:
         return False
-    if any(a.pos_ in ('VERB', 'AUX') for a in token.ancestors):
-        return False
-    subject = token.doc[sent.start:token.i]
-    if any(t.pos_ in ('VERB', 'AUX', 'DET', 'ADP', 'PRON', 'NUM') or t.lower_ in ('of', "'s") for t in subject) \
+    start = _headline_clause_start(token)
+    if any(a.pos_ in ('VERB', 'AUX') and a.i >= start for a in token.ancestors):
+        return False  # (a verb before a second clause's mark governs that clause, not its verb)
+    subject = token.doc[start:token.i]
+    # (a possessive only before a person's name: 'Russia's Putin hosts Myanmar leader', not
+    # 'Russia's sanctions relief')
+    if not len(subject) or any(t.pos_ in ('VERB', 'AUX', 'DET', 'ADP', 'PRON', 'NUM') or t.lower_ == 'of'
+                               or (t.lower_ == "'s" and subject[-1].ent_type_ != 'PERSON') for t in subject) \
             or subject[-1].is_punct:
         return False
     if not any(t.pos_ == 'PROPN' or t.ent_type_ in ('GPE', 'NORP', 'ORG', 'PERSON') for t in subject):
@@ -197,7 +205,31 @@ def _headline_verb(token):
     word = token.lower_
     if word.endswith('s') and not word.endswith('ss'):
         return True
-    return word == token.lemma_.lower() and any(t.lower_ in (',', 'and') for t in subject)
+    # a base form agrees with a list, or with a plural the parser hangs on it ('Israel, Lebanon
+    # sign', 'UK police charge man'; not 'rioters storm police station', where 'police' is the object's)
+    return word == token.lemma_.lower() and (any(t.lower_ in (',', 'and') for t in subject)
+                                             or (_plural(subject[-1]) and _hangs_on(subject, token)))
+
+
+def _hangs_on(subject, token):
+    """The parser hangs the words before ``token`` on it as one noun phrase ('UK police
+    charge man'), not as a clause of their own ('rioters storm police station')."""
+    return subject[-1].head.i == token.i and all(
+        t.dep_ != 'ROOT' and (t.head.i == token.i or subject.start <= t.head.i < subject.end) for t in subject)
+
+
+def _headline_clause_start(token):
+    """Where the title's clause of ``token`` begins: after the last mark of a second clause
+    before it ('Pakistan worries ... after Houthis attack Saudi Arabia'), else the sentence's start."""
+    marks = grammar()['headline_clause_marks']
+    sent = token.sent
+    return next((t.i + 1 for t in reversed(token.doc[sent.start:token.i]) if t.lower_ in marks), sent.start)
+
+
+def _plural(noun):
+    """A plural noun or people's plural name: 'police', 'rebels', 'Houthis', 'Israelis'."""
+    return noun.tag_ in ('NNS', 'NNPS') or noun.lower_ == 'police' \
+        or (noun.ent_type_ == 'NORP' and noun.lower_.endswith('s') and not noun.lower_.endswith('ss'))
 
 
 def _names_a_party(token):
@@ -276,9 +308,26 @@ def _dependents(token):
                 continue  # 'fired the minister on Monday' is no 'fire on'
             yield child
             for grandchild in child.children:
+                if grandchild.dep_ == 'prep' and grandchild.lower_ == 'of' and child.lower_ == 'out':
+                    yield grandchild  # 'out of' is one preposition: 'ruled out of the match'
                 if grandchild.dep_ == 'pobj':
                     yield grandchild
                     yield from (g for g in grandchild.children if g.dep_ == 'compound')
+    series = series_of(token)
+    if series is not None:  # 'a wave of strikes on Iran': the series' phrases are its events'
+        for child in series.children:
+            if child.dep_ in ('prep', 'agent') and child.lower_ != 'of':
+                yield child
+                yield from (g for g in child.children if g.dep_ == 'pobj')
+
+
+def series_of(noun):
+    """The noun that counts or strings an event noun after its 'of' ('a wave of strikes on
+    Iran', 'a series of attacks against police': wave, series), or None."""
+    if noun.pos_ not in NOUN_POS or noun.dep_ != 'pobj' or noun.head.lower_ != 'of':
+        return None
+    head = noun.head.head
+    return head if head.i != noun.head.i and head.lemma_.lower() in grammar()['series_nouns'] else None
 
 
 # --- negation and modality --------------------------------------------------------
@@ -336,7 +385,9 @@ def find_arguments(match, lexicon):
         actor1, actor2 = _noun_arguments(match.token, match.entry)
     else:
         actor1, actor2 = _verb_arguments(match.token)
-    skip = {t.i for t in match.tokens}
+    # the trigger's required words, but not people it requires ('hosts Norland's president',
+    # 'summoned the ambassador', 'charged a man'): they are who is acted on
+    skip = {t.i for t in match.tokens if t.i == match.token.i or t.lemma_.lower() not in human_nouns()}
     actor1 = resolve_reflexive(actor1) if actor1 is not None else None
     actor2 = resolve_reflexive(actor2) if actor2 is not None else None
     if not match.is_noun and match.entry.get('quad_class') in VERBAL_QUADS and _is_event_noun(actor1, lexicon) \
@@ -500,6 +551,12 @@ def _noun_arguments(noun, entry):
     put(entry.get('of', 'actor1'), _pobj(noun, {'of'}))
     put('actor2', _pobj(noun, g['target_prepositions']))
     put('actor2', _pobj(noun, g['partner_prepositions']))
+    series = series_of(noun)
+    if series is not None:  # 'its latest wave of strikes on Iran'
+        put('actor1', _pobj(series, g['agent_prepositions']))
+        put('actor1', _child(series, 'poss'))
+        put('actor2', _pobj(series, g['target_prepositions']))
+        put('actor2', _pobj(series, g['partner_prepositions']))
     for child in noun.children:
         if child.dep_ in ('amod', 'compound') and child.ent_type_ in ('NORP', 'GPE'):
             put('actor1', child)  # 'Russian deployment'
