@@ -13,6 +13,9 @@ DATA = os.path.join(os.path.dirname(__file__), '..', 'transforms', 'extract', 'd
 CASES = [
     # asserted
     ('Soldiers attacked the village on Sunday.', 'attacked', 'ASSERTED', None),
+    # telling_verbs: a negation governor's verb of saying passes no negation on
+    ('Officials were unable to confirm how many were killed in the attack.', 'killed', 'ASSERTED', None),
+    ('Police were unable to arrest the gunman on Monday.', 'arrest', 'NEGATED', 'unable'),
     ('Police said gunmen attacked the convoy.', 'attacked', 'ASSERTED', None),
     # a coordinated verb shares the first one's negation, not the first verb's meaning
     ('Militants stopped a bus on the highway and killed two policemen.', 'killed', 'ASSERTED', None),
@@ -275,7 +278,7 @@ def test_every_cue_family_has_a_case():
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',
         'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors', 'crime_nouns', 'involvement_governors', 'possibility_adjectives',
-        'negation_phrasals',
+        'negation_phrasals', 'telling_verbs',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}
     assert lists == covered, lists ^ covered

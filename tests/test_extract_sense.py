@@ -516,8 +516,13 @@ def test_a_headline_verb_and_its_subject_are_no_part_of_its_target(extractor):
     # a ship seized by pirates is hijacked; by customs, confiscated
     ('Suspected pirates seize tanker off Ostrel coast', ['ASSAULT']),
     ('Customs officers seize tanker carrying smuggled fuel in Ostrel', ['COERCE']),
-    # hosting a leader is a meeting
+    # hosting a state's leader is a meeting; a club's or a league's is not
     ('Norland premier hosts Varnian president in Ostrel', ['CONSULT']),
+    ('Ostrel Rovers hosted league leaders Tarvo United on Saturday', []),
+    # an independent review's probes: a series told as a possibility, fiction, the verb 'bomb'
+    ('A wave of strikes on Varnia could push oil prices higher', []),
+    ('Actor Tavi Orlo shot dead in the final episode of the drama', []),
+    ('Norland jets bomb drug lab in Ostrel', ['ASSAULT']),
 ])
 def test_session17_headline_readings(extractor, title, expected):
     assert types(extractor, '', title) == expected
@@ -537,6 +542,7 @@ def test_session17_sentences(extractor, sentence, expected):
     ('Unable to rule out community spread, health officials in Ostrel called for wide testing.', '', ['REQUEST']),
     ('', 'Blow for Ostrel Rovers as Tavi Orlo ruled out of derby clash', []),
     ('Varnia ruled out talks with the rebels on Monday.', '', ['REJECT']),
+    ('Police were unable to say how many people were killed in the bombing in Ostrel on Monday.', '', ['ASSAULT']),
     ('The raid on a house in Ostrel uncovered firearms, two pipe bombs and ammunition.', '', ['COERCE']),
 ])
 def test_session17_senses_of_ruled_out_and_listed_bombs(extractor, sentence, title, expected):

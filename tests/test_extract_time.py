@@ -114,6 +114,7 @@ def test_session17_background(sentence, word, cue):
 
 @pytest.mark.parametrize('sentence, word', [
     ('Protesters returned a week after the crackdown in Ostrel.', 'crackdown'),  # a week is recent
+    ('Weeks before the vote, police arrested 40 activists in Ostrel.', 'arrested'),  # weeks before a coming vote
     ('Troops withdrew from Ostrel months after the invasion.', 'withdrew'),  # the clause that measures is news
     ('A man was charged over vandalism of the World War Two memorial in Ostrel.', 'charged'),  # a memorial of today
 ])

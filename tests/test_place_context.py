@@ -539,3 +539,10 @@ def test_the_headline_place_beats_a_place_of_another_phrase(extractor):
     text = 'The rally will stand in solidarity with the Minneapolis marchers and call for justice.'
     [events] = events_of(extractor, story(text, title='Justice rally held in Melbourne'))
     assert events and {e['country'] for e in events} == {'AUS'}
+
+
+def test_a_place_phrase_of_the_sentence_beats_the_headline(extractor):
+    # an independent review's probe: the hotel is in Mogadishu, whatever the headline names
+    text = 'Gunmen stormed a hotel in Mogadishu on Sunday, killing four guards.'
+    [events] = events_of(extractor, story(text, title='Kenya: security tightened after attack'))
+    assert events and {e['country'] for e in events} == {'SOM'}

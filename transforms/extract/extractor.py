@@ -896,6 +896,10 @@ class EventExtractor:
             actor = self._actor(conj, context)
             if actor is None or actor['country'] in seen or actor['country'] is None:
                 continue
+            if event['actor1']['country'] is None and event['event_type'] not in MUTUAL_TYPES \
+                    and event['cameo_code'] not in MUTUAL_CODES:
+                continue  # 'joint elements of police and the national drug agency arrested': one arrest,
+                # not one per doer whose country only one of them names
             seen.add(actor['country'])
             trigger = token.doc[event['_token']]
             mutual = event['event_type'] in MUTUAL_TYPES or event['cameo_code'] in MUTUAL_CODES
@@ -963,6 +967,7 @@ class EventExtractor:
         Mali'), else, for a statement, the country of who made it, else the headline's place, else the dateline when it agrees with the
         story's main country, else the main country."""
         located, attached, with_actor, elsewhere, visited = [], [], [], [], []
+        in_a_place_phrase = False  # an 'elsewhere' place in a phrase of place ('a hotel in Mogadishu')
         spine = _clause_spine(match.token)
         for ent in sent.ents:
             if ent.label_ not in PLACE_LABELS:
@@ -1001,6 +1006,7 @@ class EventExtractor:
                 located.append((distance, place, ent))
             elif is_locative:  # 'a rally over the war in Gaza': a place of another phrase
                 elsewhere.append((distance, place))
+                in_a_place_phrase = True
             elif place.precision != 'COUNTRY':  # 'blocked the road between Sbikha and Kairouan'
                 elsewhere.append((distance + len(sent), place))
             elif root.head.i == match.token.i and root.dep_ in ('compound', 'amod', 'nmod', 'poss'):
@@ -1014,9 +1020,10 @@ class EventExtractor:
             if options:
                 return min(options, key=lambda pair: pair[0])[1], source, None
         headline = context.headline_place if role != TITLE else None
-        if elsewhere and headline is not None and not doer_country \
+        if elsewhere and headline is not None and not doer_country and not in_a_place_phrase \
                 and all(pair[1].iso3 != headline.iso3 for pair in elsewhere):
             elsewhere = []  # 'BLM rally : Melbourne || ... in solidarity with Minneapolis': the headline's place
+            # (not 'Kenya: security tightened || Gunmen stormed a hotel in Mogadishu')
         if elsewhere and not doer_country:
             return min(elsewhere, key=lambda pair: pair[0])[1], 'sentence', None
         if elsewhere and doer_country and state_act:  # 'police arrested students from a college in Kabale'

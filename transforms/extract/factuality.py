@@ -210,7 +210,9 @@ def _only_mentioned(token, cues):
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
     node = first_conjunct(token)
-    if (series := series_of(node)) is not None and series.dep_ not in ('pobj', 'pcomp'):
+    if (series := series_of(node)) is not None and series.dep_ not in ('pobj', 'pcomp') \
+            and not (series.dep_ in ('nsubj', 'nsubjpass') and any(c.dep_ == 'aux' and c.tag_ == 'MD'
+                                                                    for c in series.head.children)):
         node = series  # 'completed its latest wave of strikes': the wave's clause is the strikes'
         # (not 'died in a spate of shootings': a setting, as any event noun in a phrase)
     dep, head = node.dep_, node.head
@@ -528,8 +530,9 @@ def _as_governor(governor, relation, child, cues, trigger=None):
         return None  # 'killed in clashes' is a setting, not a governing cue
     if relation == 'ccomp' and _possibly(governor, child, cues):
         return HYPOTHETICAL, 'possible'  # 'it was possible she was abducted'
-    if is_verb and (negating := _negating(governor, cues)):
-        return NEGATED, negating
+    if is_verb and (negating := _negating(governor, cues)) \
+            and not (child.i != governor.i and child.lemma_.lower() in cues['telling_verbs']):
+        return NEGATED, negating  # (not 'unable to say how many were killed in the bombing')
     if lemma in cues['denial_governors'] or lemma in cues['denial_nouns']:
         return DENIED, lemma
     if is_verb and lemma in cues['claim_governors'] and relation in ('xcomp', 'ccomp', 'prep', 'pcomp', 'pobj', 'dobj', 'advcl'):

@@ -253,7 +253,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
             any(c.lemma_.lower() in rules['not_passive_subjects'] for c in _passive_subjects(token))
             or (any(c.dep_ == 'auxpass' for c in token.children) and _agents(token) & classes['security_forces'])):
         return 'passive', None, False  # 'protesters were met by the National Guard', '... are met by police'
-    if lemma in rules['to_death'] and (told_to_death(token) or told_dead(token)):
+    if lemma in rules['to_death'] and (told_to_death(token) or told_dead(token)) \
+            and not story_words & classes['fiction']:
         return CONFIRMED, None, True  # 'beaten to death', even beside 'set a car alight'; 'shot dead'
     group = rules['group_of'].get(lemma)
     applicable = rules['rules'].get(lemma, []) + rules['rules'].get(f'{lemma}:{event_type}', []) \
@@ -271,6 +272,9 @@ def read_sense(match, rules=None, harmless=frozenset()):
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
             continue  # 'a hunger strike over job security' is no labour strike
+        if rule.get('listed') and not (token.pos_ in ('NOUN', 'PROPN') and (
+                token.dep_ == 'conj' or any(c.dep_ == 'conj' for c in token.children))):
+            continue  # a noun in a list: 'uncovered firearms, two pipe bombs and ammunition'
         if not words_in(rule['in']) & classes[rule['class']]:
             continue
         also = rule.get('also')

@@ -113,22 +113,22 @@ def read_time(token, reference_year=None, cues=None):
     return CURRENT, None
 
 
-def _elapsed(mark, cues):
+def _elapsed(mark, cues, units='elapsed_units'):
     """'a month after', 'two years after': the measure of time before an 'after' (or
-    'following') of weeks or longer, as 'month after'; else None."""
-    unit = next((c.lower_ for c in mark.children if c.dep_ == 'npadvmod' and c.lower_ in cues['elapsed_units']), None)
+    'following') of weeks or longer (of ``units``), as 'month after'; else None."""
+    unit = next((c.lower_ for c in mark.children if c.dep_ == 'npadvmod' and c.lower_ in cues[units]), None)
     return f'{unit} {mark.lower_}' if unit else None
 
 
 def _elapsed_before(child, cues):
-    """A clause's phrase or clause of 'before' measured in weeks or longer ('four years
+    """A clause's phrase or clause of 'before' measured in years or decades ('four years
     before the protests', 'four years before his death made headlines'): the clause tells
     of that long ago; its measure as 'years before', else None."""
     if child.dep_ == 'prep' and child.lower_ in cues['elapsed_before_marks']:
-        return _elapsed(child, cues)
+        return _elapsed(child, cues, 'elapsed_before_units')
     if child.dep_ == 'advcl':
         return next((e for m in child.children if m.dep_ == 'mark' and m.lower_ in cues['elapsed_before_marks']
-                     and (e := _elapsed(m, cues))), None)
+                     and (e := _elapsed(m, cues, 'elapsed_before_units'))), None)
     return None
 
 

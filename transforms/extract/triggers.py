@@ -155,7 +155,7 @@ class TriggerLexicon:
             if token.pos_ in NOUN_POS and token.dep_ in ('compound', 'nmod') and not specific and not as_verb:
                 if headline_verb is None:
                     headline_verb = _headline_verb(token)
-                if not headline_verb or not _names_a_party(token.doc[token.i + 1]):
+                if not headline_verb or not _names_a_party(token.doc[token.i + 1], known=True):
                     continue  # 'protest leaders' is about leaders, a 'murder hornet' is an insect
                 as_verb = True  # '... after Houthis attack Saudi Arabia'
             if entry.get('no_object') and any(c.dep_ in ('dobj', 'oprd', 'ccomp') for c in token.children):
@@ -173,11 +173,21 @@ class TriggerLexicon:
                            None)
                 if hit is None:
                     continue
+                if entry.get('with_state') and not _of_a_state(hit):
+                    continue  # 'hosted the club president', 'hosted league leaders Ipswich'
                 if entry.get('mode') == 'dismiss' and hit.dep_ == 'nsubj' and not _in_title(token):
                     continue  # 'a police officer fired, killing the suspect' shot ('Police chief fired' is a headline's passive)
                 return TriggerMatch(token, entry, [token, hit], headline_verb=as_verb)
             return TriggerMatch(token, entry, [token], headline_verb=as_verb)
         return None
+
+
+def _of_a_state(noun):
+    """A leader or envoy of a state: a nationality, a country or its possessive before the
+    noun ('Norland's president', 'the Varnian envoy'), or 'of' a country after it."""
+    before = [c for c in noun.children if c.dep_ in ('amod', 'compound', 'poss', 'nmod') and c.i < noun.i]
+    after = [g for c in noun.children if c.dep_ == 'prep' and c.lower_ == 'of' for g in c.children if g.dep_ == 'pobj']
+    return any(t.ent_type_ in ('GPE', 'NORP') for w in before + after for t in w.subtree)
 
 
 def _headline_verb(token):
@@ -232,12 +242,14 @@ def _plural(noun):
         or (noun.ent_type_ == 'NORP' and noun.lower_.endswith('s') and not noun.lower_.endswith('ss'))
 
 
-def _names_a_party(token):
+def _names_a_party(token, known=False):
     """The word opens a party's or a target's name: a proper noun, a named entity or
-    nationality, or a noun of people or of a body ('officials', 'army', 'judges')."""
+    nationality, or a noun of people or of a body ('officials', 'army', 'judges'). With
+    ``known``, a proper noun counts only as a named entity ('George Floyd protests LIVE
+    updates': 'LIVE' is no party)."""
     if not token.is_alpha:
         return False  # 'US sanctions Q&A'
-    return token.pos_ == 'PROPN' or token.ent_type_ in ('GPE', 'NORP', 'ORG', 'PERSON') \
+    return (token.pos_ == 'PROPN' and not known) or token.ent_type_ in ('GPE', 'NORP', 'ORG', 'PERSON') \
         or token.lemma_.lower() in human_nouns() or sector_for_words([token.lemma_]) != UNKNOWN_SECTOR
 
 
@@ -563,7 +575,9 @@ def _noun_arguments(noun, entry):
     if 'VERB' in entry.get('pos', ()):
         # a headline verb tagged as a noun after its subject: 'Trump requests delay'
         opening = [c for c in noun.lefts if c.dep_ == 'compound' and c.i == noun.i - 1 and c.left_edge.i == noun.sent.start
-                   and c.ent_type_ in ('PERSON', 'ORG', 'GPE', 'NORP')]
+                   and c.ent_type_ in ('PERSON', 'ORG', 'GPE', 'NORP')
+                   and not (c.ent_type_ == 'PERSON' and entry['event_type'] == 'PROTEST')]
+        # (protests named after a person are about that person: 'George Floyd protests LIVE')
         if opening and noun.tag_ in ('NNS', 'VBZ'):
             put('actor1', opening[0])
     if noun.dep_ in ('dobj', 'attr') and noun.head.lemma_.lower() in g['light_verbs']:
