@@ -546,3 +546,10 @@ def test_a_place_phrase_of_the_sentence_beats_the_headline(extractor):
     text = 'Gunmen stormed a hotel in Mogadishu on Sunday, killing four guards.'
     [events] = events_of(extractor, story(text, title='Kenya: security tightened after attack'))
     assert events and {e['country'] for e in events} == {'SOM'}
+
+
+def test_a_body_named_of_a_town_says_where_the_story_is(extractor):
+    # no other place: 'the Teachers Guild of Pittsburgh' puts the demand in the United States
+    text = 'On Friday the Teachers Guild of Pittsburgh demanded that the reporter be allowed to cover the protests.'
+    [events] = events_of(extractor, story(text))
+    assert [e['country'] for e in events if e['event_type'] == 'REQUEST'] == ['USA']

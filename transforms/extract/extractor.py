@@ -1431,8 +1431,9 @@ def _place_in_a_name(ent, gazetteer):
     Pradesh chief minister') or a city it took for a product or facility ('a Masvingo bank
     branch'), a place's weight; a town that makes up the rest of an institution's name ('the
     Gampola Hospital', 'Bannu Press Club', 'Municipal Committee Mirpurkhas') or a province
-    an organisation's name opens with ('Sindh Sugar Mills Workers Federation'), half: such
-    names are also spelled like towns by chance ('Paramount Hospital'). A company named
+    an organisation's name opens with ('Sindh Sugar Mills Workers Federation') or ends with
+    after its 'of' ('the Newspaper Guild of Pittsburgh'), half: such names are also spelled
+    like towns by chance ('Paramount Hospital'). A company named
     like a town ('Nokia') and a sports club ('Chelsea Football Club') name no place."""
     words = ent[1:] if ent[0].lower_ == 'the' else ent
     if not len(words) or any(w.lower_ in SPORT_NAME_WORDS for w in words):
@@ -1441,6 +1442,12 @@ def _place_in_a_name(ent, gazetteer):
     national = _national_body(words, lemmas, gazetteer)
     if national is not None:
         return national
+    of = [w.i for w in words if w.lower_ == 'of']
+    after = [w for w in words if of and w.i > of[-1]]
+    if after and all(w.pos_ == 'PROPN' for w in after) and len(after) <= 3:
+        place = _big_place(' '.join(w.text for w in after), gazetteer)
+        if place is not None:  # 'the Newspaper Guild of Pittsburgh', 'the University of Ibadan'
+            return place, DEMONYM_WEIGHT
     if not set(lemmas) & INSTITUTION_NAME_WORDS:
         whole = _big_place(words.text, gazetteer)
         if whole is not None and (whole.precision == 'ADMIN1' or ent.label_ != 'ORG'):
