@@ -533,6 +533,9 @@ def test_session17_headline_readings(extractor, title, expected):
     ('Eleven people have died since September in a spate of shootings and bombings.', []),
     ('Missionary kidnapped in Varnia said to be released, newspaper reports.', []),
     ('The killing of a popular rapper in Ostrel has sent the opposition underground.', ['ASSAULT']),
+    # a document does not speak: its author does, and with no author named no one does
+    ('A confidential report for the ministers has urged the government to lock in funding for schools.', []),
+    ('A report by Amnesty International accused Varnian police of torture on Monday.', ['ACCUSE']),
 ])
 def test_session17_sentences(extractor, sentence, expected):
     assert types(extractor, sentence) == expected

@@ -405,12 +405,25 @@ def find_arguments(match, lexicon):
     if not match.is_noun and match.entry.get('quad_class') in VERBAL_QUADS and _is_event_noun(actor1, lexicon) \
             and actor1.lemma_.lower() not in SPEAKING_EVENT_NOUNS:
         actor1 = None  # 'the deployment threatens to escalate the war': an act, not a speaker, threatens
+    elif match.entry.get('quad_class') in VERBAL_QUADS and actor1 is not None \
+            and actor1.lemma_.lower() in grammar()['document_nouns']:
+        actor1 = _author(actor1)  # 'a UN report accuses ...': the UN; 'a confidential report urged': no one
     else:
         actor1 = _through_event_noun(actor1, lexicon, skip)
     actor2 = _through_event_noun(actor2, lexicon, skip)
     if actor1 is not None and actor2 is not None and actor1.i == actor2.i:
         actor2 = None
     return actor1, actor2
+
+
+def _author(document):
+    """Who wrote a document: its 'by' or 'from' phrase, its possessor, or a body or country
+    naming it ('a UN report'); None when none is named."""
+    author = _pobj(document, {'by', 'from'}) or _child(document, 'poss')
+    if author is None:
+        author = next((c for c in document.children if c.dep_ in ('compound', 'amod', 'nmod')
+                       and c.ent_type_ in ('ORG', 'GPE', 'NORP', 'PERSON')), None)
+    return author
 
 
 def _child(token, *deps):
