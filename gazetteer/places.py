@@ -326,7 +326,7 @@ class Gazetteer:
         key = fold(stripped)
         if not key or (_is_acronym(stripped) and len(stripped) <= 3 and stripped not in self._place_acronyms):
             return None  # 'WA', 'UN': an abbreviation is no town's name ('Wa' in Ghana, 'Un' in India)
-        if _the_stripped(key) in _world_regions():
+        if key.removeprefix('the ') in _world_regions():
             return None  # 'Asia', 'the Pacific', 'the Levant': a region of the world, not a town
         context = set(context_countries or ())
         # a town also spelled like a common word ('Us', 'Of', 'Police') needs a capital and more
@@ -641,10 +641,6 @@ class Gazetteer:
 @functools.lru_cache(maxsize=1)
 def _common_words():
     return frozenset(load_data('common_words')['words'])
-
-
-def _the_stripped(key):
-    return key[4:] if key.startswith('the ') else key
 
 
 @functools.lru_cache(maxsize=1)

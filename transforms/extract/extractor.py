@@ -891,18 +891,17 @@ class EventExtractor:
         token = event.pop('_actor1_token', None)
         if token is None or event['actor1'] is None:
             return []
+        mutual = event['event_type'] in MUTUAL_TYPES or event['cameo_code'] in MUTUAL_CODES
+        if event['actor1']['country'] is None and not mutual:
+            return []  # 'joint elements of police and the national drug agency arrested': one arrest,
+            # not one per doer whose country only one of them names
         copies, seen = [], {event['actor1']['country']}
         for conj in token.conjuncts:
             actor = self._actor(conj, context)
             if actor is None or actor['country'] in seen or actor['country'] is None:
                 continue
-            if event['actor1']['country'] is None and event['event_type'] not in MUTUAL_TYPES \
-                    and event['cameo_code'] not in MUTUAL_CODES:
-                continue  # 'joint elements of police and the national drug agency arrested': one arrest,
-                # not one per doer whose country only one of them names
             seen.add(actor['country'])
             trigger = token.doc[event['_token']]
-            mutual = event['event_type'] in MUTUAL_TYPES or event['cameo_code'] in MUTUAL_CODES
             if mutual and not _has_partner_phrase(trigger) \
                     and (event['actor2'] is None or trigger.lemma_.lower() in TOPIC_OBJECT_VERBS):
                 event['actor2'] = actor  # 'Trump and Putin discuss ...': one meeting of the two

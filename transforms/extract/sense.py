@@ -100,7 +100,7 @@ def _done_by_people(token, rules):
     doers += [g for c in token.children if c.dep_ == 'agent' for g in c.children if g.dep_ == 'pobj']
     victims = [c for c in token.children if c.dep_ in ('dobj', 'nsubjpass')]
     # a bare number counts people ('Israel kills six in Gaza'), as a number word a noun of them does
-    people = any(v.lemma_.lower() in rules['victims'] or v.ent_type_ in ('PERSON', 'NORP')
+    people = any(_people_word(v, rules)
                  or (v.like_num and v.ent_type_ in ('CARDINAL', '') and not any(c.dep_ == 'prep' and c.lower_ == 'of'
                                                                                  for c in v.children))
                  for v in victims)  # (not 'killed two of the amendments')
@@ -117,8 +117,13 @@ def _of_people(noun, rules):
             noun.dep_ == 'pobj' and noun.head.dep_ == 'agent' and noun.head.head.lemma_.lower() in causal):
         return False
     return (noun.pos_ in ('NOUN', 'PROPN') or noun.tag_ == 'VBG') and any(
-        g.dep_ == 'pobj' and (g.lemma_.lower() in rules['victims'] or g.ent_type_ in ('PERSON', 'NORP'))
+        g.dep_ == 'pobj' and _people_word(g, rules)
         for c in noun.children if c.dep_ == 'prep' and c.lower_ == 'of' for g in c.children)
+
+
+def _people_word(word, rules):
+    """A noun of people ('villagers', 'a rapper'), a person's name or a nationality."""
+    return word.lemma_.lower() in rules['victims'] or word.ent_type_ in ('PERSON', 'NORP')
 
 
 def _passive_subjects(token):

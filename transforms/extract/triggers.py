@@ -419,11 +419,17 @@ def find_arguments(match, lexicon):
 def _author(document):
     """Who wrote a document: its 'by' or 'from' phrase, its possessor, or a body or country
     naming it ('a UN report'); None when none is named."""
-    author = _pobj(document, {'by', 'from'}) or _child(document, 'poss')
-    if author is None:
-        author = next((c for c in document.children if c.dep_ in ('compound', 'amod', 'nmod')
-                       and c.ent_type_ in ('ORG', 'GPE', 'NORP', 'PERSON')), None)
-    return author
+    return _owner(document, {'by', 'from'}, ('ORG', 'GPE', 'NORP', 'PERSON'))
+
+
+def _owner(noun, prepositions, labels):
+    """Whose a noun is: the object of one of its ``prepositions``, its possessor, else a
+    modifier that names one of the entity ``labels`` ('Israeli strike', 'a UN report')."""
+    owner = _pobj(noun, prepositions) or _child(noun, 'poss')
+    if owner is None:
+        owner = next((c for c in noun.children if c.dep_ in ('amod', 'compound', 'nmod') and c.ent_type_ in labels),
+                     None)
+    return owner
 
 
 def _child(token, *deps):
@@ -615,11 +621,7 @@ def _through_event_noun(token, lexicon, skip):
     if token.i in skip:  # the trigger's own word: only a nationality acts ('Israeli strikes on Gaza')
         return token if token.ent_type_ in ('NORP', 'GPE') and token.dep_ in ('amod', 'compound') else None
     if _is_event_noun(token, lexicon):
-        inner = _pobj(token, {'of', 'by'}) or _child(token, 'poss')
-        if inner is None:  # 'Israeli strike kills four': the strike's nationality acts
-            inner = next((c for c in token.children if c.dep_ in ('amod', 'compound', 'nmod')
-                          and c.ent_type_ in ('NORP', 'GPE')), None)
-        return inner
+        return _owner(token, {'of', 'by'}, ('NORP', 'GPE'))  # 'Israeli strike kills four': its nationality acts
     return token
 
 
