@@ -176,7 +176,9 @@ class Gazetteer:
                 name = getattr(c, attr, None)
                 if name:
                     self._country_by_name.setdefault(fold(name), iso3)
-        for alias, iso3 in load_data('country_aliases')['aliases'].items():
+        aliases = load_data('country_aliases')
+        self._country_parts = {fold(name) for name in aliases['parts']}
+        for alias, iso3 in aliases['aliases'].items():
             if _is_acronym(alias):
                 self._exact[alias] = iso3
             else:
@@ -279,6 +281,11 @@ class Gazetteer:
         """ISO-3 when ``text`` is a country's name ('Pakistan', 'the United States', 'DRC'), else None."""
         stripped = (text or '').strip()
         return self._exact.get(stripped) or self._country_by_name.get(fold(stripped))
+
+    def names_a_part(self, text):
+        """True when ``text`` names a part of a country, not the state ('West Bank', 'Crimea',
+        'Scotland'): a place, never a state actor."""
+        return fold((text or '').strip()).removeprefix('the ') in self._country_parts
 
     def demonym_country(self, word):
         """ISO-3 for a demonym or national adjective ('Kazakh', 'Russians'), else None."""

@@ -81,7 +81,7 @@ def events_of(extractor, text, **extra):
     ('The governments of Norland and Velmaria reached a deal on fishing rights on Tuesday.', 'AGREE', '030'),
     ('Farm unions called on the ministry to scrap the levy.', 'REQUEST', '100'),
     ('Norland told Velmaria on Monday to withdraw its ambassador.', 'REQUEST', '100'),
-    ('The mayor asked residents to stay indoors on Friday night.', 'REQUEST', '100'),
+    ('The mayor asked the governor to send troops on Friday night.', 'REQUEST', '100'),
     ('The European Union imposed sanctions on three Velmarian banks on Monday.', 'SANCTION', '163'),
     ('The prime minister defended his aide over the lockdown trip on Monday.', 'SUPPORT', '052'),
     ('The opposition accused the president of treason.', 'ACCUSE', '1125'),
@@ -425,8 +425,10 @@ def test_trigger_lexicon_follows_cameo2plover():
             if m:
                 mapping.setdefault(m.group(1), set()).add(m.group(2))
     for entry in load_data('triggers')['triggers']:
-        # (gsr_type: the PLOVER gold-standard sentences code imposed sanctions as SANCTION)
-        assert entry['event_type'] in mapping[entry['cameo_code']] or entry.get('gsr_type'), entry
+        # (gsr_type: the PLOVER gold-standard sentences code imposed sanctions as SANCTION;
+        # guideline_type: tear gas at a crowd is a COERCE, as GUIDELINES.md says)
+        assert entry['event_type'] in mapping[entry['cameo_code']] or entry.get('gsr_type') \
+            or (entry.get('guideline_type') and entry['cameo_root'] == '17'), entry
 
 
 @pytest.mark.parametrize('sentence', [

@@ -21,6 +21,10 @@ CASES = [
     ('Militants stopped a bus on the highway and killed two policemen.', 'killed', 'ASSERTED', None),
     ('Police thwarted an attack and killed a wanted fighter.', 'killed', 'ASSERTED', None),
     ('Police did not arrest or detain the organisers.', 'detain', 'NEGATED', 'not'),
+    # belief_verbs: a clause under a negated belief is denied; a believed one is not
+    ('The mayor said he did not believe anyone had been killed by police.', 'killed', 'DENIED', 'believe'),
+    ('The minister does not accept that soldiers shelled the town.', 'shelled', 'DENIED', 'accept'),
+    ('The mayor said he believed the man had been killed by police.', 'killed', 'ASSERTED', None),
     ('Thousands of people protested in the capital.', 'protested', 'ASSERTED', None),
     # reason_governors / reason_prepositions / claim_nouns: what someone is held or sentenced for
     ('A sailor was arrested for assaulting a taxi driver in the port.', 'assaulting', 'CLAIMED', 'arrest'),
@@ -278,7 +282,7 @@ def test_every_cue_family_has_a_case():
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',
         'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors', 'crime_nouns', 'involvement_governors', 'possibility_adjectives',
-        'negation_phrasals', 'telling_verbs',
+        'negation_phrasals', 'telling_verbs', 'belief_verbs',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}
     assert lists == covered, lists ^ covered

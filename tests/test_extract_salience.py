@@ -58,7 +58,9 @@ def test_typical_wire_lead_gives_one_to_three_events(extractor):
             'and police said 42 people were detained.')
     events = extract_events(extractor, text, title='Guinea police fire tear gas at protesters, dozens held')
     assert 1 <= len(events) <= 3
-    assert {'ASSAULT', 'COERCE'} <= {e['event_type'] for e in events}
+    # tear gas at a crowd and the detentions are both coercion (GUIDELINES.md)
+    assert 'COERCE' in {e['event_type'] for e in events}
+    assert any(e['arrested'] == 42 for e in events)
 
 
 def test_conjoined_doers_give_one_event_each(extractor):

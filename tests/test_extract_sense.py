@@ -47,7 +47,7 @@ def types(extractor, text, title=''):
     ('The exchange said it was hit with a crypto attack on Monday.', []),
     # fire: gunfire, wildfire, a sacking
     ('Soldiers opened fire on the crowd in the square.', ['ASSAULT']),
-    ('Police fired tear gas at demonstrators in the capital.', ['ASSAULT']),
+    ('Police fired tear gas at demonstrators in the capital.', ['COERCE']),
     ('A wildfire killed two people in the hills on Saturday.', []),
     ('The president fired the interior minister on Monday.', ['COERCE']),
     ('Shots were fired at a police officer in the car park on Monday.', ['ASSAULT']),
@@ -542,7 +542,7 @@ def test_session17_sentences(extractor, sentence, expected):
 
 
 @pytest.mark.parametrize('sentence, title, expected', [
-    ('Unable to rule out community spread, health officials in Ostrel called for wide testing.', '', ['REQUEST']),
+    ('Unable to rule out a coup, the opposition in Ostrel called for an early election.', '', ['REQUEST']),
     ('', 'Blow for Ostrel Rovers as Tavi Orlo ruled out of derby clash', []),
     ('Varnia ruled out talks with the rebels on Monday.', '', ['REJECT']),
     ('Police were unable to say how many people were killed in the bombing in Ostrel on Monday.', '', ['ASSAULT']),

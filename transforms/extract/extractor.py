@@ -671,6 +671,11 @@ class EventExtractor:
         mentions = [m for m in mentions if not (m['_role'] == TITLE and doc[m['_token']].lemma_.lower() in only_named)]
         if title_chars:
             title_types = {m.entry['event_type'] for m in matches if m.token.sent.start_char < title_chars}
+            # a headline's court reading carries to its word in the text ('Orchard workers jailed for
+            # abduction || Two orchard workers ... have been jailed'): the same sentencing
+            sentenced = {m.token.lemma_.lower() for m in matches if m.rejection == COURT_SENSE
+                         and m.entry['event_type'] == 'COERCE' and m.token.sent.start_char < title_chars}
+            mentions = [m for m in mentions if m['_role'] == TITLE or doc[m['_token']].lemma_.lower() not in sentenced]
             mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
         mentions = [m for m in mentions if not _protest_as_setting(m, doc) and not _protest_as_topic(m, doc)
                     and not _harm_as_cause(m, doc)]
@@ -696,8 +701,8 @@ class EventExtractor:
         if role != TITLE and self._describes_its_noun(match.token):
             return None  # 'a move that was welcomed by ...': a relative clause describes its noun
         actor1_token, actor2_token = find_arguments(match, self.triggers)
-        if actor1_token is not None and self._a_town_before(actor1_token, match.token):
-            actor1_token = None  # 'Brisbane rally', 'Ankara blast': where, not who
+        if actor1_token is not None and self._a_town_before(actor1_token, actor1_token.head):
+            actor1_token = None  # 'Brisbane rally', 'Ankara blast', 'West Bank violence kills three': where, not who
         entry = self._as_protest(entry, match.token, actor1_token)
         if entry is None:
             return None
@@ -712,6 +717,10 @@ class EventExtractor:
             actor1_token = None  # 'soldiers allegedly killed five civilians': who did it is only alleged
         actor1 = self._actor(actor1_token, context)
         actor2 = self._actor(actor2_token, context)
+        if _accused_of(match.token):
+            return None  # 'Doctor accused of rape cleared of charges': who is accused, by nobody named
+        if entry['event_type'] == 'REQUEST' and _to_the_public(match.token):
+            return None  # 'officials urge residents to stay indoors': an advisory, not a request between parties
         if entry['quad_class'] in VERBAL_QUADS and actor1 is None:
             return None  # a statement, demand or threat is only an event when we know who made it
         if actor1 and actor2 and actor1['name'] == actor2['name']:
@@ -875,14 +884,18 @@ class EventExtractor:
             return None
         return self.gazetteer.country_named(entity.text)
 
-    def _a_town_before(self, token, trigger):
-        """A place name other than a country's compounded before an event noun."""
-        if not (trigger.pos_ in ('NOUN', 'PROPN') and token.dep_ == 'compound' and token.head.i == trigger.i
+    def _a_town_before(self, token, noun):
+        """A place name other than a country's (or a country's part: 'West Bank')
+        compounded before a noun (the event noun, or the event noun that is the doer)."""
+        if not (noun.pos_ in ('NOUN', 'PROPN') and token.dep_ == 'compound' and token.head.i == noun.i
                 and token.ent_type_ in ('GPE', 'LOC')):
             return False
         entity = _entity_of(token)
-        return entity is not None and self.gazetteer.country_named(entity.text) is None \
-            and self.gazetteer.demonym_country(entity.text) is None
+        if entity is None:
+            return False
+        if self.gazetteer.names_a_part(entity.text):
+            return True  # 'West Bank violence', 'Crimea attack': a territory, not a state
+        return self.gazetteer.country_named(entity.text) is None and self.gazetteer.demonym_country(entity.text) is None
 
     def _conjoined_actors(self, event, context):
         """'The United States and Israel launched strikes': one event per doer of another
@@ -975,6 +988,8 @@ class EventExtractor:
             if place is None or _names_an_embassy(ent):
                 continue
             root = _phrase_head(ent.root)  # 'at Gaza seaport cafe': Gaza names the cafe's place
+            if root.i == match.token.i:
+                root = ent.root  # 'West Bank violence': the place modifies the trigger itself
             if root.dep_ == 'appos' and root.head.dep_ == 'pobj':
                 root = root.head  # 'in Mashkay, Awaran': the district restates the town's phrase
             if _in_cause_phrase(root, match.token):
@@ -1085,6 +1100,26 @@ PROTEST_TOPIC = frozenset({'against', 'over', 'about', 'for'})
 EARLIER = frozenset({'after', 'following'})
 
 
+def _accused_of(verb):
+    """'accused of ...' with no object and no agent: a passive the tagger may read as active
+    ('Doctor accused of raping patient cleared of charges'): its subject is the accused, and no
+    accuser is named."""
+    if verb.lemma_.lower() != 'accuse' or verb.pos_ != 'VERB':
+        return False
+    deps = {(c.dep_, c.lower_) for c in verb.children}
+    return ('prep', 'of') in deps and not any(d in ('dobj', 'agent', 'dative') for d, _ in deps)
+
+
+def _to_the_public(verb):
+    """The request is made to the general public or for a public-health measure: its object,
+    passive subject or for/on/upon phrase names residents, anyone, the public, or testing."""
+    public = grammar()['public_addressees']
+    words = [c for c in verb.children if c.dep_ in ('dobj', 'dative', 'nsubjpass')] + [
+        g for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('for', 'on', 'upon')
+        for g in c.children if g.dep_ == 'pobj']
+    return any(w.lemma_.lower() in public or w.lower_ in public for w in words)
+
+
 def _toll_participle(match):
     """'resulted in 16 killed', 'left a soldier and a militiaman killed': a participle that
     says what happened to the people it describes is the toll of the sentence's event,
@@ -1147,6 +1182,7 @@ def _echoes_background(mention, background_lemmas):
     return not (mention['actor1'] or mention['actor2'] or any(mention[c] is not None for c in CATEGORIES))
 
 
+COURT_SENSE = 'sense:court'
 TOPIC_REJECTIONS = frozenset({'factuality:MENTIONED:on phrase', 'factuality:MENTIONED:about phrase'})
 # Nouns of speech and comment whose on/about phrase is a topic ('remarks on the protests'; a
 # 'crackdown on protests' is another matter).

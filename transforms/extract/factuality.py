@@ -535,6 +535,9 @@ def _as_governor(governor, relation, child, cues, trigger=None):
         return NEGATED, negating  # (not 'unable to say how many were killed in the bombing')
     if lemma in cues['denial_governors'] or lemma in cues['denial_nouns']:
         return DENIED, lemma
+    if is_verb and relation == 'ccomp' and lemma in cues['belief_verbs'] \
+            and (_own_clause(governor, cues) or (None,))[0] == NEGATED:
+        return DENIED, lemma  # 'did not believe anyone had been killed by police'
     if is_verb and lemma in cues['claim_governors'] and relation in ('xcomp', 'ccomp', 'prep', 'pcomp', 'pobj', 'dobj', 'advcl'):
         return CLAIMED, lemma
     if is_verb and lemma in cues['order_governors'] and relation in ('xcomp', 'dobj', 'advcl', 'prep', 'pobj', 'pcomp', 'oprd'):

@@ -61,7 +61,16 @@ def _context(tokens, noun_only, names=True):
     word of a multi-word name is left out: it may confirm a sense ('Myanmar Armed Forces
     clashed') but never take one away."""
     return lemma_set(t for t in tokens if not (t.pos_ in ('VERB', 'AUX') and t.lemma_.lower() in noun_only)
-                     and (names or not _in_a_name(t)))
+                     and (names or not _in_a_name(t)) and not _an_age(t))
+
+
+def _an_age(token):
+    """A word of a person's age ('a 6-year-old boy', 'aged 49 years old'): no prison term
+    ('jailed for six years')."""
+    doc, i = token.doc, token.i
+    if i + 1 < len(doc) and doc[i + 1].lower_ == 'old':
+        return True
+    return i + 2 < len(doc) and doc[i + 1].text == '-' and doc[i + 2].lower_ == 'old'
 
 
 def _in_a_name(token):

@@ -164,6 +164,9 @@ class TriggerLexicon:
                 continue  # 'protested that he could not breathe' says something, it is no protest
             if entry.get('as_object') and token.dep_ not in ('dobj', 'attr', 'conj'):
                 continue  # 'declared a ceasefire' is one; 'hopes the ceasefire holds' is not
+            if entry.get('object_in_with') and any(c.dep_ == 'dobj' and c.lemma_.lower() not in entry['with']
+                                                   for c in token.children):
+                continue  # 'police withdraw fines': what is withdrawn is no force
             if entry.get('someone_to') and not _someone_to(token):
                 continue  # 'told Canada to remove diplomats' asks; 'told reporters about it' does not
             if specific:
