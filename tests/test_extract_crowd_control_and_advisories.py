@@ -17,6 +17,9 @@ def coded(extractor, text, title=''):
     ('Riot police used water cannon on demonstrators in Tbilisi on Sunday.', [('COERCE', 'GEO')]),
     ('Officers used pepper spray on the crowd in Lima on Friday.', [('COERCE', 'PER')]),
     ('Militants fired grenades at an army post near Goma on Monday.', [('ASSAULT', 'COD')]),
+    # crowd control told with the killing it caused is that one attack; protesters spraying riot
+    ('Police used batons and live rounds on marchers in Lagos on Monday, killing two.', [('ASSAULT', 'NGA')]),
+    ('Protesters used pepper spray against police officers in Portland on Saturday.', [('PROTEST', 'USA')]),
 ])
 def test_crowd_control_is_coercion_grenades_are_an_attack(extractor, sentence, expected):
     assert coded(extractor, sentence) == expected
@@ -48,6 +51,7 @@ def test_a_territory_before_an_event_noun_says_where_not_who(extractor):
     # a request between parties stays one, and so does a call on the public to take a side
     ('', 'Rights lawyers in Kestrel urged the public on Tuesday to reject the proposed security bill.', ['REQUEST']),
     ('Varnia urges Norland to withdraw its troops', '', ['REQUEST']),
+    ('Norland urges residents of the occupied city to resist the Varnian forces', '', ['REQUEST']),
     ('', 'The opposition urged the government to release the detained journalists on Monday.', ['REQUEST']),
 ])
 def test_an_advisory_to_the_public_is_no_request(extractor, title, text, expected):
@@ -67,6 +71,10 @@ def test_a_headline_sentencing_carries_to_its_word_in_the_text(extractor):
     title = 'Farm workers jailed for abduction and assault'
     text = 'Two farm workers who abducted a woman near Ashvale have been jailed.'
     assert extract_events(extractor, text, title) == []
+    # the same verb with a doer of its own is another event
+    assert [e['event_type'] for e in extract_events(
+        extractor, 'Police jailed three other protesters in Minsk on Monday.',
+        'Activist Tova Renn jailed for eight years in Belarus')] == ['COERCE']
     # an arrest told in the text is no sentencing
     assert [e['event_type'] for e in extract_events(
         extractor, 'Police arrested two men in Ashvale on Monday after a woman was abducted.',
@@ -92,3 +100,9 @@ def test_an_age_says_nothing_of_a_court(text, has_year):
     from wirewatch.transforms.extract.sense import _context
     doc = load_nlp()(text)
     assert ('year' in _context(doc, frozenset())) == has_year
+
+
+def test_a_participle_hung_on_a_case_noun_is_no_recap(extractor):
+    """The parser hangs a headline's 'arrested' on 'case': the arrest is today's news."""
+    events = extract_events(extractor, '', 'Second suspect in Ostel pipeline case arrested in Croatia, prosecutors say')
+    assert [(e['event_type'], e['country']) for e in events] == [('COERCE', 'HRV')]

@@ -21,6 +21,10 @@ CASES = [
     ('Militants stopped a bus on the highway and killed two policemen.', 'killed', 'ASSERTED', None),
     ('Police thwarted an attack and killed a wanted fighter.', 'killed', 'ASSERTED', None),
     ('Police did not arrest or detain the organisers.', 'detain', 'NEGATED', 'not'),
+    # 'under attack' is happening; a side clause of 'as' keeps its own mood under an order
+    ("Norland's capital Ostel was under attack by Varnian drones on Monday.", 'attack', 'ASSERTED', None),
+    ('The president ordered troops to stand by as protests spread to three cities.', 'protests', 'ASSERTED', None),
+    ('The president ordered troops to disperse the protests in three cities.', 'protests', 'ORDERED', 'order'),
     # belief_verbs: a clause under a negated belief is denied; a believed one is not
     ('The mayor said he did not believe anyone had been killed by police.', 'killed', 'DENIED', 'believe'),
     ('The minister does not accept that soldiers shelled the town.', 'shelled', 'DENIED', 'accept'),

@@ -15,7 +15,7 @@ import re
 
 from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, named_country, sector_for_words
 from wirewatch.transforms.extract.clauses import first_conjunct, has_time, is_infinitive
-from wirewatch.transforms.extract.counts import CATEGORIES, find_counts
+from wirewatch.transforms.extract.counts import CATEGORIES, find_counts, human_nouns
 from wirewatch.transforms.extract.dates import MONTH, find_date_mentions, reference_date, resolve_event_date
 from wirewatch.transforms.extract.factuality import factuality_cues
 from wirewatch.gazetteer import Gazetteer
@@ -62,6 +62,9 @@ FOLLOW_UP_SENTENCES = 2
 MISSING_CONTEXT = 'sense:unknown'
 # Acts a state does at home when no place is said: 'France bans Israeli officials'.
 STATE_ACTS = ('COERCE', 'SANCTION')
+# Places an event takes from the story, not from its own words: the attacker's country there
+# gives way to the other side the sentence names.
+FALLBACK_SOURCES = ('main', 'story', 'attached', 'doer')
 # Events that go somewhere: 'sends troops to the West Bank' and 'sends ammunition to Ukraine' happen at the
 # destination (not an evacuation: 'evacuates villagers to the city' happens where they were).
 MOVEMENT_TYPES = ('MOBILIZE',)
@@ -543,6 +546,13 @@ def _listed_before(ent):
         and any(t.lower_ in ('and', 'or') for t in doc[ent.end:min(ent.end + 8, ent.sent.end)])
 
 
+def _a_persons_name(ent):
+    """A place name right after a noun of a person is that person's name ('former world
+    boxing champion Tete shot dead': not Tete in Mozambique)."""
+    return ent.start > 0 and ent.doc[ent.start - 1].lemma_.lower() in human_nouns() \
+        and ent.doc[ent.start - 1].pos_ == 'NOUN'
+
+
 def _names_an_embassy(ent):
     """'protesters at the U.S. embassy': the entity modifies an embassy, consulate or envoy."""
     head = ent.root.head
@@ -652,6 +662,11 @@ class EventExtractor:
                     candidates.append(event)
                     candidates.extend(self._conjoined_actors(event, context))
                     candidates.extend(self._conjoined_places(event, context))
+            harms = {doc[c['_token']].head.i for c in candidates
+                     if c['event_type'] == 'ASSAULT' and doc[c['_token']].dep_ in ('advcl', 'xcomp')}
+            # 'police used batons on protesters, killing two': one attack, not crowd control and an attack
+            candidates = [c for c in candidates if not (c['event_type'] == 'COERCE' and c['cameo_code'] == CROWD_CONTROL
+                                                        and c['_token'] in harms)]
             protests = [c for c in candidates if c['event_type'] == 'PROTEST']
             if protests:  # 'protested against attacks that killed nine': the attacks are what it is about
                 candidates = [c for c in candidates if c['event_type'] == 'PROTEST' or not any(
@@ -675,7 +690,8 @@ class EventExtractor:
             # abduction || Two orchard workers ... have been jailed'): the same sentencing
             sentenced = {m.token.lemma_.lower() for m in matches if m.rejection == COURT_SENSE
                          and m.entry['event_type'] == 'COERCE' and m.token.sent.start_char < title_chars}
-            mentions = [m for m in mentions if m['_role'] == TITLE or doc[m['_token']].lemma_.lower() not in sentenced]
+            mentions = [m for m in mentions if m['_role'] == TITLE or m['actor1'] is not None
+                        or doc[m['_token']].lemma_.lower() not in sentenced]  # (not 'police jailed three others')
             mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
         mentions = [m for m in mentions if not _protest_as_setting(m, doc) and not _protest_as_topic(m, doc)
                     and not _harm_as_cause(m, doc)]
@@ -751,6 +767,11 @@ class EventExtractor:
         place, place_source, place_entity = self._place(sent, match, actor_tokens, context, target_place, role,
                                                         doer_country, entry['event_type'] in STATE_ACTS,
                                                         protest=entry['event_type'] == 'PROTEST', victim_place=victim_place)
+        if entry['event_type'] == 'ASSAULT' and place is not None and place_source in FALLBACK_SOURCES \
+                and actor1 and actor1['country'] == place.iso3:
+            other = self._victim_side(sent, actor1['country'], actor_tokens)
+            if other is not None:  # 'Iranians suffer ... as US steps up attacks': not in the attacker's country
+                place, place_source, place_entity = other, 'victim side', None
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
             # (or, when the doer's country is unknown, where the one it addresses is: 'Sunak urged by MPs')
             order = (actor1, actor2) if entry['quad_class'] in VERBAL_QUADS else (actor2,)
@@ -835,9 +856,9 @@ class EventExtractor:
                 return self.triggers.entry_for('protest') or entry
         if entry['event_type'] == 'PROTEST' and self._formal_protest(token, doer):
             return self.triggers.entry_for('complain') or entry  # 'Japan protests to China over ...'
-        if entry['event_type'] == 'ASSAULT' and doers & g['protesters'] \
-                and (entry['mode'] == 'seize' or entry['lemma'] in SCUFFLE_LEMMAS):
-            return self.triggers.entry_for('riot') or entry  # 'protesters clashed with police', '... set fire to'
+        if doers & g['protesters'] and ((entry['event_type'] == 'ASSAULT' and (entry['mode'] == 'seize' or entry['lemma'] in SCUFFLE_LEMMAS))
+                                        or entry['cameo_code'] == CROWD_CONTROL):
+            return self.triggers.entry_for('riot') or entry  # 'protesters clashed with police', '... set fire to', '... used pepper spray'
         return entry
 
     def _formal_protest(self, token, doer):
@@ -875,6 +896,23 @@ class EventExtractor:
         if any(t.lemma_.lower() in HARM_WORDS for t in sent):
             return False
         return any(t.lemma_.lower() in SHOW_WORDS for t in sent)  # 'into the sea', 'a test', 'off its coast'
+
+    def _victim_side(self, sent, attacker, actor_tokens):
+        """The one other country the attack's sentence names (a country, or a people named as
+        such: 'Iranians'; not the attacker's, nor who reports it: 'US says ...'), or None when it names none or
+        several: an attack whose only place is its attacker's country happened on the other side."""
+        found = set()
+        for ent in sent.ents:
+            if any(t.i in actor_tokens for t in ent) or ent.label_ not in ('GPE', 'NORP'):
+                continue
+            if ent.root.dep_ == 'nsubj' and ent.root.head.lemma_.lower() in factuality_cues()['say_verbs']:
+                continue
+            if ent.label_ == 'NORP' and ent.root.dep_ in ('amod', 'compound'):
+                continue  # 'fired at an Ethiopian military base': a foreign base, not the other side's land
+            iso3 = self.gazetteer.demonym_country(ent.text) if ent.label_ == 'NORP' else self.gazetteer.country_named(ent.text)
+            if iso3 and iso3 != attacker:
+                found.add(iso3)
+        return self.gazetteer.country(found.pop()) if len(found) == 1 else None
 
     def _country_named_by(self, token):
         """ISO-3 of the country a place entity names ('Japan', 'North Korea'), None for any
@@ -985,7 +1023,7 @@ class EventExtractor:
             if ent.label_ not in PLACE_LABELS:
                 continue
             place = context.resolve(ent)
-            if place is None or _names_an_embassy(ent):
+            if place is None or _names_an_embassy(ent) or _a_persons_name(ent):
                 continue
             root = _phrase_head(ent.root)  # 'at Gaza seaport cafe': Gaza names the cafe's place
             if root.i == match.token.i:
@@ -1113,11 +1151,17 @@ def _accused_of(verb):
 def _to_the_public(verb):
     """The request is made to the general public or for a public-health measure: its object,
     passive subject or for/on/upon phrase names residents, anyone, the public, or testing."""
-    public = grammar()['public_addressees']
+    g = grammar()
+    public = g['public_addressees']
     words = [c for c in verb.children if c.dep_ in ('dobj', 'dative', 'nsubjpass')] + [
-        g for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('for', 'on', 'upon')
-        for g in c.children if g.dep_ == 'pobj']
-    return any(w.lemma_.lower() in public or w.lower_ in public for w in words)
+        w for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('for', 'on', 'upon')
+        for w in c.children if w.dep_ == 'pobj']
+    if not any(w.lemma_.lower() in public or w.lower_ in public for w in words):
+        return False
+    # what they are asked to do: an advisory's verb ('to stay indoors'), not a side to take ('to resist')
+    asked = [c for c in verb.children if c.dep_ in ('xcomp', 'ccomp', 'advcl') and is_infinitive(c)] + [
+        c for w in words for c in w.children if c.dep_ in ('acl', 'relcl') and is_infinitive(c)]
+    return not asked or any(c.lemma_.lower() in g['advisory_verbs'] for c in asked)
 
 
 def _toll_participle(match):
@@ -1183,6 +1227,7 @@ def _echoes_background(mention, background_lemmas):
 
 
 COURT_SENSE = 'sense:court'
+CROWD_CONTROL = '175'  # CAMEO 175, violent repression: tear gas, water cannon, batons (a COERCE here)
 TOPIC_REJECTIONS = frozenset({'factuality:MENTIONED:on phrase', 'factuality:MENTIONED:about phrase'})
 # Nouns of speech and comment whose on/about phrase is a topic ('remarks on the protests'; a
 # 'crackdown on protests' is another matter).

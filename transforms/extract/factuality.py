@@ -70,6 +70,11 @@ def factuality_cues():
     return cues
 
 
+# Marks of a side clause of time or cause, which keeps its own mood: what governs its verb
+# (an order, a plan) does not reach into it.
+SIDE_CLAUSE_MARKS = frozenset({'as', 'while', 'because', 'although', 'though', 'whereas'})
+
+
 def read_factuality(token, cues=None):
     """(status, cue word) of the event named by trigger ``token``; ('ASSERTED', None) by default."""
     cues = cues or factuality_cues()
@@ -100,6 +105,9 @@ def read_factuality(token, cues=None):
                 return found
             previous = governor
             continue
+        if relation == 'advcl' and not is_infinitive(previous) \
+                and any(c.dep_ == 'mark' and c.lower_ in SIDE_CLAUSE_MARKS for c in previous.children):
+            break  # 'orders the military to stand by as protests spread': the as-clause tells what happens
         found = _as_governor(governor, relation, previous, cues, token)
         if found is None and _inherits_mood(governor, relation, cues):
             found = _own_clause(governor, cues)
@@ -235,6 +243,8 @@ def _only_mentioned(token, cues):
         prep = head.lower_
         if prep == 'on' and head.head.lemma_.lower() in ('go', 'be', 'stay', 'remain'):
             return None  # 'went on hunger strike'
+        if prep == 'under' and not any(c.dep_ in ('det', 'poss', 'amod') for c in token.children):
+            return None  # 'Kyiv under attack by Russian missiles', 'a convoy came under fire': it is happening
         if prep == 'from' and head.head.lemma_.lower() in ('toll', 'death', 'casualty', 'fatality'):
             return None  # 'the death toll from the bombing'
         if prep in ('after', 'following', 'in') and _casualty_clause(head.head, cues) \

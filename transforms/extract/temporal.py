@@ -52,7 +52,9 @@ def read_time(token, reference_year=None, cues=None):
             return BACKGROUND, governor.lower_
         if lemma in cues['since_words']:
             return BACKGROUND, 'since'
-        if governor.pos_ in ('NOUN', 'PROPN') and (lemma in cues['anniversary_nouns'] or governor.lower_ in cues['anniversary_nouns']):
+        if governor.pos_ in ('NOUN', 'PROPN') and relation != 'acl' \
+                and (lemma in cues['anniversary_nouns'] or governor.lower_ in cues['anniversary_nouns']):
+            # (a participle the parser hangs on the noun is no part of it: 'Suspect in Nord Stream case arrested')
             return BACKGROUND, governor.lower_
         if governor.pos_ == 'VERB' and lemma in cues['anniversary_verbs'] and relation in ('dobj', 'prep', 'pobj', 'pcomp', 'nsubjpass'):
             return BACKGROUND, lemma
