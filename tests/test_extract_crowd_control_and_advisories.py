@@ -48,6 +48,8 @@ def test_a_territory_before_an_event_noun_says_where_not_who(extractor):
     ('Harlow Bay residents urged to get tested after new cases', '', []),
     ('', 'Health officials in Corvale are calling for widespread testing after a cluster of cases.', []),
     ('', 'The county urged social distancing as cases rose on Sunday.', []),
+    # a public appeal by officials stays a REQUEST, as the labellers code it
+    ('Police seek help in finding missing Ashvale teen', '', ['REQUEST']),
     # a request between parties stays one, and so does a call on the public to take a side
     ('', 'Rights lawyers in Kestrel urged the public on Tuesday to reject the proposed security bill.', ['REQUEST']),
     ('Varnia urges Norland to withdraw its troops', '', ['REQUEST']),
@@ -106,3 +108,9 @@ def test_a_participle_hung_on_a_case_noun_is_no_recap(extractor):
     """The parser hangs a headline's 'arrested' on 'case': the arrest is today's news."""
     events = extract_events(extractor, '', 'Second suspect in Ostel pipeline case arrested in Croatia, prosecutors say')
     assert [(e['event_type'], e['country']) for e in events] == [('COERCE', 'HRV')]
+
+
+def test_a_country_before_a_protest_noun_is_where_it_is(extractor):
+    """'Hong Kong vigil': the crowd's place, even with another country named as its adversary."""
+    events = extract_events(extractor, '', 'Thousands defy Beijing with Hong Kong vigil for Tiananmen victims')
+    assert [(e['event_type'], e['country']) for e in events] == [('PROTEST', 'HKG')]

@@ -750,6 +750,9 @@ class EventExtractor:
             return None  # 'the broadcaster sacked two presenters' (not 'protesters oust governor')
         actor_tokens = {t.i for tok in (actor1_token, actor2_token) if tok is not None
                         for t in tok.subtree}
+        if entry['event_type'] == 'PROTEST' and actor1_token is not None and actor1_token.dep_ == 'compound' \
+                and actor1_token.head.i == match.token.i and actor1_token.ent_type_ == 'GPE':
+            actor_tokens -= {t.i for t in actor1_token.subtree}  # 'Hong Kong vigil': who, and where too
         target_place = victim_place = None
         # the target: the acted-on, or the object the trigger took as its required word ('hits plant')
         target_token = actor2_token if actor2_token is not None else next(
