@@ -114,3 +114,14 @@ def test_a_country_before_a_protest_noun_is_where_it_is(extractor):
     """'Hong Kong vigil': the crowd's place, even with another country named as its adversary."""
     events = extract_events(extractor, '', 'Thousands defy Beijing with Hong Kong vigil for Tiananmen victims')
     assert [(e['event_type'], e['country']) for e in events] == [('PROTEST', 'HKG')]
+
+
+@pytest.mark.parametrize('title, expected', [
+    ("'Men I grew up with kill people for that': how the Ashvale gangs changed", []),
+    ("Norland says 'terrorist attack' hit Ostel concert hall", ['ASSAULT']),
+    # a possessive apostrophe opens no quote
+    ("Philippines' drag artist Tova Renn arrested for 'offending religion'", ['COERCE']),
+])
+def test_a_quoted_clause_in_a_headline_is_someones_words(extractor, title, expected):
+    events = extract_events(extractor, 'The story continues.', title)
+    assert sorted(e['event_type'] for e in events) == expected

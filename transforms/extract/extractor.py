@@ -651,6 +651,7 @@ class EventExtractor:
             candidates, rejected = [], set()
             for match in sentence_matches:
                 rejected_here = match.rejection or (role == TITLE and _in_topic_tag(match.token, sent)) \
+                    or ((role == TITLE or (sentence_index == 0 and not title_chars)) and _in_a_quoted_clause(match.token, sent)) \
                     or (role == BODY and _standing_present(match.token))
                 event = None if rejected_here else self._code(story, sent, sentence_index, match, context, role)
                 if event is not None and not self._is_current(event, reference):
@@ -1207,6 +1208,21 @@ def toll_scope(sentence_text, cues):
     else INCIDENT."""
     lowered = sentence_text.lower()
     return 'CUMULATIVE' if any(c.search(lowered) for c in cues) else 'INCIDENT'
+
+
+def _in_a_quoted_clause(token, sent):
+    """A headline's word inside a quoted clause of four words or more ("'People I hang
+    around with kill people for that': How gangs changed", "'When the looting starts, the
+    shooting starts'"): someone's words, not the story's report; a quoted word or name
+    ('Russia says 'terrorist attack' ...') is not such a clause."""
+    quotes = [t.i for t in sent if t.is_quote and not (  # (not the apostrophe of "Philippines' drag artist")
+        t.text == "'" and t.i > sent.start and not t.doc[t.i - 1].whitespace_ and t.doc[t.i - 1].lower_.endswith('s'))]
+    opening = [i for i in quotes if i < token.i]
+    closing = [i for i in quotes if i > token.i]
+    if not opening or not closing or len(opening) % 2 == 0:
+        return False
+    start, end = opening[-1], closing[0]
+    return end - start - 1 >= 4 and any(t.pos_ in ('VERB', 'AUX') for t in sent[start - sent.start + 1:end - sent.start])
 
 
 def _in_topic_tag(token, sent):
