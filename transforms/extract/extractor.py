@@ -1153,8 +1153,9 @@ def _accused_of(verb):
 
 
 def _to_the_public(verb):
-    """The request is made to the general public or for a public-health measure: its object,
-    passive subject or for/on/upon phrase names residents, anyone, the public, or testing."""
+    """The request is an advisory: its object, passive subject or for/on/upon phrase names
+    residents, anyone or a public-health measure (testing, distancing), and what they are
+    asked to do, if said, is an advisory verb ('to stay indoors'; not 'to resist')."""
     g = grammar()
     public = g['public_addressees']
     words = [c for c in verb.children if c.dep_ in ('dobj', 'dative', 'nsubjpass')] + [
