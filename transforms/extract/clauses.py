@@ -127,6 +127,12 @@ def is_infinitive(token):
     return any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children)
 
 
+def infinitive_clauses(verb):
+    """The infinitive clauses a verb governs: what it asks, tells or urges someone to do
+    ('urged residents to stay indoors', 'tells Canada to remove diplomats')."""
+    return [c for c in verb.children if c.dep_ in ('xcomp', 'ccomp', 'advcl') and is_infinitive(c)]
+
+
 def clause_head(token, max_steps=4):
     """The trigger's smallest verb clause: the first verb (or the root) at or above it."""
     node = token

@@ -14,7 +14,7 @@ import hashlib
 import re
 
 from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, named_country, sector_for_words
-from wirewatch.transforms.extract.clauses import first_conjunct, has_time, is_infinitive
+from wirewatch.transforms.extract.clauses import first_conjunct, has_time, infinitive_clauses, is_infinitive
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts, human_nouns
 from wirewatch.transforms.extract.dates import MONTH, find_date_mentions, reference_date, resolve_event_date
 from wirewatch.transforms.extract.factuality import factuality_cues
@@ -1164,7 +1164,7 @@ def _to_the_public(verb):
     if not any(w.lemma_.lower() in public or w.lower_ in public for w in words):
         return False
     # what they are asked to do: an advisory's verb ('to stay indoors'), not a side to take ('to resist')
-    asked = [c for c in verb.children if c.dep_ in ('xcomp', 'ccomp', 'advcl') and is_infinitive(c)] + [
+    asked = infinitive_clauses(verb) + [
         c for w in words for c in w.children if c.dep_ in ('acl', 'relcl') and is_infinitive(c)]
     return not asked or any(c.lemma_.lower() in g['advisory_verbs'] for c in asked)
 

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wirewatch.transforms.extract.actors import UNKNOWN_SECTOR, resolve_reflexive, sector_for_words
-from wirewatch.transforms.extract.clauses import is_infinitive
+from wirewatch.transforms.extract.clauses import infinitive_clauses, is_infinitive
 from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
 
@@ -283,7 +283,7 @@ def _someone_to(verb):
     (or the object of its on/upon) between the verb and the infinitive ('tells Canada to
     remove ...', 'called on voters to reject ...'), or the infinitive's own subject, as the
     parser reads 'asks that city to ...'."""
-    clauses = [c for c in verb.children if c.dep_ in ('xcomp', 'ccomp', 'advcl') and is_infinitive(c)]
+    clauses = infinitive_clauses(verb)
     addressees = [c for c in verb.children if c.dep_ in ('dobj', 'dative')] + [
         g for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('on', 'upon') for g in c.children if g.dep_ == 'pobj']
     return any(verb.i < a.i < clause.i for a in addressees for clause in clauses) \
