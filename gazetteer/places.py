@@ -102,6 +102,10 @@ ADMIN1_VOTERS = 9
 NAME_PREFIX_WORDS = frozenset({'old', 'new', 'north', 'south', 'east', 'west', 'northern', 'southern', 'eastern',
                                'western', 'upper', 'lower', 'central', 'inner', 'outer', 'great', 'greater',
                                'little', 'saint', 'st', 'san', 'santa', 'port', 'fort', 'mount', 'lake', 'cape'})
+# words of a name made only of directions ('the South', 'Far North', 'South-West', 'Northeast'):
+# Cameroon's and Singapore's regions are called so, and so is every country's part of itself
+COMPASS_WORDS = frozenset({'north', 'south', 'east', 'west', 'northeast', 'northwest', 'southeast', 'southwest',
+                           'far', 'central', 'centre', 'center', 'northern', 'southern', 'eastern', 'western'})
 
 
 def fold(text):
@@ -346,6 +350,11 @@ class Gazetteer:
         found = self._resolve_key(key, context, small_ok)
         if found is None:
             found = self._resolve_variant(key, context, small_ok)
+        if found is not None and found.iso3 not in context and _directions_only(key):
+            # 'deploys divisions to the South' is Israel's south, not Cameroon's South region;
+            # in a story of Cameroon, 'South West' is its South-West (not Singapore's South West)
+            return next((st for spelling in (key, key.replace(' ', '-'), key.replace('-', ' '))
+                         for st in self._admin1_by_name.get(spelling, ()) if st.iso3 in context), None)
         if found is None and trailing and len(key.split()) <= MAX_CONTAINED_WORDS:
             found = self._resolve_in_trailing_container(key, context)
         if found is None:
@@ -648,6 +657,13 @@ class Gazetteer:
 @functools.lru_cache(maxsize=1)
 def _common_words():
     return frozenset(load_data('common_words')['words'])
+
+
+def _directions_only(key):
+    """Whether a folded name is made of compass words only ('south', 'south-west'); not one
+    with 'far' ('Far North' is Cameroon's region's own name)."""
+    words = key.replace('-', ' ').split()
+    return bool(words) and 'far' not in words and all(w in COMPASS_WORDS for w in words)
 
 
 @functools.lru_cache(maxsize=1)

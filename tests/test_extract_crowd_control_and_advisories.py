@@ -17,6 +17,10 @@ def coded(extractor, text, title=''):
     ('Riot police used water cannon on demonstrators in Tbilisi on Sunday.', [('COERCE', 'GEO')]),
     ('Officers used pepper spray on the crowd in Lima on Friday.', [('COERCE', 'PER')]),
     ('Militants fired grenades at an army post near Goma on Monday.', [('ASSAULT', 'COD')]),
+    # the verbs too: pepper-sprayed, teargassed (not a farmer's spraying)
+    ('Officers pepper-sprayed a group of marchers in Santiago on Thursday.', [('COERCE', 'CHL')]),
+    ('Riot police teargassed students outside the parliament in Nairobi on Monday.', [('COERCE', 'KEN')]),
+    ('Farmers sprayed pesticide on the fields near Nakuru on Monday.', []),
     # crowd control told with the killing it caused is that one attack; protesters spraying riot
     ('Police used batons and live rounds on marchers in Lagos on Monday, killing two.', [('ASSAULT', 'NGA')]),
     ('Protesters used pepper spray against police officers in Portland on Saturday.', [('PROTEST', 'USA')]),
@@ -125,3 +129,8 @@ def test_a_country_before_a_protest_noun_is_where_it_is(extractor):
 def test_a_quoted_clause_in_a_headline_is_someones_words(extractor, title, expected):
     events = extract_events(extractor, 'The story continues.', title)
     assert sorted(e['event_type'] for e in events) == expected
+
+
+def test_a_past_tense_tagged_as_a_participle_keeps_its_doer(extractor):
+    [event] = extract_events(extractor, 'Police pepper-sprayed some students in Santiago on Thursday.')
+    assert (event['event_type'], event['actor1']['name'], event['actor2']['name']) == ('COERCE', 'Police', 'students')

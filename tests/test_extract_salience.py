@@ -364,10 +364,17 @@ def test_clashes_told_with_a_protest_are_the_protest(extractor):
 @pytest.mark.parametrize('title', ['How to protest safely in the heat', 'What to know about the clashes in Velmar',
                                    'A Timeline of the Velmar Protests', 'Explainer: why troops fired on marchers',
                                    'When the Velmar Marchers Met the Troops',
-                                   'Velmar unrest: Why do some marches turn violent?'])
+                                   'Velmar unrest: Why do some marches turn violent?',
+                                   'Velmar: five pieces of context to understand the marches'])
 def test_an_explainer_title_reports_no_current_event(extractor, title):
     text = 'Troops fired on marchers in the capital on Sunday, killing 12.'
     assert extract_events(extractor, text, title=title) == []
+
+
+@pytest.mark.parametrize('title', ['Families try to understand why troops fired on marchers',
+                                   'Leaders meet to understand crisis as troops fire on marchers'])
+def test_a_title_that_only_contains_to_understand_is_news(extractor, title):
+    assert extract_events(extractor, 'Troops fired on marchers in the capital on Sunday, killing 12.', title=title)
 
 
 def test_a_title_that_only_contains_how_is_news(extractor):

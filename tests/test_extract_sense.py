@@ -550,3 +550,29 @@ def test_session17_sentences(extractor, sentence, expected):
 ])
 def test_session17_senses_of_ruled_out_and_listed_bombs(extractor, sentence, title, expected):
     assert types(extractor, sentence, title) == expected
+
+
+@pytest.mark.parametrize('title, text, expected', [
+    # a request or a deal told among clubs, leagues and boxers is sport
+    ('Halden United ask league for VAR audio from disallowed goal',
+     "Halden United made a formal request to the league for VAR audio from Saturday's 2-1 defeat by Carvale.", []),
+    ('Boxers Reyl and Marl agree in principle to two fights - promoter',
+     'World heavyweight champions Tomas Reyl and Ivo Marl have agreed to a two-fight deal, says promoter Ana Voss.', []),
+    # ... but a sport word elsewhere in a sentence of politics takes nothing away
+    ('', "Officials in France's Var region asked the European Union on Monday for emergency aid after the floods.",
+     ['REQUEST']),
+    ('', "Kovia's opposition asked supporters on Monday to gather at the national stadium on Saturday.", ['REQUEST']),
+    ('Kovia and Norland agree prisoner swap',
+     'Kovia and Norland agreed on Monday to swap prisoners, freeing a Norlandic football coach held for two years.',
+     ['AGREE']),
+    # ... unless it is about a cause beyond the game
+    ('Tomas Reyl and Ivo Marl among NFL players calling on league to condemn racism',
+     'NFL stars including Tomas Reyl and Ivo Marl have called on the league to condemn racism and the oppression '
+     'of black people.', ['REQUEST']),
+    # a sector's strike is a labour strike, even beside a country that also flies strikes
+    ('The Biggest U.S. Transit Strike in Decades Just Began',
+     'More than 20,000 drivers and other employees stopped work on Monday in a dispute over wages.', []),
+    ('U.S. strike hits Kovian port', 'A U.S. missile struck the port of Arvan on Monday, the army said.', ['ASSAULT']),
+])
+def test_sport_requests_and_deals_and_sector_strikes(extractor, title, text, expected):
+    assert types(extractor, text, title) == expected

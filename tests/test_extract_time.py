@@ -27,6 +27,8 @@ from factories import extract_events, trigger_reading
     ('Party leaders have often accused the broadcaster of bias, and had ignored it until this week.', 'accused', 'often'),
     ('The union has long called for shorter shifts.', 'called', 'long'),
     ('Mr Orvel often accuses the council of waste.', 'accuses', 'often'),
+    ('As governments increasingly expel foreign envoys, travellers face more risk.', 'expel', 'increasingly'),
+    ('Kovian forces are increasingly attacking depots in Norland, analysts say.', 'attacking', 'increasingly'),
     # recap_phrases added with them
     ('The militia has attacked convoys on the road for years.', 'attacked', 'for years'),
     ('The two sides held talks twice in recent weeks.', 'held talks', 'in recent weeks'),
@@ -49,6 +51,9 @@ def test_background_cue(sentence, word, cue):
     ('Thousands of people have since been arrested.', 'arrested'),  # a running count of this crisis
     ('Gunmen repeatedly stabbed a shopkeeper in Tarvo on Sunday.', 'stabbed'),  # one act, told in the past
     ('Police have repeatedly fired tear gas at the crowd this week.', 'fired'),  # the clause is dated
+    # a trend binds its own verb, not a participle or a subject under it
+    ('Kovia has increasingly targeted power stations, hitting two plants in Arvan overnight.', 'hitting'),
+    ('Police arrested 20 people in Arvan as protests increasingly turned violent.', 'protests'),
     ('Norland has often accused Velmaria of spying, and on Monday it expelled two diplomats.', 'expelled'),  # a new act after a habit
     ('Troops stormed the depot at dawn, killing two guards.', 'killing'),  # the clause it hangs on is current
     ('Police told reporters that gunmen attacked a bus near Ostrel.', 'attacked'),  # police are no court

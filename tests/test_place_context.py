@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from factories import extract_events
 from wirewatch.gazetteer import CITY, Gazetteer
 
 PUBLISHED = dt.datetime(2024, 5, 14, 9, 0, tzinfo=dt.timezone.utc)
@@ -553,3 +554,33 @@ def test_a_body_named_of_a_town_says_where_the_story_is(extractor):
     text = 'On Friday the Teachers Guild of Pittsburgh demanded that the reporter be allowed to cover the protests.'
     [events] = events_of(extractor, story(text))
     assert [e['country'] for e in events if e['event_type'] == 'REQUEST'] == ['USA']
+
+
+@pytest.mark.parametrize('text, context, iso3', [
+    ('the South', (), None),  # 'deploys divisions to the South': that country's south
+    ('South West', (), None),
+    ('North East', (), None),
+    ('the South', ('CMR',), 'CMR'),  # Cameroon's South region, in a story about Cameroon
+    ('Southwest', ('CMR',), 'CMR'),
+    ('Far North region', (), 'CMR'),  # a region named with its kind stands alone
+])
+def test_a_name_made_only_of_directions_needs_its_country_in_the_story(gaz, text, context, iso3):
+    place = gaz.resolve(text, context)
+    assert (place.iso3 if place else None) == iso3
+
+
+def test_an_army_sent_to_the_south_stays_in_its_country(extractor):
+    events = extract_events(extractor, 'Militants fired rockets as far north as Haifa and sent fighters into southern towns.',
+                            title='Israel hits back with airstrikes, deploys army divisions to the South')
+    assert events and all(e['country'] == 'ISR' for e in events)
+
+
+
+def test_a_headline_place_that_names_where_beats_the_acting_subject(extractor):
+    [event] = extract_events(extractor, 'The tower was struck by Israeli forces on Saturday.',
+                             title='Israel levels apartment block amid Gaza bombardment')
+    assert event['country'] == 'PSE'
+    # a victim subject stays where it is: nothing names a place of the event's own
+    [event] = extract_events(extractor, 'The military said militants fired rockets as far north as Haifa.',
+                             title='Israel hit by rockets, warns of raids from Gaza Strip')
+    assert event['country'] == 'ISR'

@@ -164,3 +164,8 @@ def next_sentence(sent):
     while not following.text.strip() and following.end < len(doc):
         following = doc[following.end].sent
     return following
+
+
+def in_title(token):
+    """The token's sentence is (part of) the story's title."""
+    return token.sent.start_char < (token.doc.user_data.get('headline_chars') or 0)

@@ -264,10 +264,12 @@ class ArticleContext:
                 if place is not None:
                     root = ent.root
                     located = root.dep_ == 'pobj' and root.head.lower_ in HEADLINE_LOCATIVES
-                    headline_places.append((PRECISION_RANK[place.precision], located, place))
+                    named_event = root.dep_ == 'compound' and root.head.pos_ == 'NOUN'
+                    headline_places.append((PRECISION_RANK[place.precision], located, named_event, place))
         # The headline's most precise place: 'Ecuador police ... in Guayaquil' -> Guayaquil; of
-        # two as precise, the one in a place phrase ('Turkey launches strikes in northern Iraq')
-        self.headline_place = max(headline_places, key=lambda item: item[:2], default=(None, None, None))[2]
+        # two as precise, the one in a place phrase ('Turkey launches strikes in northern Iraq'),
+        # else one that names where a thing is ('Israel flattens tower amid Gaza bombardment')
+        self.headline_place = max(headline_places, key=lambda item: item[:3], default=(None,) * 4)[3]
         self.main_place = self._main_place(doc)
         self.sentences = list(doc.sents)
         self.roles = _sentence_roles(doc.text, self.sentences, title_chars)
@@ -861,7 +863,9 @@ class EventExtractor:
         if entry['event_type'] == 'PROTEST' and self._formal_protest(token, doer):
             return self.triggers.entry_for('complain') or entry  # 'Japan protests to China over ...'
         if doers & g['protesters'] and ((entry['event_type'] == 'ASSAULT' and (entry['mode'] == 'seize' or entry['lemma'] in SCUFFLE_LEMMAS))
-                                        or entry['cameo_code'] == CROWD_CONTROL):
+                                        or (entry['cameo_code'] == CROWD_CONTROL and doer.head.i == token.i)):
+            # (crowd control by protesters who are its own subject: not 'protesters were chanting when a
+            # driver pepper-sprayed them', whose clause borrows the protesters)
             return self.triggers.entry_for('riot') or entry  # 'protesters clashed with police', '... set fire to', '... used pepper spray'
         return entry
 

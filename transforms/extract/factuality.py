@@ -17,7 +17,7 @@ import functools
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import first_conjunct, governors, has_time, is_infinitive
+from wirewatch.transforms.extract.clauses import first_conjunct, governors, has_time, in_title, is_infinitive
 from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.triggers import series_of
@@ -205,6 +205,14 @@ def _only_mentioned(token, cues):
         # 'French forces deployed in Mali killed ...': a description ('Suspect arrested',
         # a headline's passive, hangs from the root and is asserted)
         return 'participle'
+    if token.dep_ == 'advcl' and token.tag_ == 'VBN' and not has_time(token) \
+            and not any(c.dep_ in ('nsubj', 'nsubjpass', 'aux', 'auxpass', 'mark') for c in token.children) \
+            and (_after_a_persons_name(token, cues) or (token.i == token.sent.start and not in_title(token) and (
+                token.lemma_.lower() in cues['claim_governors'] or token.lemma_.lower() in cues['reason_governors']))):
+        # 'seeking justice for Breonna Taylor, killed by police': who she is; 'Charged with
+        # fraud, Bankman-Fried faces ...': what is known of him (not 'Attacked by gunmen, the
+        # convoy turned back', nor 'Arrested on Monday, ...')
+        return 'participle'
     if clause.dep_ == 'advcl' and any(c.dep_ == 'mark' and c.lower_ in SEQUENCE_MARKS for c in clause.children):
         return 'context clause'  # '... after the premier ruled out a deal': what came before the news
     if clause.dep_ == 'pcomp' and clause.head.lower_ in SEQUENCE_MARKS and clause.tag_ == 'VBN' \
@@ -213,7 +221,7 @@ def _only_mentioned(token, cues):
     if token.dep_ == 'amod' and (token.tag_ in ('VBN', 'VBD', 'JJ') or (token.tag_ == 'VBG' and token.lemma_.lower() not in cues['protest_words'])):
         return 'modifier'  # 'the jailed leader', 'invading troops': a description ('protesting farmers' protest;
         # a past tense tagged as a modifier is a participle: 'Varek, accused bank robber, due in court')
-    if _participle_before_its_noun(token):
+    if _participle_before_its_noun(token, cues):
         return 'modifier'  # 'Junta says detained former leader Aung San met envoy', parsed as a verb
     if token.pos_ not in ('NOUN', 'PROPN'):
         return None
@@ -253,13 +261,42 @@ def _only_mentioned(token, cues):
             # the deaths are its own
             # (not 'a man died after his arrest': the arrest is the death's circumstance)
         if prep in ('during', 'after', 'before') and token.lemma_.lower() in CIRCUMSTANCE_NOUNS \
-                and any(c.dep_ == 'poss' for c in token.children):
-            return f'{prep} phrase'  # 'kneeling on him during his arrest': the arrest is the setting
+                and (any(c.dep_ == 'poss' for c in token.children) or _in_a_persons_relative_clause(head, cues)):
+            # 'kneeling on him during his arrest', 'Floyd, whose death after an officer pressed a
+            # knee on his neck during an arrest ...': the arrest is the setting
+            return f'{prep} phrase'
+        if prep in ('during', 'in', 'at') and head.head.dep_ == 'acl' and head.head.tag_ == 'VBN' \
+                and _only_mentioned(head.head, cues) == 'participle':
+            return 'setting of a description'  # 'the remains of a sailor killed during the attack on Pearl Harbor'
         if prep in SETTING_PREPOSITIONS and head.head.pos_ in ('VERB', 'AUX', 'NOUN', 'PROPN') \
                 and (head.head.pos_ in ('VERB', 'AUX') or prep != 'in'):
             return None
         return f'{prep} phrase'
     return None
+
+
+def _in_a_persons_relative_clause(word, cues):
+    """Whether a word stands in a relative clause that tells who a person is ('Floyd, whose
+    death after an officer pressed a knee on his neck ...')."""
+    node = word
+    while node.head.i != node.i:
+        if node.dep_ == 'relcl':  # (the tagger may take a name for a firm's: 'who' or 'whose' tells)
+            return _named_person(node.head, cues) or any(t.lower_ in ('who', 'whose', 'whom') for t in node.subtree)
+        node = node.head
+    return False
+
+
+def _after_a_persons_name(token, cues):
+    """A word right after a comma that follows a name a campaign is for ('seeking justice for
+    Breonna Taylor, killed by ...'), not one a funeral or a crowd mourns now."""
+    doc = token.doc
+    if token.i < 2 or doc[token.i - 1].text != ',':
+        return False
+    name = doc[token.i - 2]
+    if name.pos_ != 'PROPN' or name.dep_ != 'pobj':
+        return False
+    holder = name.head.head  # 'justice for X', or the verb of 'seek justice for X'
+    return any(w.lemma_.lower() in cues['campaign_nouns'] for w in [holder] + [c for c in holder.children if c.dep_ == 'dobj'])
 
 
 def _word_before(token):
@@ -434,6 +471,9 @@ def _own_clause(node, cues, is_trigger=False):
             return CONDITIONAL, word
         if child.dep_ in ('amod', 'advmod') and word in cues['claim_modifiers'] and not _harm_told(node, child, cues):
             return CLAIMED, word
+        if child.dep_ == 'aux' and word == 'to' and node.tag_ == 'VBN' and in_title(node) \
+                and any(c.dep_ == 'auxpass' and c.lower_ == 'be' for c in node.children):
+            return FUTURE, 'to be'  # headline 'Man who killed mum to be deported', however it is parsed
         if child.dep_ in ('nsubjpass', 'csubj', 'csubjpass') and child.tag_ == 'VBG' and child.i < node.i \
                 and child.lemma_.lower() in cues['claim_governors']:
             return CLAIMED, child.lemma_.lower()  # 'sue police, alleging a man was shot' (parsed as its subject)
@@ -472,7 +512,7 @@ def _harm_told(verb, modifier, cues):
         for c in verb.children)
 
 
-def _participle_before_its_noun(token):
+def _participle_before_its_noun(token, cues):
     """A participle the parser took for a verb: with no subject and no object of its own, right
     before the subject of the next clause ('says detained former leader Aung San met an envoy':
     'detained' describes the leader; 'says police detained five' has its subject), or between
@@ -485,6 +525,11 @@ def _participle_before_its_noun(token):
     if subject is not None and obj is not None and token.i >= 2 and doc[token.i - 1].text == ',' \
             and subject.i == token.i - 2 and obj.i + 1 < len(doc) and doc[obj.i + 1].text == ',':
         return True  # an apposition between commas: 'Tobin Varek, accused bank robber, due in court'
+    before = doc[token.i - 1] if token.i > token.sent.start else None
+    if before is not None and before.tag_ in ('VBZ', 'VBP') and in_title(token) and obj is not None \
+            and before.lemma_.lower() not in ('be', 'have') and before.lemma_.lower() not in cues['telling_verbs'] \
+            and before.lemma_.lower() not in cues['claim_governors'] and (subject is None or subject.i < before.i):
+        return True  # headline 'U.S. Sends Seized Iranian Ammunition to Ukraine': its verb, then its object's participle
     if any(c.dep_ in ('nsubj', 'nsubjpass', 'dobj', 'aux', 'auxpass', 'agent') for c in token.children):
         return False
     return any(c.dep_ in ('ccomp', 'dep') and c.pos_ in ('VERB', 'AUX') and any(
@@ -534,8 +579,15 @@ def _as_governor(governor, relation, child, cues, trigger=None):
         return CLAIMED, lemma  # 'arrested for assaulting a passerby' (but 'arrested for protesting': they did)
     if relation == 'prep' and child.lower_ == 'in' and lemma in cues['involvement_governors'] and governor.dep_ == 'acl':
         return MENTIONED, lemma  # 'the officers involved in the arrest': who they are, not what happened now
-    if relation == 'prep' and child.lower_ in ('of', 'with') and (lemma in cues['claim_nouns'] or word in cues['claim_nouns']):
+    if relation == 'prep' and (lemma in cues['claim_nouns'] or word in cues['claim_nouns']) and child.lower_ in ('of', 'with'):
         return CLAIMED, word  # 'on suspicion of assaulting', 'arrested in connection with the ambush'
+    if relation in ('acl', 'ccomp') and governor.pos_ == 'NOUN' and (lemma in cues['claim_nouns'] or word in cues['claim_nouns']) \
+            and any(c.dep_ == 'mark' and c.lower_ == 'that' for c in child.children) \
+            and governor.head.lemma_.lower() not in cues['confirming_verbs']:
+        return CLAIMED, word  # 'allegations that the man used an epithet after shooting him' (not 'confirmed allegations that ...')
+    if relation == 'prep' and child.lower_ in ('in', 'over', 'for') and _event_in_phrase(child, cues) \
+            and any(w.lemma_.lower() in cues['claim_nouns'] for w in [governor] + [c for c in governor.children if c.dep_ == 'dobj']):
+        return CLAIMED, 'charges'  # 'won't face charges in the fatal shooting': the case, not a new act
     if relation == 'prep' and governor.pos_ in ('NOUN', 'PROPN', 'VERB') and child.lower_ not in ('of', 'for', 'to', 'against', 'on'):
         return None  # 'killed in clashes' is a setting, not a governing cue
     if relation == 'ccomp' and _possibly(governor, child, cues):

@@ -72,6 +72,8 @@ def read_time(token, reference_year=None, cues=None):
             return BACKGROUND, elapsed  # 'two years after the attack'
         if node.pos_ in ('VERB', 'AUX') and node in habit_nodes and _habitual(node, cues):
             return BACKGROUND, next(c.lower_ for c in node.children if c.lower_ in cues['habitual_adverbs'])
+        if node is token and _trend(token, cues):
+            return BACKGROUND, next(c.lower_ for c in token.children if c.lower_ in cues['trend_adverbs'])
         for child in node.children:
             if child.dep_ == 'mark' and child.lower_ in cues['since_words']:
                 return BACKGROUND, 'since'
@@ -155,6 +157,20 @@ def _shared_time_clause(node):
     if any(c.dep_ in ('nsubj', 'nsubjpass', 'mark') or c.ent_type_ in ('DATE', 'TIME') for c in node.children):
         return []
     return clause_nodes(node.head)
+
+
+def _trend(verb, cues):
+    """A trigger verb in the present (simple, perfect or progressive) told with a trend adverb
+    and no date of its own: 'as governments increasingly call out spies', 'forces are
+    increasingly attacking depots' (a trend, not one event; a noun or a participle under such a
+    verb keeps its own reading: 'as protests increasingly turn violent')."""
+    if verb.pos_ not in ('VERB', 'AUX') or not any(c.dep_ == 'advmod' and c.lower_ in cues['trend_adverbs']
+                                                    for c in verb.children):
+        return False
+    auxiliaries = {c.lemma_ for c in verb.children if c.dep_ == 'aux'}
+    present = verb.tag_ in ('VBZ', 'VBP') or (verb.tag_ == 'VBN' and 'have' in auxiliaries) \
+        or (verb.tag_ == 'VBG' and 'be' in auxiliaries)
+    return present and not has_time(verb)
 
 
 def _habitual(verb, cues):

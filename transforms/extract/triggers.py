@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wirewatch.transforms.extract.actors import UNKNOWN_SECTOR, resolve_reflexive, sector_for_words
-from wirewatch.transforms.extract.clauses import infinitive_clauses, is_infinitive
+from wirewatch.transforms.extract.clauses import in_title, infinitive_clauses, is_infinitive
 from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
 
@@ -178,7 +178,7 @@ class TriggerLexicon:
                     continue
                 if entry.get('with_state') and not _of_a_state(hit):
                     continue  # 'hosted the club president', 'hosted league leaders Ipswich'
-                if entry.get('mode') == 'dismiss' and hit.dep_ == 'nsubj' and not _in_title(token):
+                if entry.get('mode') == 'dismiss' and hit.dep_ == 'nsubj' and not in_title(token):
                     continue  # 'a police officer fired, killing the suspect' shot ('Police chief fired' is a headline's passive)
                 return TriggerMatch(token, entry, [token, hit], headline_verb=as_verb)
             return TriggerMatch(token, entry, [token], headline_verb=as_verb)
@@ -200,7 +200,7 @@ def _headline_verb(token):
     nothing before it is a verb, article or preposition, no verb governs it, a word follows
     it, and its form agrees with the subject (a third-person -s, or a base form after a list)."""
     sent = token.sent
-    if not _in_title(token) or token.pos_ not in NOUN_POS or token.i == sent.start \
+    if not in_title(token) or token.pos_ not in NOUN_POS or token.i == sent.start \
             or token.i + 1 >= sent.end or token.doc[token.i + 1].is_punct:
         return False
     start = _headline_clause_start(token)
@@ -480,15 +480,12 @@ def _is_passive(verb):
         return True  # 'Shakur, a known activist, shot and killed': the second verb shares the first's voice
     if verb.tag_ != 'VBN' or any(c.dep_ == 'aux' for c in verb.children):
         return False
+    if verb.dep_ == 'ROOT' and not in_title(verb) and {'nsubj', 'dobj'} <= {c.dep_ for c in verb.children}:
+        return False  # a sentence's past tense tagged as a participle: 'Police pepper-sprayed some protesters'
     # 'vehicles set on fire', headline-style 'Massimov arrested on Saturday' (also as a
     # title's second clause: 'Airline cuts jobs, former PM arrested')
     return verb.dep_ in ('acl', 'ROOT') or (verb.dep_ == 'conj' and _is_passive(verb.head)) \
-        or (verb.dep_ == 'ccomp' and _in_title(verb) and any(c.dep_ == 'nsubj' for c in verb.children))
-
-
-def _in_title(token):
-    """The token's sentence is (part of) the story's title."""
-    return token.sent.start_char < (token.doc.user_data.get('headline_chars') or 0)
+        or (verb.dep_ == 'ccomp' and in_title(verb) and any(c.dep_ == 'nsubj' for c in verb.children))
 
 
 def _headline_passive(verb):
@@ -496,7 +493,7 @@ def _headline_passive(verb):
     jobs, former PM arrested', 'Student raped and killed, sister says': a title's verb
     of grammar's headline_passive_verbs, tagged past tense, with a subject before it and
     no object, auxiliary or clause after it, is a passive with its auxiliary dropped."""
-    if not _in_title(verb) or verb.dep_ not in ('ROOT', 'conj', 'ccomp'):
+    if not in_title(verb) or verb.dep_ not in ('ROOT', 'conj', 'ccomp'):
         return False
     # (a clause before the verb is another headline clause: 'Airline cuts jobs, ex-PM arrested')
     deps = {c.dep_ for c in verb.children if not (c.dep_ == 'ccomp' and c.i < verb.i)}
