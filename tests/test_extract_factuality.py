@@ -52,6 +52,9 @@ CASES = [
      'arrest has sparked protests, will be returned to Arvan.', 'arrest', 'MENTIONED', None),
     ('The remains of a sailor killed during the attack on the harbour were identified.', 'attack', 'MENTIONED', None),
     ('Video shows casualties caused by a missile attack on the village of Hroza.', 'attack', 'ASSERTED', None),
+    # a comparison names an act, it reports none
+    ('Throwing a rock is like shooting a gun, the governor said.', 'shooting', 'MENTIONED', None),
+    ('Gunmen fired on the convoy like they did last week, killing two soldiers near Arvan.', 'fired', 'ASSERTED', None),
     ('The minister condemned the rebels for attacking the village.', 'attacking', 'ASSERTED', None),
     # occurrence_verbs: an event noun shares the mood of the verb that says it takes place
     ('Talks between the two delegations will resume in Geneva next week.', 'Talks', 'FUTURE', 'will'),

@@ -215,6 +215,8 @@ def _only_mentioned(token, cues):
         return 'participle'
     if clause.dep_ == 'advcl' and any(c.dep_ == 'mark' and c.lower_ in SEQUENCE_MARKS for c in clause.children):
         return 'context clause'  # '... after the premier ruled out a deal': what came before the news
+    if token.dep_ in ('pcomp', 'pobj') and token.head.lower_ in ('like', 'unlike') and token.head.dep_ in ('prep', 'acomp', 'attr'):
+        return 'comparison'  # 'throwing a rock is like shooting a gun'
     if clause.dep_ == 'pcomp' and clause.head.lower_ in SEQUENCE_MARKS and clause.tag_ == 'VBN' \
             and any(c.dep_ == 'auxpass' for c in clause.children):
         return 'context clause'  # 'After being raided, firm says ...' (but 'fled after killing five' did it)
