@@ -55,6 +55,11 @@ CASES = [
     # a comparison names an act, it reports none
     ('Throwing a rock is like shooting a gun, the governor said.', 'shooting', 'MENTIONED', None),
     ('Gunmen fired on the convoy like they did last week, killing two soldiers near Arvan.', 'fired', 'ASSERTED', None),
+    # a sentence-opening 'by' phrase telling how something is done now is a method, not an act
+    ('By ceding ground before striking back, Kovian forces are using an old method to slow the advance, analysts say.',
+     'striking', 'MENTIONED', None),
+    ('Protesters blocked the main road in Arvan on Monday by setting fire to tyres.', 'setting', 'ASSERTED', None),
+    ('Rebels are punishing villagers by burning their homes, residents said.', 'burning', 'ASSERTED', None),
     ('The minister condemned the rebels for attacking the village.', 'attacking', 'ASSERTED', None),
     # occurrence_verbs: an event noun shares the mood of the verb that says it takes place
     ('Talks between the two delegations will resume in Geneva next week.', 'Talks', 'FUTURE', 'will'),

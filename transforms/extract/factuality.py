@@ -217,6 +217,8 @@ def _only_mentioned(token, cues):
         return 'context clause'  # '... after the premier ruled out a deal': what came before the news
     if token.dep_ in ('pcomp', 'pobj') and token.head.lower_ in ('like', 'unlike') and token.head.dep_ in ('prep', 'acomp', 'attr'):
         return 'comparison'  # 'throwing a rock is like shooting a gun'
+    if _a_habits_means(token):
+        return 'means of a habit'  # 'By ceding ground before striking back, forces are using a longstanding method'
     if clause.dep_ == 'pcomp' and clause.head.lower_ in SEQUENCE_MARKS and clause.tag_ == 'VBN' \
             and any(c.dep_ == 'auxpass' for c in clause.children):
         return 'context clause'  # 'After being raided, firm says ...' (but 'fled after killing five' did it)
@@ -299,6 +301,26 @@ def _after_a_persons_name(token, cues):
         return False
     holder = name.head.head  # 'justice for X', or the verb of 'seek justice for X'
     return any(w.lemma_.lower() in cues['campaign_nouns'] for w in [holder] + [c for c in holder.children if c.dep_ == 'dobj'])
+
+
+def _a_habits_means(token):
+    """A trigger inside a sentence-opening 'by' + gerund phrase that tells how something is done
+    in the present, with no date: 'By ceding ground before striking back, Moscow's forces are using a
+    longstanding method', headline 'By firing rubber bullets at protesters, police risk ...'
+    (not 'Protesters blocked the road on Monday by setting fire to tyres': one past act; nor
+    'Rebels are punishing villagers by burning their homes': what they are doing now)."""
+    node = token
+    for _ in range(4):
+        if node.dep_ == 'pcomp' and node.head.lower_ == 'by' and node.tag_ == 'VBG' and node.head.i == node.sent.start:
+            verb = node.head.head
+            auxiliaries = {c.lemma_ for c in verb.children if c.dep_ == 'aux'}
+            present = verb.tag_ in ('VBZ', 'VBP') or (verb.tag_ == 'VBG' and 'be' in auxiliaries and not any(
+                c.lower_ in ('was', 'were') for c in verb.children)) or (verb.dep_ == 'ROOT' and verb.pos_ == 'NOUN')
+            return present and not has_time(verb)
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return False
 
 
 def _word_before(token):
