@@ -169,3 +169,16 @@ def next_sentence(sent):
 def in_title(token):
     """The token's sentence is (part of) the story's title."""
     return token.sent.start_char < (token.doc.user_data.get('headline_chars') or 0)
+
+
+def verb_form(verb):
+    """'simple' (a present-tense verb: 'accuses', 'call'), 'perfect' (a participle with 'have':
+    'has accused'), 'progressive' (a gerund with 'be': 'are attacking'), or None."""
+    if verb.tag_ in ('VBZ', 'VBP'):
+        return 'simple'
+    auxiliaries = {c.lemma_ for c in verb.children if c.dep_ == 'aux'}
+    if verb.tag_ == 'VBN' and 'have' in auxiliaries:
+        return 'perfect'
+    if verb.tag_ == 'VBG' and 'be' in auxiliaries:
+        return 'progressive'
+    return None

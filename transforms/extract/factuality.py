@@ -17,7 +17,7 @@ import functools
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import first_conjunct, governors, has_time, in_title, is_infinitive
+from wirewatch.transforms.extract.clauses import first_conjunct, governors, has_time, in_title, is_infinitive, verb_form
 from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.triggers import series_of
@@ -313,9 +313,9 @@ def _a_habits_means(token):
     for _ in range(4):
         if node.dep_ == 'pcomp' and node.head.lower_ == 'by' and node.tag_ == 'VBG' and node.head.i == node.sent.start:
             verb = node.head.head
-            auxiliaries = {c.lemma_ for c in verb.children if c.dep_ == 'aux'}
-            present = verb.tag_ in ('VBZ', 'VBP') or (verb.tag_ == 'VBG' and 'be' in auxiliaries and not any(
-                c.lower_ in ('was', 'were') for c in verb.children)) or (verb.dep_ == 'ROOT' and verb.pos_ == 'NOUN')
+            form = verb_form(verb)
+            present = form == 'simple' or (form == 'progressive' and not any(c.lower_ in ('was', 'were') for c in verb.children)) \
+                or (verb.dep_ == 'ROOT' and verb.pos_ == 'NOUN')  # (a headline the parser took for a noun phrase)
             return present and not has_time(verb)
         if node.head.i == node.i:
             break

@@ -22,7 +22,7 @@ import re
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import clause_head, clause_nodes, governors, has_time
+from wirewatch.transforms.extract.clauses import clause_head, clause_nodes, governors, has_time, verb_form
 from wirewatch.transforms.extract.factuality import factuality_cues
 from wirewatch.transforms.extract.lexicon import load_data
 
@@ -167,10 +167,7 @@ def _trend(verb, cues):
     if verb.pos_ not in ('VERB', 'AUX') or not any(c.dep_ == 'advmod' and c.lower_ in cues['trend_adverbs']
                                                     for c in verb.children):
         return False
-    auxiliaries = {c.lemma_ for c in verb.children if c.dep_ == 'aux'}
-    present = verb.tag_ in ('VBZ', 'VBP') or (verb.tag_ == 'VBN' and 'have' in auxiliaries) \
-        or (verb.tag_ == 'VBG' and 'be' in auxiliaries)
-    return present and not has_time(verb)
+    return verb_form(verb) is not None and not has_time(verb)
 
 
 def _habitual(verb, cues):
@@ -178,8 +175,7 @@ def _habitual(verb, cues):
     its clause names no date of its own ('has repeatedly threatened', 'has long called for')."""
     if not any(c.dep_ == 'advmod' and c.lower_ in cues['habitual_adverbs'] for c in verb.children):
         return False
-    perfect = verb.tag_ == 'VBN' and any(c.dep_ == 'aux' and c.lemma_ == 'have' for c in verb.children)
-    if not (perfect or verb.tag_ in ('VBZ', 'VBP')):
+    if verb_form(verb) not in ('simple', 'perfect'):
         return False
     # its own clause's time, not a coordinated or subordinate clause's ('have often accused
     # X, and had resisted acting until this week')
