@@ -45,6 +45,21 @@ def test_a_headline_protest_in_a_setting_phrase(extractor, title, coded):
     assert ('PROTEST' in [e['event_type'] for e in extract_events(extractor, '', title=title)]) == coded
 
 
+@pytest.mark.parametrize('title, text, coded', [
+    # during or amid protests, or at one on the word of another act: the act is the news
+    ('', 'Four officers were hit by gunfire during violent protests in Harbin Falls on Monday.', False),
+    ('Two reporters attacked during Carvale protests', '', False),
+    ('Ex-governor condemns violence at protests',
+     'Former governor Lena Ostrow on Monday condemned the use of violence at nationwide protests over fuel prices.', False),
+    ('', 'A councillor was arrested at a protest in Lanford on Saturday night, police said.', False),
+    # ... not a crowd counted at protests, nor a protest 'at' which no other act is told
+    ('', 'Thousands of people gathered at protests across Vessa on Sunday.', True),
+    ('', 'An officer took a knee at a protest in Kovia on Sunday.', True),
+])
+def test_a_protest_as_the_setting_of_another_act(extractor, title, text, coded):
+    assert ('PROTEST' in [e['event_type'] for e in extract_events(extractor, text, title=title)]) == coded
+
+
 @pytest.mark.parametrize('title, coded', [
     ('Virus cases rise; protests and closed clinics worry health officials', False),  # what is said of protests
     ('Unrest has sharpened the debate on police funding', False),

@@ -54,6 +54,8 @@ def types(extractor, text, title=''):
     ('The navy fired on a fishing trawler near the strait, port officials said.', ['ASSAULT']),
     ('The club fired its coach at a board meeting on Friday.', ['COERCE']),  # aimed, but with an object
     ('A police officer was fired at by gunmen on Monday.', ['ASSAULT']),  # a passive strands the aim
+    ('A late hat-trick from Jon Vaska fired Orlen into the cup final on Sunday.', []),  # sport
+    ('Gunmen fired into a crowd of fans at a football match in Kovia on Sunday, killing two.', ['ASSAULT']),
     # clash: armed, sport, verbal
     ('Troops clashed with rebels near the border, killing five fighters.', ['ASSAULT']),
     ('The two sides clash in the cup final at the stadium on Saturday.', []),

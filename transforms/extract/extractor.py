@@ -698,6 +698,8 @@ class EventExtractor:
             mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
         mentions = [m for m in mentions if not _protest_as_setting(m, doc) and not _protest_as_topic(m, doc)
                     and not _harm_as_cause(m, doc)]
+        acts = {m.token.i for m in matches if m.entry['event_type'] != 'PROTEST'}
+        mentions = [m for m in mentions if not _protest_as_anothers_setting(m, doc, acts)]
         if any(m['event_type'] == 'PROTEST' for m in mentions):
             # 'protests erupted ..., with violent clashes': the clashes are the protest's
             mentions = [m for m in mentions if not _protest_scuffle(m)]
@@ -1299,6 +1301,25 @@ def _protest_as_setting(mention, doc):
     if any(t.ent_type_ in ('GPE', 'LOC', 'FAC', 'NORP') for t in token.subtree):
         return False
     return not mention['_told_as_its_own']
+
+
+def _protest_as_anothers_setting(mention, doc, acts):
+    """A protest noun after 'during' or 'amid', or after 'at' on the word of another act, in a
+    headline or a lead: the setting of what the sentence tells ('officers were hit by gunfire
+    during violent protests', 'reporters attacked during London protests', 'condemned the use
+    of violence at nationwide protests', 'arrested at a Manhattan protest'). The news is that
+    act, coded on its own when it happened; labellers code no protest for it. Not a protest
+    with a crowd counted ('thousands gathered at protests'), nor one 'at' a word that names
+    no act ('an officer takes a knee at a Hollywood protest')."""
+    token = doc[mention['_token']]
+    if mention['event_type'] != 'PROTEST' or mention['crowd_size'] is not None \
+            or token.pos_ not in ('NOUN', 'PROPN') or token.dep_ != 'pobj':
+        return False
+    preposition, word = token.head.lower_, token.head.head
+    if preposition in ('during', 'amid', 'amidst'):
+        return True
+    named = {word.i} | {t.i for c in word.children if c.lower_ == 'of' for t in c.children if t.dep_ == 'pobj'}
+    return preposition == 'at' and bool(named & acts)  # ('the use of violence at protests')
 
 
 def _protest_as_topic(mention, doc):
