@@ -52,6 +52,9 @@ def test_a_territory_before_an_event_noun_says_where_not_who(extractor):
     ('Harlow Bay residents urged to get tested after new cases', '', []),
     ('', 'Health officials in Corvale are calling for widespread testing after a cluster of cases.', []),
     ('', 'The county urged social distancing as cases rose on Sunday.', []),
+    ('', 'Health director Ana Morel urged people to take care at gatherings on Sunday.', []),
+    ('Premier urges Victorians to work from home', '', []),  # a people by its demonym
+    ('', 'Opposition leader Ana Morel urged people to vote against the bill on Monday.', ['REQUEST']),
     # a public appeal by officials stays a REQUEST, as the labellers code it
     ('Police seek help in finding missing Ashvale teen', '', ['REQUEST']),
     # a request between parties stays one, and so does a call on the public to take a side
@@ -125,6 +128,8 @@ def test_a_country_before_a_protest_noun_is_where_it_is(extractor):
     ("Norland says 'terrorist attack' hit Ostel concert hall", ['ASSAULT']),
     # a possessive apostrophe opens no quote
     ("Philippines' drag artist Tova Renn arrested for 'offending religion'", ['COERCE']),
+    # quoted words named as a remark, a slogan or a chant are words said
+    ("Governor's 'looting, shooting' remark goes back to the 1960s", []),
 ])
 def test_a_quoted_clause_in_a_headline_is_someones_words(extractor, title, expected):
     events = extract_events(extractor, 'The story continues.', title)

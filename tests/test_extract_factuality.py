@@ -114,6 +114,10 @@ CASES = [
     # future
     ('Farmers will protest in the capital next week.', 'protest', 'FUTURE', 'will'),
     ('The opposition plans to march on Friday.', 'march', 'FUTURE', 'plan'),
+    # initiative_verbs: a step toward an act, not the act ('moved in to disperse' is done)
+    ('Norland moves to expel two Varnian diplomats.', 'expel', 'FUTURE', 'move'),
+    ('The government of Kovia moved on Monday to ban the main opposition party.', 'ban', 'FUTURE', 'move'),
+    ('Police in Vessa moved in to disperse the crowd on Sunday.', 'disperse', 'ASSERTED', None),
     ('The junta said it was prepared to impose a curfew in the capital.', 'impose curfew', 'FUTURE', 'prepared'),
     # impose, complete and conclude are light verbs: their object noun is the deed, in their mood
     ('The Varnese government imposed a ban on opposition rallies on Monday.', 'ban', 'ASSERTED', None),
@@ -307,7 +311,7 @@ def test_every_cue_family_has_a_case():
         'order_governors', 'order_nouns', 'conditional_marks', 'question_marks', 'question_infinitives', 'causal_verbs',
         'ordered_is_done', 'factive_object_verbs', 'reason_governors', 'reason_prepositions', 'claim_nouns',
         'occurrence_verbs', 'say_verbs', 'decision_nouns', 'arrest_governors', 'crime_nouns', 'involvement_governors', 'possibility_adjectives',
-        'negation_phrasals', 'telling_verbs', 'belief_verbs', 'confirming_verbs', 'campaign_nouns',
+        'negation_phrasals', 'telling_verbs', 'belief_verbs', 'confirming_verbs', 'campaign_nouns', 'initiative_verbs',
     }
     lists = {k for k, v in data.items() if isinstance(v, list)}
     assert lists == covered, lists ^ covered

@@ -51,7 +51,7 @@ def test_a_headline_protest_in_a_setting_phrase(extractor, title, coded):
     ('Two reporters attacked during Carvale protests', '', False),
     ('Ex-governor condemns violence at protests',
      'Former governor Lena Ostrow on Monday condemned the use of violence at nationwide protests over fuel prices.', False),
-    ('', 'A councillor was arrested at a protest in Lanford on Saturday night, police said.', False),
+    ('', 'A councillor was arrested at a protest on Saturday night, police said.', False),
     # ... not a crowd counted at protests, nor a protest 'at' which no other act is told
     ('', 'Thousands of people gathered at protests across Vessa on Sunday.', True),
     ('', 'An officer took a knee at a protest in Kovia on Sunday.', True),

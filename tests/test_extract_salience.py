@@ -76,6 +76,18 @@ def test_two_doers_who_meet_are_each_other_s_partners(extractor):
     assert (talks['actor1']['country'], talks['actor2']['country']) == ('KEN', 'UGA')
 
 
+def test_what_two_doers_agree_to_is_no_partner(extractor):
+    # the small model reads 'to' of 'agree to double' as a preposition: trade is no partner
+    [deal] = extract_events(extractor, '', title='Ghana and Togo agree to nearly double trade to $5B by 2030')
+    assert deal['event_type'] == 'AGREE'
+    assert (deal['actor1']['country'], deal['actor2']['country']) == ('GHA', 'TGO')
+
+
+def test_a_truce_agreed_is_the_agreement_not_a_second_event(extractor):
+    events = extract_events(extractor, '', title='Ghana and Togo have agreed a 10-day ceasefire, mediators say')
+    assert [e['event_type'] for e in events] == ['AGREE']
+
+
 def test_what_two_doers_discuss_is_their_topic_not_a_partner(extractor):
     [talks] = extract_events(extractor, "", title="Ghana and Togo discuss Benin's role in the border force")
     assert talks['event_type'] == 'CONSULT'

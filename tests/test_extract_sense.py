@@ -22,6 +22,8 @@ def types(extractor, text, title=''):
     ('The striker struck twice as the team won the cup final.', []),
     ('The two companies struck a deal on Monday.', ['AGREE']),
     ('The league strikes a deal with Kestrel Media for its broadcast rights.', []),  # business (corporate_deal)
+    # a deal is struck with a verb: the noun strikes near a ceasefire are attacks
+    ('Varnian air strikes killed 30 people in Orlan on Saturday, the highest toll since the ceasefire.', ['ASSAULT']),
     ('Verlo and Manta Foods held talks on a merger on Monday.', []),
     ('Russia and Ukraine held talks in Istanbul on Monday, the state broadcaster said.', ['CONSULT']),
     # an appeal in court is no REQUEST between parties (class legal_matter); urging a court still is
@@ -330,6 +332,9 @@ def test_a_report_s_source_is_no_participant(extractor, sentence, expected):
     ('The drought threatens exports from the Varnel river valley.', []),
     # (and the attacks are the cause of a market story, no new attack: extractor._harm_as_cause)
     ('Attacks on the port threaten grain exports, the trade lobby said.', []),
+    # ... and attacks that rise or fall are a trend, not an event
+    ('Deadly attacks on aid workers surged in the Varnel valley this year, the agency said.', []),
+    ('Attacks on the Orlan power grid killed three people on Monday.', ['ASSAULT']),
     ('The Orlan government threatened to expel the Varnese ambassador on Monday.', ['THREATEN']),
     ('Orlan rebels on Monday threatened shipping off the Varnel coast.', ['THREATEN']),
     # an emergency over a disaster or an accident is no coercion

@@ -654,7 +654,7 @@ class EventExtractor:
             for match in sentence_matches:
                 rejected_here = match.rejection or (role == TITLE and _in_topic_tag(match.token, sent)) \
                     or ((role == TITLE or (sentence_index == 0 and not title_chars)) and _in_a_quoted_clause(match.token, sent)) \
-                    or (role == BODY and _standing_present(match.token))
+                    or (role == BODY and _standing_present(match.token)) or _quoted_words_named(match.token, sent)
                 event = None if rejected_here else self._code(story, sent, sentence_index, match, context, role)
                 if event is not None and not self._is_current(event, reference):
                     event = None
@@ -670,6 +670,9 @@ class EventExtractor:
             # 'police used batons on protesters, killing two': one attack, not crowd control and an attack
             candidates = [c for c in candidates if not (c['event_type'] == 'COERCE' and c['cameo_code'] == CROWD_CONTROL
                                                         and c['_token'] in harms)]
+            agreed = {t.i for c in candidates if c['event_type'] == 'AGREE' for t in _agreed_content(doc[c['_token']])}
+            # 'Kovia and Vessa agreed a ceasefire': one agreement; the truce is what they agreed
+            candidates = [c for c in candidates if not (c['event_type'] == 'RETREAT' and c['_token'] in agreed)]
             protests = [c for c in candidates if c['event_type'] == 'PROTEST']
             if protests:  # 'protested against attacks that killed nine': the attacks are what it is about
                 candidates = [c for c in candidates if c['event_type'] == 'PROTEST' or not any(
@@ -698,7 +701,7 @@ class EventExtractor:
             mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
         mentions = [m for m in mentions if not _protest_as_setting(m, doc) and not _protest_as_topic(m, doc)
                     and not _harm_as_cause(m, doc)]
-        acts = {m.token.i for m in matches if m.entry['event_type'] != 'PROTEST'}
+        acts = {m.token.i: m.entry['event_type'] for m in matches if m.entry['event_type'] != 'PROTEST'}
         mentions = [m for m in mentions if not _protest_as_anothers_setting(m, doc, acts)]
         if any(m['event_type'] == 'PROTEST' for m in mentions):
             # 'protests erupted ..., with violent clashes': the clashes are the protest's
@@ -1167,8 +1170,9 @@ def _to_the_public(verb):
     words = [c for c in verb.children if c.dep_ in ('dobj', 'dative', 'nsubjpass')] + [
         w for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('for', 'on', 'upon')
         for w in c.children if w.dep_ == 'pobj']
-    if not any(w.lemma_.lower() in public or w.lower_ in public for w in words):
-        return False
+    if not any(w.lemma_.lower() in public or w.lower_ in public or (w.ent_type_ == 'NORP' and w.tag_ in ('NNPS', 'NNS'))
+               for w in words):
+        return False  # (a people by its demonym: 'urges Victorians to work from home')
     # what they are asked to do: an advisory's verb ('to stay indoors'), not a side to take ('to resist')
     asked = infinitive_clauses(verb) + [
         c for w in words for c in w.children if c.dep_ in ('acl', 'relcl') and is_infinitive(c)]
@@ -1222,14 +1226,30 @@ def _in_a_quoted_clause(token, sent):
     around with kill people for that': How gangs changed", "'When the looting starts, the
     shooting starts'"): someone's words, not the story's report; a quoted word or name
     ('Russia says 'terrorist attack' ...') is not such a clause."""
-    quotes = [t.i for t in sent if t.is_quote and not (  # (not the apostrophe of "Philippines' drag artist")
-        t.text == "'" and t.i > sent.start and not t.doc[t.i - 1].whitespace_ and t.doc[t.i - 1].lower_.endswith('s'))]
+    quotes = _quote_marks(sent)
     opening = [i for i in quotes if i < token.i]
     closing = [i for i in quotes if i > token.i]
     if not opening or not closing or len(opening) % 2 == 0:
         return False
     start, end = opening[-1], closing[0]
     return end - start - 1 >= 4 and any(t.pos_ in ('VERB', 'AUX') for t in sent[start - sent.start + 1:end - sent.start])
+
+
+def _quote_marks(sent):
+    """Indices of the sentence's quotation marks (not the apostrophe of "Philippines' drag artist")."""
+    return [t.i for t in sent if t.is_quote and not (
+        t.text == "'" and t.i > sent.start and not t.doc[t.i - 1].whitespace_ and t.doc[t.i - 1].lower_.endswith('s'))]
+
+
+def _quoted_words_named(token, sent):
+    """A word inside quotation marks that name someone's words, the noun for them right after
+    the closing mark ("Trump's 'looting, shooting' remark", "the 'kill the boer' chant"): the
+    words said, not an event told."""
+    quotes = _quote_marks(sent)
+    closing = next((i for i in quotes if i > token.i), None)
+    if closing is None or not any(i < token.i for i in quotes) or closing + 1 >= sent.end:
+        return False
+    return token.doc[closing + 1].lemma_.lower() in SPEECH_NOUNS | QUOTED_WORDS_NOUNS
 
 
 def _in_topic_tag(token, sent):
@@ -1260,6 +1280,9 @@ TOPIC_REJECTIONS = frozenset({'factuality:MENTIONED:on phrase', 'factuality:MENT
 SPEECH_NOUNS = frozenset({'remark', 'comment', 'statement', 'view', 'speech', 'question', 'debate', 'report',
                           'article', 'book', 'film', 'documentary', 'podcast', 'interview', 'post', 'tweet', 'stance',
                           'position', 'silence', 'opinion', 'column', 'essay', 'lecture', 'talk', 'advice', 'guide'})
+# Nouns for words said, after a quotation (_quoted_words_named), besides SPEECH_NOUNS.
+QUOTED_WORDS_NOUNS = frozenset({'slogan', 'chant', 'phrase', 'line', 'quip', 'jibe', 'message', 'claim', 'word',
+                                'joke', 'warning', 'rhetoric', 'refrain', 'mantra'})
 # Writings, rules and long wars a relative clause describes ('an op-ed in which ...', 'a law that bans
 # ...', 'the war, which has killed ...'); not an incident, whose relative clause is often the news
 # itself ('an attack that killed 12 soldiers').
@@ -1307,10 +1330,11 @@ def _protest_as_anothers_setting(mention, doc, acts):
     """A protest noun after 'during' or 'amid', or after 'at' on the word of another act, in a
     headline or a lead: the setting of what the sentence tells ('officers were hit by gunfire
     during violent protests', 'reporters attacked during London protests', 'condemned the use
-    of violence at nationwide protests', 'arrested at a Manhattan protest'). The news is that
-    act, coded on its own when it happened; labellers code no protest for it. Not a protest
-    with a crowd counted ('thousands gathered at protests'), nor one 'at' a word that names
-    no act ('an officer takes a knee at a Hollywood protest')."""
+    of violence at nationwide protests', 'a councillor was arrested at a protest'). The news is
+    that act, coded on its own when it happened; labellers code no protest for it. Not a
+    protest with a crowd counted ('thousands gathered at protests'), nor one 'at' a word that
+    names no act ('an officer takes a knee at a Hollywood protest'), nor a protest with its own
+    place that police acted at ('Police arrest 40 at Ovdala protest': the crowd they acted on)."""
     token = doc[mention['_token']]
     if mention['event_type'] != 'PROTEST' or mention['crowd_size'] is not None \
             or token.pos_ not in ('NOUN', 'PROPN') or token.dep_ != 'pobj':
@@ -1319,7 +1343,11 @@ def _protest_as_anothers_setting(mention, doc, acts):
     if preposition in ('during', 'amid', 'amidst'):
         return True
     named = {word.i} | {t.i for c in word.children if c.lower_ == 'of' for t in c.children if t.dep_ == 'pobj'}
-    return preposition == 'at' and bool(named & acts)  # ('the use of violence at protests')
+    named = [acts[i] for i in named if i in acts]  # ('the use of violence at protests')
+    if preposition != 'at' or not named:
+        return False
+    placed = any(t.ent_type_ in ('GPE', 'LOC', 'FAC') for t in token.subtree)
+    return not (placed and 'COERCE' in named)
 
 
 def _protest_as_topic(mention, doc):
@@ -1355,8 +1383,11 @@ def _harm_as_cause(mention, doc):
     """Attacks, plural and undated, that are the subject of what they did to markets, trade
     or diplomacy ('Ukrainian drone strikes push up trucking costs', 'attacks delay
     diplomacy', 'attacks threaten exports'): the news is the effect, told in a market or
-    reaction story, and the attacks are a campaign told elsewhere. Not attacks that kill, hit,
-    drive people out or damage, nor one attack or one told with its toll or its day."""
+    reaction story, and the attacks are a campaign told elsewhere. Likewise attacks that rise
+    or fall ('deadly attacks on aid workers surge in South Sudan'): a trend, counted over time,
+    not an event (arrests that 'surged into the thousands' under a curfew are this week's
+    arrests, as labellers read them). Not attacks that
+    kill, hit, drive people out or damage, nor one attack or one told with its toll or its day."""
     token = doc[mention['_token']]
     if mention['event_type'] != 'ASSAULT' or token.tag_ not in ('NNS', 'NNPS') or mention['_dated'] \
             or any(mention[c] is not None for c in TOLL_CATEGORIES):
@@ -1364,20 +1395,41 @@ def _harm_as_cause(mention, doc):
     node = first_conjunct(token)  # 'fuel crisis, attacks in Azov Sea tighten squeeze'
     if node.dep_ != 'nsubj':
         return False
-    return any(c.dep_ == 'dobj' and c.lemma_.lower() in EFFECT_OBJECTS for c in node.head.children)
+    return node.head.lemma_.lower() in TREND_VERBS \
+        or any(c.dep_ == 'dobj' and c.lemma_.lower() in EFFECT_OBJECTS for c in node.head.children)
 
 
+# Verbs of a count that changes over time (_harm_as_cause: 'attacks on aid workers surge').
+TREND_VERBS = frozenset({'surge', 'rise', 'increase', 'soar', 'spike', 'jump', 'climb', 'double', 'triple',
+                         'fall', 'drop', 'decline', 'decrease', 'dwindle', 'grow'})
 # What attacks do to markets, trade and diplomacy (_harm_as_cause).
 EFFECT_OBJECTS = frozenset({'cost', 'price', 'export', 'import', 'inflation', 'market', 'stock', 'share', 'demand',
                             'supply', 'squeeze', 'diplomacy', 'talk', 'economy', 'growth', 'trade', 'shipping',
                             'insurance', 'rate', 'output', 'production', 'premium', 'revenue', 'profit', 'sale'})
 
 
+def _agreed_content(trigger):
+    """What an agreement's word names as agreed: its object, its passive subject, the object of its
+    'to' or 'on' ('agreed a ceasefire', 'agreed to a truce', 'a ceasefire was agreed') or its
+    compound ('a ceasefire agreement')."""
+    for child in trigger.children:
+        if child.dep_ in ('dobj', 'nsubjpass', 'compound'):
+            yield child
+        elif child.dep_ == 'prep' and child.lower_ in ('to', 'on'):
+            yield from (o for o in child.children if o.dep_ == 'pobj')
+
+
 def _has_partner_phrase(trigger):
     """The act names its partner apart from its doers ('Britain and France held talks with
-    Iran'), on the trigger or on the light verb it is the object of."""
+    Iran'), on the trigger or on the light verb it is the object of: a name or people after
+    'with' or 'to' (not what they agree to: 'India and Korea agree to double trade', where the
+    small model reads 'to' as a preposition)."""
     nodes = [trigger] + [c for c in trigger.children if c.dep_ == 'dobj'] + ([trigger.head] if trigger.dep_ == 'dobj' else [])
-    return any(c.dep_ == 'prep' and c.lower_ in ('with', 'to') for node in nodes for c in node.children)
+    people = human_nouns()
+    return any(c.dep_ == 'prep' and c.lower_ in ('with', 'to') and any(
+        o.dep_ == 'pobj' and (o.pos_ == 'PROPN' or o.ent_type_ in PARTY_LABELS or o.lemma_.lower() in people)
+        for o in c.children)
+        for node in nodes for c in node.children)
 
 
 def _private_meeting(*actors):
@@ -1403,6 +1455,7 @@ PRIVATE_SECTORS = frozenset({'CVL', 'JRN', 'MED', 'EDU', 'REL', 'BUS'})
 
 # Acts two parties do together: conjoined doers are each other's partners.
 MUTUAL_TYPES = frozenset({'CONSULT', 'AGREE'})
+PARTY_LABELS = frozenset({'GPE', 'NORP', 'ORG', 'PERSON', 'LOC'})  # entities that can be a partner
 MUTUAL_CODES = frozenset({'057'})  # signing a formal agreement (a SUPPORT in PLOVER) takes two parties too
 # Their verbs whose object is a topic, not a partner ('Trump and Putin discuss Russia's attendance').
 TOPIC_OBJECT_VERBS = frozenset({'discuss', 'debate', 'negotiate'})

@@ -70,6 +70,9 @@ def factuality_cues():
     return cues
 
 
+# Particles of a physical move ('police moved in to disperse the crowd'), as tagged or as adverbs.
+MOTION_PARTICLES = frozenset({'in', 'out', 'up', 'down', 'forward', 'back', 'on', 'off', 'over'})
+
 # Marks of a side clause of time or cause, which keeps its own mood: what governs its verb
 # (an order, a plan) does not reach into it.
 SIDE_CLAUSE_MARKS = frozenset({'as', 'while', 'because', 'although', 'though', 'whereas'})
@@ -637,6 +640,9 @@ def _as_governor(governor, relation, child, cues, trigger=None):
         return ORDERED, word
     if lemma == 'go' and governor.tag_ == 'VBG' and relation == 'xcomp':
         return FUTURE, 'going to'
+    if is_verb and lemma in cues['initiative_verbs'] and relation in ('xcomp', 'advcl') \
+            and not any(c.dep_ == 'prt' or (c.dep_ == 'advmod' and c.lower_ in MOTION_PARTICLES) for c in governor.children):
+        return FUTURE, lemma  # 'India moves to expel diplomats' (not 'police moved in to disperse the crowd')
     if is_verb and (lemma in cues['future_governors'] or word in _FUTURE_ADJECTIVES) \
             and relation in ('xcomp', 'ccomp', 'advcl', 'prep', 'pobj', 'pcomp'):
         return FUTURE, lemma

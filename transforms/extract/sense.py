@@ -286,6 +286,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
     for rule in applicable:
         if match.entry.get('mode') in rule.get('except_modes', ()):
             continue  # 'a hunger strike over job security' is no labour strike
+        if rule.get('pos') and token.pos_ not in rule['pos']:
+            continue  # (a deal is struck with a verb, not by 'Israeli strikes')
         if rule.get('listed') and not (token.pos_ in ('NOUN', 'PROPN') and (
                 token.dep_ == 'conj' or any(c.dep_ == 'conj' for c in token.children))):
             continue  # a noun in a list: 'uncovered firearms, two pipe bombs and ammunition'
