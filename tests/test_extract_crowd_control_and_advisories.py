@@ -123,6 +123,12 @@ def test_a_country_before_a_protest_noun_is_where_it_is(extractor):
     assert [(e['event_type'], e['country']) for e in events] == [('PROTEST', 'HKG')]
 
 
+def test_a_demonym_on_a_protest_noun_is_where_it_is(extractor):
+    """'Dutch protest': where its people are, not the country its grievance names."""
+    events = extract_events(extractor, '', 'Dutch protest urges boycott of song contest over Israel\'s participation')
+    assert [(e['event_type'], e['country']) for e in events] == [('PROTEST', 'NLD')]
+
+
 @pytest.mark.parametrize('title, expected', [
     ("'Men I grew up with kill people for that': how the Ashvale gangs changed", []),
     ("Norland says 'terrorist attack' hit Ostel concert hall", ['ASSAULT']),

@@ -102,6 +102,8 @@ def events_of(extractor, text, **extra):
     ('Israel launched strikes on Iran.', 'ASSAULT', '190'),
     ('North Korea fired two ballistic missiles into the sea on Thursday.', 'MOBILIZE', '150'),
     ('Russia fired missiles at the port city overnight.', 'ASSAULT', '194'),
+    ('A suicide bomber detonated an explosive device outside the police headquarters.', 'ASSAULT', '183'),
+    ("Norland vowed 'mighty vengeance' after the raid on its border post.", 'THREATEN', '130'),
 ])
 def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     events = events_of(extractor, sentence)

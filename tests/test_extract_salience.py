@@ -377,6 +377,7 @@ def test_clashes_told_with_a_protest_are_the_protest(extractor):
                                    'A Timeline of the Velmar Protests', 'Explainer: why troops fired on marchers',
                                    'When the Velmar Marchers Met the Troops',
                                    'Velmar unrest: Why do some marches turn violent?',
+                                   'How did the Velmar marcher die? A private autopsy says asphyxia',
                                    'Velmar: five pieces of context to understand the marches'])
 def test_an_explainer_title_reports_no_current_event(extractor, title):
     text = 'Troops fired on marchers in the capital on Sunday, killing 12.'

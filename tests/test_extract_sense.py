@@ -58,6 +58,10 @@ def types(extractor, text, title=''):
     ('A police officer was fired at by gunmen on Monday.', ['ASSAULT']),  # a passive strands the aim
     ('A late hat-trick from Jon Vaska fired Orlen into the cup final on Sunday.', []),  # sport
     ('Gunmen fired into a crowd of fans at a football match in Kovia on Sunday, killing two.', ['ASSAULT']),
+    # a device made safe is no bombing; 'the heart of' a city is no heart attack
+    ('Army sappers safely detonated a bomb found near the school on Monday.', []),
+    ('Police cordoned off a street in the heart of the capital on Sunday, while a second assailant was killed in a '
+     'shootout with officers.', ['ASSAULT']),
     # clash: armed, sport, verbal
     ('Troops clashed with rebels near the border, killing five fighters.', ['ASSAULT']),
     ('The two sides clash in the cup final at the stadium on Saturday.', []),

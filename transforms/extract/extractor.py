@@ -783,6 +783,11 @@ class EventExtractor:
             other = self._victim_side(sent, actor1['country'], actor_tokens)
             if other is not None:  # 'Iranians suffer ... as US steps up attacks': not in the attacker's country
                 place, place_source, place_entity = other, 'victim side', None
+        if entry['event_type'] == 'PROTEST' and place_source in ('main', 'story') and actor1 and actor1['country'] \
+                and actor1_token is not None and actor1_token.head.i == match.token.i \
+                and actor1_token.dep_ in ('amod', 'compound') and actor1_token.ent_type_ == 'NORP':
+            # 'Serbian protest urges boycott over Israel's participation': where its people are
+            place, place_source, place_entity = self.gazetteer.country(actor1['country']), 'doer', None
         if place is None:  # no place in the story at all: a verbal act happens where its doer is
             # (or, when the doer's country is unknown, where the one it addresses is: 'Sunak urged by MPs')
             order = (actor1, actor2) if entry['quad_class'] in VERBAL_QUADS else (actor2,)

@@ -61,7 +61,14 @@ def _context(tokens, noun_only, names=True):
     word of a multi-word name is left out: it may confirm a sense ('Myanmar Armed Forces
     clashed') but never take one away."""
     return lemma_set(t for t in tokens if not (t.pos_ in ('VERB', 'AUX') and t.lemma_.lower() in noun_only)
-                     and (names or not _in_a_name(t)) and not _an_age(t))
+                     and (names or not _in_a_name(t)) and not _an_age(t) and not _the_heart_of(t))
+
+
+def _the_heart_of(token):
+    """'in the heart of the capital': a place's centre, no organ (no heart attack)."""
+    doc, i = token.doc, token.i
+    return token.lower_ == 'heart' and i + 1 < len(doc) and doc[i + 1].lower_ == 'of' \
+        and i > 0 and doc[i - 1].lower_ == 'the'
 
 
 def _an_age(token):
