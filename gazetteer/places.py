@@ -45,6 +45,8 @@ SHORT_NAME = 3
 MIN_CITY_POPULATION = 15000
 # A city beats a same-named US state when it is at least this big (Washington, New York).
 CITY_OVER_STATE_POPULATION = 500000
+# A division named by its towns' region (Gazetteer._named_regions) needs at least this many towns of cities1000.
+MIN_REGION_TOWNS = 5
 # An out-of-context city still wins when it is this many times bigger (Paris FR vs Paris TX).
 CONTEXT_POPULATION_RATIO = 20
 # A province name shared across countries is the one in a country this many times more
@@ -231,6 +233,7 @@ class Gazetteer:
         for word, iso3 in load_data('demonyms')['demonyms'].items():
             if iso3:
                 self._demonyms[fold(word)] = iso3
+        self._regions_by_name = self._named_regions()
 
     def _add_subdivisions(self):
         """Every ISO 3166-2 subdivision, named by its own name, with the name of its
@@ -249,6 +252,32 @@ class Gazetteer:
             self._subdivision_kind[place.key] = (iso3, sub.type)
             for variant in {name, sub.name}:
                 self._admin1_by_name.setdefault(fold(variant), []).append(place)
+
+    def _named_regions(self):
+        """First-level divisions by the English name GeoNames gives their towns ('Tigray',
+        'Amhara', 'Crete', 'Sicily', 'Catalonia', 'Bavaria') where ISO 3166-2 spells them
+        otherwise ('Tigrai', 'Kríti', 'Sicilia'): folded name -> [Place of ADMIN1 precision, no
+        point], the division with the most towns first. Only names of at least
+        MIN_REGION_TOWNS towns that are no country, nationality, common word or compass words."""
+        towns = collections.Counter((row[3], row[4]) for rows in self._small_by_name.values()
+                                    for row in rows if row[4])
+        regions = {}
+        for (iso3, name), count in towns.items():
+            key = fold(name)
+            if count < MIN_REGION_TOWNS or len(key) < 4 or key in self._admin1_by_name or key in _common_words() \
+                    or key in self._country_by_name or key in self._demonyms or _directions_only(key):
+                continue
+            regions.setdefault(key, []).append((count, Place(name, iso3, ADMIN1, f'admin1name:{iso3}:{key}', admin1=name)))
+        return {key: [place for _, place in sorted(found, key=lambda pair: -pair[0])] for key, found in regions.items()}
+
+    def _best_region(self, key, context):
+        """A division named as its towns' region (:meth:`_named_regions`): the one in context,
+        else the one with the most towns, when no other of that name has a third as many."""
+        regions = self._regions_by_name.get(key)
+        if not regions:
+            return None
+        in_context = [r for r in regions if r.iso3 in context]
+        return in_context[0] if in_context else (regions[0] if len(regions) == 1 else None)
 
     def _load_small_places(self):
         """The cities1000 index; returns its rows by (iso3, whole-degree cell) so that the
@@ -502,6 +531,14 @@ class Gazetteer:
                                     or self._outweighs(city, state))
                           and (city.iso3 in context or state.iso3 not in context)):
             return state
+        region = None if state else self._best_region(key, context)
+        if region is not None and (city is None or (
+                city.iso3 != region.iso3 and not city.is_capital and city.population < CITY_OVER_STATE_POPULATION
+                and (region.iso3 in context or city.iso3 not in context))):
+            # 'Crete' is Greece's island region, not a Nebraska town; 'Tigray' is Ethiopia's region
+            small = self._best_small_place(key, context) if small_ok and city is None else None
+            if small is None or small.iso3 == region.iso3 or not (small.iso3 in context and region.iso3 not in context):
+                return region
         if city is not None:
             return self._with_admin1_name(city)
         return self._best_small_place(key, context) if small_ok else None

@@ -55,6 +55,9 @@ def test_a_territory_before_an_event_noun_says_where_not_who(extractor):
     ('', 'Health director Ana Morel urged people to take care at gatherings on Sunday.', []),
     ('Premier urges Victorians to work from home', '', []),  # a people by its demonym
     ('', 'Opposition leader Ana Morel urged people to vote against the bill on Monday.', ['REQUEST']),
+    ('', 'The opposition leader urged citizens to take to the streets against the election result.', ['REQUEST']),
+    ('', 'President Lira Oban urged citizens to take up arms against the rebels.', ['REQUEST']),
+    ('', 'The Norland government urged Varnians and Orlanders to exercise restraint on Monday.', ['REQUEST']),
     # a public appeal by officials stays a REQUEST, as the labellers code it
     ('Police seek help in finding missing Ashvale teen', '', ['REQUEST']),
     # a request between parties stays one, and so does a call on the public to take a side
@@ -136,6 +139,8 @@ def test_a_demonym_on_a_protest_noun_is_where_it_is(extractor):
     ("Philippines' drag artist Tova Renn arrested for 'offending religion'", ['COERCE']),
     # quoted words named as a remark, a slogan or a chant are words said
     ("Governor's 'looting, shooting' remark goes back to the 1960s", []),
+    ("Governor's 'shoot the looters' remark draws fire", []),  # a closing mark after an s
+    ("Police confirm 'terrorist attack' report", ['ASSAULT']),    # a report may confirm
 ])
 def test_a_quoted_clause_in_a_headline_is_someones_words(extractor, title, expected):
     events = extract_events(extractor, 'The story continues.', title)

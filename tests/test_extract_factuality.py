@@ -118,6 +118,7 @@ CASES = [
     ('Norland moves to expel two Varnian diplomats.', 'expel', 'FUTURE', 'move'),
     ('The government of Kovia moved on Monday to ban the main opposition party.', 'ban', 'FUTURE', 'move'),
     ('Police in Vessa moved in to disperse the crowd on Sunday.', 'disperse', 'ASSERTED', None),
+    ('Riot police moved to disperse the crowd with tear gas on Monday.', 'disperse', 'ASSERTED', None),
     ('The junta said it was prepared to impose a curfew in the capital.', 'impose curfew', 'FUTURE', 'prepared'),
     # impose, complete and conclude are light verbs: their object noun is the deed, in their mood
     ('The Varnese government imposed a ban on opposition rallies on Monday.', 'ban', 'ASSERTED', None),

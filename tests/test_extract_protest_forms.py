@@ -51,10 +51,13 @@ def test_a_headline_protest_in_a_setting_phrase(extractor, title, coded):
     ('Two reporters attacked during Carvale protests', '', False),
     ('Ex-governor condemns violence at protests',
      'Former governor Lena Ostrow on Monday condemned the use of violence at nationwide protests over fuel prices.', False),
-    ('', 'A councillor was arrested at a protest on Saturday night, police said.', False),
+    ('', 'Two people were killed during protests in Maputo on Thursday, witnesses said.', True),  # a toll, no doer
+    ('', 'Police in Lagos arrested dozens during protests over fuel prices on Monday.', True),  # police acted on it
     # ... not a crowd counted at protests, nor a protest 'at' which no other act is told
     ('', 'Thousands of people gathered at protests across Vessa on Sunday.', True),
     ('', 'An officer took a knee at a protest in Kovia on Sunday.', True),
+    ('', 'Clashes erupted during protests in Dhaka on Sunday, leaving dozens injured, police said.', True),
+    ('', 'Farmers dumped manure outside government buildings during protests in Brussels on Monday.', True),
 ])
 def test_a_protest_as_the_setting_of_another_act(extractor, title, text, coded):
     assert ('PROTEST' in [e['event_type'] for e in extract_events(extractor, text, title=title)]) == coded

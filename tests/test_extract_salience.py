@@ -83,6 +83,11 @@ def test_what_two_doers_agree_to_is_no_partner(extractor):
     assert (deal['actor1']['country'], deal['actor2']['country']) == ('GHA', 'TGO')
 
 
+def test_two_doers_who_talk_with_a_third_are_two_events(extractor):
+    events = extract_events(extractor, 'France and Germany held talks with the junta in Niger on Monday.')
+    assert sorted(e['actor1']['country'] for e in events) == ['DEU', 'FRA']
+
+
 def test_a_truce_agreed_is_the_agreement_not_a_second_event(extractor):
     events = extract_events(extractor, '', title='Ghana and Togo have agreed a 10-day ceasefire, mediators say')
     assert [e['event_type'] for e in events] == ['AGREE']

@@ -58,6 +58,7 @@ def types(extractor, text, title=''):
     ('A police officer was fired at by gunmen on Monday.', ['ASSAULT']),  # a passive strands the aim
     ('A late hat-trick from Jon Vaska fired Orlen into the cup final on Sunday.', []),  # sport
     ('Gunmen fired into a crowd of fans at a football match in Kovia on Sunday, killing two.', ['ASSAULT']),
+    ('Someone fired at the team bus after the derby in Kovia on Sunday, shattering its windows.', ['ASSAULT']),
     # a device made safe is no bombing; 'the heart of' a city is no heart attack
     ('Army sappers safely detonated a bomb found near the school on Monday.', []),
     ('Police cordoned off a street in the heart of the capital on Sunday, while a second assailant was killed in a '

@@ -98,6 +98,19 @@ def test_ambiguous_city_prefers_most_populous_then_article_context(gaz):
     assert gaz.resolve('Paris', context_countries={'USA'}).iso3 == 'FRA'
 
 
+@pytest.mark.parametrize('name, iso3', [
+    # a division named as GeoNames names its towns' region, where ISO 3166-2 spells it otherwise
+    ('Tigray', 'ETH'), ('Amhara', 'ETH'), ('Crete', 'GRC'), ('Sicily', 'ITA'), ('Catalonia', 'ESP'),
+])
+def test_a_region_named_by_its_towns(gaz, name, iso3):
+    place = gaz.resolve(name)
+    assert (place.iso3, place.precision, place.admin1) == (iso3, ADMIN1, name)
+
+
+def test_a_big_city_still_wins_over_its_region(gaz):
+    assert gaz.resolve('Donetsk').precision == 'CITY'  # the city, not the oblast its towns name
+
+
 def test_state_wins_over_country_only_in_us_context(gaz):
     assert gaz.resolve('Georgia').iso3 == 'GEO'
     assert gaz.resolve('Georgia', context_countries={'USA'}).precision == ADMIN1

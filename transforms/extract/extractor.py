@@ -743,7 +743,7 @@ class EventExtractor:
         actor2 = self._actor(actor2_token, context)
         if _accused_of(match.token):
             return None  # 'Doctor accused of rape cleared of charges': who is accused, by nobody named
-        if entry['event_type'] == 'REQUEST' and _to_the_public(match.token):
+        if entry['event_type'] == 'REQUEST' and _to_the_public(match.token, (actor1 or {}).get('country'), self.gazetteer):
             return None  # 'officials urge residents to stay indoors': an advisory, not a request between parties
         if entry['quad_class'] in VERBAL_QUADS and actor1 is None:
             return None  # a statement, demand or threat is only an event when we know who made it
@@ -1166,22 +1166,38 @@ def _accused_of(verb):
     return ('prep', 'of') in deps and not any(d in ('dobj', 'agent', 'dative') for d, _ in deps)
 
 
-def _to_the_public(verb):
+def _to_the_public(verb, requester_country=None, gazetteer=None):
     """The request is an advisory: its object, passive subject or for/on/upon phrase names
-    residents, anyone or a public-health measure (testing, distancing), and what they are
-    asked to do, if said, is an advisory verb ('to stay indoors'; not 'to resist')."""
+    residents, anyone, people, a public-health measure (testing, distancing) or the
+    requester's own people by their demonym ('urges Victorians to ...'; not 'the United States
+    urged Israelis to ...'), and what they are asked to do, if said, is an advisory verb ('to
+    stay indoors'; not 'to resist', nor 'to take to the streets')."""
     g = grammar()
     public = g['public_addressees']
     words = [c for c in verb.children if c.dep_ in ('dobj', 'dative', 'nsubjpass')] + [
         w for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('for', 'on', 'upon')
         for w in c.children if w.dep_ == 'pobj']
-    if not any(w.lemma_.lower() in public or w.lower_ in public or (w.ent_type_ == 'NORP' and w.tag_ in ('NNPS', 'NNS'))
+    if not any(w.lemma_.lower() in public or w.lower_ in public or _own_people(w, requester_country, gazetteer)
                for w in words):
-        return False  # (a people by its demonym: 'urges Victorians to work from home')
+        return False
     # what they are asked to do: an advisory's verb ('to stay indoors'), not a side to take ('to resist')
     asked = infinitive_clauses(verb) + [
         c for w in words for c in w.children if c.dep_ in ('acl', 'relcl') and is_infinitive(c)]
-    return not asked or any(c.lemma_.lower() in g['advisory_verbs'] for c in asked)
+    sides = g['side_taking_objects']
+    return not asked or any(c.lemma_.lower() in g['advisory_verbs'] and not any(
+        w.lemma_.lower() in sides for o in c.children for w in [o] + [g for g in o.children if g.dep_ == 'pobj'])
+        for c in asked)
+
+
+def _own_people(word, requester_country, gazetteer):
+    """A people named by its demonym ('Canadians') that is the requester's own, or a people
+    the gazetteer knows no country of ('Victorians') addressed by a requester of unknown
+    country (a state premier); alone, not one of several peoples ('Israelis and Palestinians'),
+    and not a continent's people addressed by a state ('the Kremlin urged Europeans')."""
+    if word.ent_type_ != 'NORP' or word.tag_ not in ('NNPS', 'NNS') or word.conjuncts:
+        return False
+    country = gazetteer.demonym_country(word.text) if gazetteer is not None else None
+    return country == requester_country
 
 
 def _toll_participle(match):
@@ -1241,9 +1257,18 @@ def _in_a_quoted_clause(token, sent):
 
 
 def _quote_marks(sent):
-    """Indices of the sentence's quotation marks (not the apostrophe of "Philippines' drag artist")."""
-    return [t.i for t in sent if t.is_quote and not (
-        t.text == "'" and t.i > sent.start and not t.doc[t.i - 1].whitespace_ and t.doc[t.i - 1].lower_.endswith('s'))]
+    """Indices of the sentence's quotation marks: not the apostrophe of "Philippines' drag
+    artist", unless a quotation is open ("'shoot the looters' remark")."""
+    marks = []
+    for t in sent:
+        if not t.is_quote:
+            continue
+        possessive = t.text == "'" and t.i > sent.start and not t.doc[t.i - 1].whitespace_ \
+            and t.doc[t.i - 1].lower_.endswith('s')
+        if possessive and not (marks and len(marks) % 2 == 1 and t.doc[marks[-1]].text == "'"):
+            continue
+        marks.append(t.i)
+    return marks
 
 
 def _quoted_words_named(token, sent):
@@ -1254,7 +1279,7 @@ def _quoted_words_named(token, sent):
     closing = next((i for i in quotes if i > token.i), None)
     if closing is None or not any(i < token.i for i in quotes) or closing + 1 >= sent.end:
         return False
-    return token.doc[closing + 1].lemma_.lower() in SPEECH_NOUNS | QUOTED_WORDS_NOUNS
+    return token.doc[closing + 1].lemma_.lower() in QUOTED_WORDS_NOUNS
 
 
 def _in_topic_tag(token, sent):
@@ -1285,9 +1310,9 @@ TOPIC_REJECTIONS = frozenset({'factuality:MENTIONED:on phrase', 'factuality:MENT
 SPEECH_NOUNS = frozenset({'remark', 'comment', 'statement', 'view', 'speech', 'question', 'debate', 'report',
                           'article', 'book', 'film', 'documentary', 'podcast', 'interview', 'post', 'tweet', 'stance',
                           'position', 'silence', 'opinion', 'column', 'essay', 'lecture', 'talk', 'advice', 'guide'})
-# Nouns for words said, after a quotation (_quoted_words_named), besides SPEECH_NOUNS.
-QUOTED_WORDS_NOUNS = frozenset({'slogan', 'chant', 'phrase', 'line', 'quip', 'jibe', 'message', 'claim', 'word',
-                                'joke', 'warning', 'rhetoric', 'refrain', 'mantra'})
+# Nouns for words said, after a quotation (_quoted_words_named; not a 'report', which may confirm).
+QUOTED_WORDS_NOUNS = frozenset({'remark', 'comment', 'tweet', 'post', 'slogan', 'chant', 'phrase', 'line', 'quip',
+                                'jibe', 'message', 'word', 'joke', 'rhetoric', 'refrain', 'mantra'})
 # Writings, rules and long wars a relative clause describes ('an op-ed in which ...', 'a law that bans
 # ...', 'the war, which has killed ...'); not an incident, whose relative clause is often the news
 # itself ('an attack that killed 12 soldiers').
@@ -1332,27 +1357,43 @@ def _protest_as_setting(mention, doc):
 
 
 def _protest_as_anothers_setting(mention, doc, acts):
-    """A protest noun after 'during' or 'amid', or after 'at' on the word of another act, in a
-    headline or a lead: the setting of what the sentence tells ('officers were hit by gunfire
-    during violent protests', 'reporters attacked during London protests', 'condemned the use
-    of violence at nationwide protests', 'a councillor was arrested at a protest'). The news is
-    that act, coded on its own when it happened; labellers code no protest for it. Not a
-    protest with a crowd counted ('thousands gathered at protests'), nor one 'at' a word that
-    names no act ('an officer takes a knee at a Hollywood protest'), nor a protest with its own
-    place that police acted at ('Police arrest 40 at Ovdala protest': the crowd they acted on)."""
+    """A protest noun after 'during', 'amid' or 'at' on the word of another act, in a headline
+    or a lead: the setting of that act ('officers were hit by gunfire during violent protests',
+    'reporters attacked during London protests', 'condemned the use of violence at nationwide
+    protests'). The news is that act, coded on its own when it happened; labellers code no
+    protest for it. Not a protest with a crowd counted ('thousands gathered at protests'), nor
+    one after a word that names no act ('clashes erupted during protests', 'an officer takes a
+    knee at a protest'), nor one that police acted on or at ('police arrested dozens during
+    protests', 'fired rubber bullets at a protest'), nor a toll told with no doer ('two people
+    were killed during protests'), nor a protester's act on himself ('set himself on fire')."""
     token = doc[mention['_token']]
     if mention['event_type'] != 'PROTEST' or mention['crowd_size'] is not None \
-            or token.pos_ not in ('NOUN', 'PROPN') or token.dep_ != 'pobj':
+            or token.pos_ not in ('NOUN', 'PROPN') or token.dep_ != 'pobj' \
+            or token.head.lower_ not in ('during', 'amid', 'amidst', 'at'):
         return False
-    preposition, word = token.head.lower_, token.head.head
-    if preposition in ('during', 'amid', 'amidst'):
-        return True
-    named = {word.i} | {t.i for c in word.children if c.lower_ == 'of' for t in c.children if t.dep_ == 'pobj'}
-    named = [acts[i] for i in named if i in acts]  # ('the use of violence at protests')
-    if preposition != 'at' or not named:
+    setting, word = token.head, token.head.head
+    # the word and its own phrases: its subject, object, agent ('hit by gunfire') and other
+    # prepositions ('the use of violence'); not clauses of their own nor conjoined ones
+    named = [word] + [t for c in word.children if c.i != setting.i and c.dep_ in OWN_PHRASES for t in c.subtree]
+    return any(t.i in acts and _another_act(t, acts[t.i]) for t in named)
+
+
+def _another_act(token, event_type):
+    """See :func:`_protest_as_anothers_setting`: an act that makes a protest its setting."""
+    if event_type == 'COERCE' or token.lemma_.lower() in SCUFFLE_LEMMAS - {'violence'}:
+        return False  # (clashes during a protest are its own: _protest_scuffle; violence condemned is no scuffle)
+    children = list(token.children)
+    forces = load_data('senses')['classes']['security_forces']
+    if any(c.dep_ in ('nsubj', 'agent') and any(w.lemma_.lower() in forces for w in c.subtree) for c in children):
+        return False  # police who fire at a protest act on it
+    if any(c.dep_ == 'dobj' and c.lower_ in REFLEXIVES for c in children):
         return False
-    placed = any(t.ent_type_ in ('GPE', 'LOC', 'FAC') for t in token.subtree)
-    return not (placed and 'COERCE' in named)
+    return not (token.lower_ in factuality_cues()['casualty_words']
+                and not any(c.dep_ in ('agent', 'nsubj') for c in children))  # ('were killed', 'left dozens injured')
+
+
+REFLEXIVES = frozenset({'himself', 'herself', 'themselves', 'itself'})
+OWN_PHRASES = frozenset({'nsubj', 'nsubjpass', 'dobj', 'agent', 'prep', 'attr'})
 
 
 def _protest_as_topic(mention, doc):
@@ -1426,14 +1467,14 @@ def _agreed_content(trigger):
 
 def _has_partner_phrase(trigger):
     """The act names its partner apart from its doers ('Britain and France held talks with
-    Iran'), on the trigger or on the light verb it is the object of: a name or people after
-    'with' or 'to' (not what they agree to: 'India and Korea agree to double trade', where the
-    small model reads 'to' as a preposition)."""
+    Iran'), on the trigger or on the light verb it is the object of: a 'with' phrase, or a
+    name or people after 'to' (not what they agree to: 'India and Korea agree to double
+    trade', where the small model reads 'to' as a preposition)."""
     nodes = [trigger] + [c for c in trigger.children if c.dep_ == 'dobj'] + ([trigger.head] if trigger.dep_ == 'dobj' else [])
     people = human_nouns()
-    return any(c.dep_ == 'prep' and c.lower_ in ('with', 'to') and any(
+    return any(c.dep_ == 'prep' and (c.lower_ == 'with' or (c.lower_ == 'to' and any(
         o.dep_ == 'pobj' and (o.pos_ == 'PROPN' or o.ent_type_ in PARTY_LABELS or o.lemma_.lower() in people)
-        for o in c.children)
+        for o in c.children)))
         for node in nodes for c in node.children)
 
 

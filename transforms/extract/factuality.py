@@ -58,6 +58,7 @@ def factuality_cues():
     grammar = load_data('grammar')
     for key in ('light_verbs', 'protesters', 'crowd_nouns', 'relative_pronouns', 'participation_verbs', 'place_nouns'):
         cues[key] = frozenset(grammar[key])
+    cues['security_forces'] = frozenset(load_data('senses')['classes']['security_forces'])
     counts = load_data('counts')
     cues['person_nouns'] = human_nouns()
     cues['casualty_words'] = frozenset(counts['cues']['killed'] + counts['cues']['injured'])
@@ -641,8 +642,11 @@ def _as_governor(governor, relation, child, cues, trigger=None):
     if lemma == 'go' and governor.tag_ == 'VBG' and relation == 'xcomp':
         return FUTURE, 'going to'
     if is_verb and lemma in cues['initiative_verbs'] and relation in ('xcomp', 'advcl') \
-            and not any(c.dep_ == 'prt' or (c.dep_ == 'advmod' and c.lower_ in MOTION_PARTICLES) for c in governor.children):
-        return FUTURE, lemma  # 'India moves to expel diplomats' (not 'police moved in to disperse the crowd')
+            and not any(c.dep_ == 'prt' or (c.dep_ == 'advmod' and c.lower_ in MOTION_PARTICLES)
+                        or (c.dep_ == 'nsubj' and c.lemma_.lower() in cues['security_forces']) for c in governor.children):
+        # 'India moves to expel diplomats' (not 'police moved in to disperse the crowd', nor 'riot
+        # police moved to disperse the crowd': forces that move act on the spot)
+        return FUTURE, lemma
     if is_verb and (lemma in cues['future_governors'] or word in _FUTURE_ADJECTIVES) \
             and relation in ('xcomp', 'ccomp', 'advcl', 'prep', 'pobj', 'pcomp'):
         return FUTURE, lemma
