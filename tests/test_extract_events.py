@@ -120,6 +120,7 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('Police were told to open fire without warning.', 'THREATEN'),
     ('Protest leaders said the economy was weak.', 'PROTEST'),
     ('The company reported strong quarterly profits.', None),
+    ('The peacekeeping mission in Norland will send a team to the border in the coming days.', 'AID'),  # a body
     ('He fired his campaign manager.', 'ASSAULT'),
     ('Flights resume in March, the airline said.', 'PROTEST'),
     ('The ministry spokesman, asked for comment, said the talks would go on.', 'REQUEST'),
