@@ -49,3 +49,11 @@ def test_a_capitalised_denial_still_denies(extractor):
 ])
 def test_headline_infinitives_and_participles(extractor, title, expected):
     assert sorted(e['event_type'] for e in extract_events(extractor, '', title)) == expected
+
+
+@pytest.mark.parametrize('title', ['Norland eyes lifting sanctions on Varnia before the vote',
+                                   'Varnia eyes striking deeper into Norland'])
+def test_a_headline_that_eyes_an_act_plans_it(extractor, title):
+    """'eyes' read by the small model as a noun (the subject's last word, or what the gerund
+    describes) is the verb 'eye': a plan, no event."""
+    assert extract_events(extractor, '', title) == []

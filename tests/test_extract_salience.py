@@ -86,6 +86,8 @@ def test_what_two_doers_agree_to_is_no_partner(extractor):
 def test_two_doers_who_talk_with_a_third_are_two_events(extractor):
     events = extract_events(extractor, 'France and Germany held talks with the junta in Niger on Monday.')
     assert sorted(e['actor1']['country'] for e in events) == ['DEU', 'FRA']
+    events = extract_events(extractor, '', title='Mexico and Canada agree to talks with Washington over tariffs')
+    assert sorted(e['actor1']['country'] for e in events) == ['CAN', 'MEX']
 
 
 def test_a_truce_agreed_is_the_agreement_not_a_second_event(extractor):

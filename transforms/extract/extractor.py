@@ -1473,8 +1473,9 @@ def _has_partner_phrase(trigger):
     nodes = [trigger] + [c for c in trigger.children if c.dep_ == 'dobj'] + ([trigger.head] if trigger.dep_ == 'dobj' else [])
     people = human_nouns()
     return any(c.dep_ == 'prep' and (c.lower_ == 'with' or (c.lower_ == 'to' and any(
-        o.dep_ == 'pobj' and (o.pos_ == 'PROPN' or o.ent_type_ in PARTY_LABELS or o.lemma_.lower() in people)
-        for o in c.children)))
+        o.dep_ == 'pobj' and (o.pos_ == 'PROPN' or o.ent_type_ in PARTY_LABELS or o.lemma_.lower() in people
+                              or any(g.dep_ == 'prep' and g.lower_ == 'with' for g in o.children))
+        for o in c.children)))  # ('agree to talks with Washington')
         for node in nodes for c in node.children)
 
 

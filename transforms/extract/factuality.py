@@ -153,10 +153,16 @@ def _gerund_naming_a_threat(token, cues):
 
 def _headline_verb_cue(token, cues):
     """A headline verb the small model tags as a noun modifying the trigger: 'Trump cancels
-    attack on Iran', 'army plans offensive', 'minister orders strike'."""
-    for child in token.children:
-        if child.dep_ != 'compound' or child.i > token.i or child.pos_ not in ('NOUN', 'PROPN'):
-            continue
+    attack on Iran', 'army plans offensive', 'minister orders strike'; or one it tags as a
+    noun that a gerund trigger describes ('Turkey eyes lifting sanctions')."""
+    words = [c for c in token.children if c.dep_ == 'compound' and c.i < token.i and c.pos_ in ('NOUN', 'PROPN')]
+    if token.tag_ == 'VBG' and in_title(token) and not any(c.dep_ in ('aux', 'auxpass') for c in token.children):
+        if token.dep_ == 'acl' and token.head.pos_ == 'NOUN' and token.head.i < token.i:
+            words.append(token.head)
+        # ('Norland/compound eyes/nsubj lifting/ROOT sanctions'): the subject's last word is the verb
+        words += [c for c in token.children if c.dep_ == 'nsubj' and c.tag_ == 'NNS'
+                  and any(g.dep_ == 'compound' and g.pos_ == 'PROPN' for g in c.children)]
+    for child in words:
         word = child.lower_
         forms = {word, word[:-1] if word.endswith('s') else word, word[:-2] if word.endswith('ed') else word,
                  word[:-1] if word.endswith('d') else word}
