@@ -121,6 +121,7 @@ def test_trigger_codes_event(extractor, sentence, event_type, cameo_code):
     ('Protest leaders said the economy was weak.', 'PROTEST'),
     ('The company reported strong quarterly profits.', None),
     ('The peacekeeping mission in Norland will send a team to the border in the coming days.', 'AID'),  # a body
+    ("Export markets: Norland's demand dwarfs the rest.", 'REQUEST'),  # demand for goods, nothing demanded
     ('He fired his campaign manager.', 'ASSAULT'),
     ('Flights resume in March, the airline said.', 'PROTEST'),
     ('The ministry spokesman, asked for comment, said the talks would go on.', 'REQUEST'),

@@ -57,3 +57,11 @@ def test_a_headline_that_eyes_an_act_plans_it(extractor, title):
     """'eyes' read by the small model as a noun (the subject's last word, or what the gerund
     describes) is the verb 'eye': a plan, no event."""
     assert extract_events(extractor, '', title) == []
+
+
+@pytest.mark.parametrize('title, absent', [
+    ('Norland appeals court lowers charges against officer', 'REQUEST'),    # a compound: the appeals court
+    ('Ostel Third Precinct police station set on fire after rioters break in', 'MOBILIZE'),
+])
+def test_a_noun_before_its_compound_head_is_no_headline_verb(extractor, title, absent):
+    assert absent not in [e['event_type'] for e in extract_events(extractor, '', title)]

@@ -256,7 +256,7 @@ def test_a_big_city_beats_a_small_country_s_subdivision_of_its_name(gaz):
     assert (gaz.resolve('Munster').iso3, gaz.resolve('Munster').precision) == ('IRL', 'ADMIN1')
 
 
-@pytest.mark.parametrize('text', ['Asia', 'the Pacific', 'Atlantic', 'Levant', 'Andes', 'Europe'])
+@pytest.mark.parametrize('text', ['Asia', 'the Pacific', 'Atlantic', 'Levant', 'Andes', 'Europe', 'the Gulf', 'Baltic'])
 def test_a_region_of_the_world_is_no_town(gaz, text):
     # Asia (Philippines), Pacific (Missouri), Levant (Maine), Andes (Colombia) are towns too
     assert gaz.resolve(text) is None
@@ -264,3 +264,4 @@ def test_a_region_of_the_world_is_no_town(gaz, text):
 
 def test_a_town_that_starts_like_a_region_still_resolves(gaz):
     assert gaz.resolve('Atlantic City').iso3 == 'USA'
+    assert gaz.resolve('Gulf Province').iso3 == 'PNG'  # called a province, the Gulf is Papua New Guinea's

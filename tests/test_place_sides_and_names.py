@@ -22,6 +22,21 @@ def test_an_attack_is_not_placed_in_the_attackers_country(extractor, title, expe
     assert countries(extractor, '', title) == expected
 
 
+@pytest.mark.parametrize('text, expected', [
+    # at sea, with no other side named: no country, not the attacker's
+    ('The US Navy shot down a drone over the Red Sea on Monday, the Pentagon said.', [('ASSAULT', None)]),
+    ('US forces struck a drug boat in international waters on Monday, killing three.', [('ASSAULT', None)]),
+    ('Russian jets struck targets in Syria on Monday.', [('ASSAULT', 'SYR')]),
+])
+def test_an_attack_at_sea_is_in_no_country(extractor, text, expected):
+    assert countries(extractor, text) == expected
+
+
+def test_a_country_that_opens_a_force_s_name_is_its_country(extractor):
+    [event] = extract_events(extractor, 'The U.S. Navy shot down a drone on Monday.')
+    assert event['actor1']['country'] == 'USA'
+
+
 def test_a_place_name_after_a_person_noun_is_a_name(extractor):
     # Tete is a town in Mozambique, and here a boxer's name
     events = extract_events(extractor, '', "South Africa's former boxing champion Tete shot dead outside his home")

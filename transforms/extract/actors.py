@@ -221,6 +221,11 @@ class ActorCoder:
             iso3 = self.gazetteer.demonym_country(t.text) if t.text[:1].isupper() else None
             if iso3:
                 return iso3
+        if span.root.lemma_.lower() in STATE_FORCE_HEADS:  # 'US Navy', 'U.S. Army': a country's name in the force's name
+            for t in span:
+                iso3 = self.gazetteer.country_named(t.text) if t.i < span.root.i and t.text[:1].isupper() else None
+                if iso3:
+                    return iso3
         return None
 
     @staticmethod
@@ -231,6 +236,9 @@ class ActorCoder:
         return bool(pairs & lex['domestic']) or (bool(words) and words[-1] in lex['domestic'])
 
 
+# Heads of a state's forces and offices whose name may open with the country's name ('US Navy').
+STATE_FORCE_HEADS = frozenset({'navy', 'army', 'military', 'force', 'forces', 'guard', 'police', 'marines',
+                               'government', 'ministry', 'embassy', 'military'})
 # 'the West blamed Moscow': a bloc, not Cameroon's West region.
 COMPASS_NAMES = frozenset({'west', 'east', 'north', 'south', 'western', 'eastern', 'northern', 'southern'})
 

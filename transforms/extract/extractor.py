@@ -745,6 +745,8 @@ class EventExtractor:
             return None  # 'Doctor accused of rape cleared of charges': who is accused, by nobody named
         if entry['event_type'] == 'REQUEST' and _to_the_public(match.token, (actor1 or {}).get('country'), self.gazetteer):
             return None  # 'officials urge residents to stay indoors': an advisory, not a request between parties
+        if entry['event_type'] == 'REQUEST' and _a_bare_demand(match.token):
+            return None  # 'China's demand dwarfs the rest': demand for goods, or a demand not said
         if entry['quad_class'] in VERBAL_QUADS and actor1 is None:
             return None  # a statement, demand or threat is only an event when we know who made it
         if actor1 and actor2 and actor1['name'] == actor2['name']:
@@ -783,12 +785,14 @@ class EventExtractor:
             other = self._victim_side(sent, actor1['country'], actor_tokens)
             if other is not None:  # 'Iranians suffer ... as US steps up attacks': not in the attacker's country
                 place, place_source, place_entity = other, 'victim side', None
+            elif _at_sea(sent):  # 'the US Navy shot down a drone over the Red Sea': at sea, not in the US
+                place, place_source, place_entity = None, 'sea', None
         if entry['event_type'] == 'PROTEST' and place_source in ('main', 'story') and actor1 and actor1['country'] \
                 and actor1_token is not None and actor1_token.head.i == match.token.i \
                 and actor1_token.dep_ in ('amod', 'compound') and actor1_token.ent_type_ == 'NORP':
             # 'Serbian protest urges boycott over Israel's participation': where its people are
             place, place_source, place_entity = self.gazetteer.country(actor1['country']), 'doer', None
-        if place is None:  # no place in the story at all: a verbal act happens where its doer is
+        if place is None and place_source != 'sea':  # no place in the story at all: a verbal act happens where its doer is
             # (or, when the doer's country is unknown, where the one it addresses is: 'Sunak urged by MPs')
             order = (actor1, actor2) if entry['quad_class'] in VERBAL_QUADS else (actor2,)
             doer = next((a for a in order if a and a['country']), None)
@@ -1166,6 +1170,13 @@ def _accused_of(verb):
     return ('prep', 'of') in deps and not any(d in ('dobj', 'agent', 'dative') for d, _ in deps)
 
 
+def _a_bare_demand(token):
+    """A noun 'demand' that says nothing of what is demanded (no for/on phrase, no clause):
+    demand for goods ('China's demand dwarfs the rest') or one named, not made."""
+    return token.pos_ == 'NOUN' and token.lemma_.lower() == 'demand' \
+        and not any(c.dep_ in ('prep', 'acl', 'ccomp', 'relcl', 'advcl') for c in token.children)
+
+
 def _to_the_public(verb, requester_country=None, gazetteer=None):
     """The request is an advisory: its object, passive subject or for/on/upon phrase names
     residents, anyone, people, a public-health measure (testing, distancing) or the
@@ -1452,6 +1463,17 @@ TREND_VERBS = frozenset({'surge', 'rise', 'increase', 'soar', 'spike', 'jump', '
 EFFECT_OBJECTS = frozenset({'cost', 'price', 'export', 'import', 'inflation', 'market', 'stock', 'share', 'demand',
                             'supply', 'squeeze', 'diplomacy', 'talk', 'economy', 'growth', 'trade', 'shipping',
                             'insurance', 'rate', 'output', 'production', 'premium', 'revenue', 'profit', 'sale'})
+
+
+def _at_sea(sent):
+    """The sentence places something at sea: a locative phrase of a sea, waters, an ocean, a
+    strait or a gulf ('over the Red Sea', 'in international waters', 'off the coast')."""
+    return any(t.lemma_.lower() in SEA_WORDS and t.head.lower_ in SEA_PREPOSITIONS and t.dep_ == 'pobj'
+               or (t.lower_ == 'coast' and t.head.lower_ == 'off') for t in sent)
+
+
+SEA_WORDS = frozenset({'sea', 'waters', 'water', 'ocean', 'strait', 'gulf', 'channel'})
+SEA_PREPOSITIONS = frozenset({'in', 'over', 'across', 'off', 'near', 'through', 'into', 'at'})
 
 
 def _agreed_content(trigger):

@@ -193,6 +193,10 @@ def _of_a_state(noun):
     return any(t.ent_type_ in ('GPE', 'NORP') for w in before + after for t in w.subtree)
 
 
+# Nouns that a word before them qualifies as a compound, never as its verb's object ('appeals court').
+COMPOUND_HEADS = frozenset({'court', 'courts', 'station', 'stations', 'judge', 'tribunal', 'panel', 'process', 'hearing'})
+
+
 def _headline_verb(token):
     """A title's word the small model tagged as a noun that is the title's verb: it follows
     the opening subject (names, a demonym and a noun, a list of them: 'US sanctions ICC
@@ -201,8 +205,9 @@ def _headline_verb(token):
     it, and its form agrees with the subject (a third-person -s, or a base form after a list)."""
     sent = token.sent
     if not in_title(token) or token.pos_ not in NOUN_POS or token.i == sent.start \
-            or token.i + 1 >= sent.end or token.doc[token.i + 1].is_punct:
-        return False
+            or token.i + 1 >= sent.end or token.doc[token.i + 1].is_punct \
+            or token.doc[token.i + 1].lower_ in COMPOUND_HEADS:
+        return False  # (not 'French appeals court lowers charges', 'Precinct police station set on fire')
     start = _headline_clause_start(token)
     if any(a.pos_ in ('VERB', 'AUX') and a.i >= start for a in token.ancestors):
         return False  # (a verb before a second clause's mark governs that clause, not its verb)
