@@ -1196,8 +1196,8 @@ def _to_the_public(verb, requester_country=None, gazetteer=None):
         c for w in words for c in w.children if c.dep_ in ('acl', 'relcl') and is_infinitive(c)]
     sides = g['side_taking_objects']
     return not asked or any(c.lemma_.lower() in g['advisory_verbs'] and not any(
-        w.lemma_.lower() in sides for o in c.children for w in [o] + [g for g in o.children if g.dep_ == 'pobj'])
-        for c in asked)
+        w.lemma_.lower() in sides for o in c.children for w in [o] + [p for p in o.children if p.dep_ == 'pobj'])
+        for c in asked)  # ('to take care' advises; 'to take to the streets', 'to take up arms' take a side)
 
 
 def _own_people(word, requester_country, gazetteer):
@@ -1443,8 +1443,8 @@ def _harm_as_cause(mention, doc):
     reaction story, and the attacks are a campaign told elsewhere. Likewise attacks that rise
     or fall ('deadly attacks on aid workers surge in South Sudan'): a trend, counted over time,
     not an event (arrests that 'surged into the thousands' under a curfew are this week's
-    arrests, as labellers read them). Not attacks that
-    kill, hit, drive people out or damage, nor one attack or one told with its toll or its day."""
+    arrests, as labellers read them). Not attacks that kill, hit, drive people out or damage,
+    nor one attack or one told with its toll or its day."""
     token = doc[mention['_token']]
     if mention['event_type'] != 'ASSAULT' or token.tag_ not in ('NNS', 'NNPS') or mention['_dated'] \
             or any(mention[c] is not None for c in TOLL_CATEGORIES):
