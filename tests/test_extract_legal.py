@@ -34,3 +34,14 @@ def test_charges(extractor, text, title, expected):
 ])
 def test_a_court_that_rejects_a_bid_rules(extractor, text, expected):
     assert [e['event_type'] for e in extract_events(extractor, text)] == expected
+
+
+@pytest.mark.parametrize('title, text, expected', [
+    # a judge who dismisses charges rules on a case (the headline's 'Judge dismisses' is active: no sacking)
+    ('Judge dismisses murder, weapons charges against alleged killer Tom Varga',
+     'A federal judge on Friday dismissed murder and weapons charges against alleged killer Tom Varga.', []),
+    ('Norland dismisses Varnia\'s accusations as lies', '', ['REJECT']),
+    ('Army chief fired', '', ['COERCE']),  # a headline's passive sacking
+])
+def test_a_judge_who_dismisses_charges_rules(extractor, title, text, expected):
+    assert [e['event_type'] for e in extract_events(extractor, text, title)] == expected

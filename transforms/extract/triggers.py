@@ -178,8 +178,10 @@ class TriggerLexicon:
                     continue
                 if entry.get('with_state') and not _of_a_state(hit):
                     continue  # 'hosted the club president', 'hosted league leaders Ipswich'
-                if entry.get('mode') == 'dismiss' and hit.dep_ == 'nsubj' and not in_title(token):
-                    continue  # 'a police officer fired, killing the suspect' shot ('Police chief fired' is a headline's passive)
+                if entry.get('mode') == 'dismiss' and hit.dep_ == 'nsubj' and (
+                        not in_title(token) or any(c.dep_ == 'dobj' for c in token.children)):
+                    continue  # 'a police officer fired, killing the suspect' shot ('Police chief fired' is a headline's
+                    # passive; 'Judge dismisses charges', with its object, is active)
                 return TriggerMatch(token, entry, [token, hit], headline_verb=as_verb)
             return TriggerMatch(token, entry, [token], headline_verb=as_verb)
         return None
