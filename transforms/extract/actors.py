@@ -238,7 +238,7 @@ class ActorCoder:
 
 # Heads of a state's forces and offices whose name may open with the country's name ('US Navy').
 STATE_FORCE_HEADS = frozenset({'navy', 'army', 'military', 'force', 'forces', 'guard', 'police', 'marines',
-                               'government', 'ministry', 'embassy', 'military'})
+                               'government', 'ministry', 'embassy'})
 # 'the West blamed Moscow': a bloc, not Cameroon's West region.
 COMPASS_NAMES = frozenset({'west', 'east', 'north', 'south', 'western', 'eastern', 'northern', 'southern'})
 

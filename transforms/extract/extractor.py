@@ -1394,12 +1394,13 @@ def _another_act(token, event_type):
     if event_type == 'COERCE' or token.lemma_.lower() in SCUFFLE_LEMMAS - {'violence'}:
         return False  # (clashes during a protest are its own: _protest_scuffle; violence condemned is no scuffle)
     children = list(token.children)
-    forces = load_data('senses')['classes']['security_forces']
-    if any(c.dep_ in ('nsubj', 'agent') and any(w.lemma_.lower() in forces for w in c.subtree) for c in children):
+    cues = factuality_cues()
+    if any(c.dep_ in ('nsubj', 'agent') and any(w.lemma_.lower() in cues['security_forces'] for w in c.subtree)
+           for c in children):
         return False  # police who fire at a protest act on it
     if any(c.dep_ == 'dobj' and c.lower_ in REFLEXIVES for c in children):
         return False
-    return not (token.lower_ in factuality_cues()['casualty_words']
+    return not (token.lower_ in cues['casualty_words']
                 and not any(c.dep_ in ('agent', 'nsubj') for c in children))  # ('were killed', 'left dozens injured')
 
 
@@ -1493,12 +1494,16 @@ def _has_partner_phrase(trigger):
     name or people after 'to' (not what they agree to: 'India and Korea agree to double
     trade', where the small model reads 'to' as a preposition)."""
     nodes = [trigger] + [c for c in trigger.children if c.dep_ == 'dobj'] + ([trigger.head] if trigger.dep_ == 'dobj' else [])
-    people = human_nouns()
     return any(c.dep_ == 'prep' and (c.lower_ == 'with' or (c.lower_ == 'to' and any(
-        o.dep_ == 'pobj' and (o.pos_ == 'PROPN' or o.ent_type_ in PARTY_LABELS or o.lemma_.lower() in people
-                              or any(g.dep_ == 'prep' and g.lower_ == 'with' for g in o.children))
-        for o in c.children)))  # ('agree to talks with Washington')
+        o.dep_ == 'pobj' and _names_a_partner(o) for o in c.children)))
         for node in nodes for c in node.children)
+
+
+def _names_a_partner(noun):
+    """The object of an act's 'to' that is a party: a name, people, or a meeting with one
+    ('agree to talks with Washington'); not what is agreed ('to double trade')."""
+    return noun.pos_ == 'PROPN' or noun.ent_type_ in PARTY_LABELS or noun.lemma_.lower() in human_nouns() \
+        or any(c.dep_ == 'prep' and c.lower_ == 'with' for c in noun.children)
 
 
 def _private_meeting(*actors):
