@@ -171,7 +171,7 @@ def test_sense_rules_refer_to_known_classes_and_entries():
         for rule in rules:
             unless = rule.get('unless', rule['class'])
             assert rule['class'] in classes and set([unless] if isinstance(unless, str) else unless) <= classes, (key, rule)
-            assert rule['in'] in ('args', 'object', 'object_head', 'subject', 'doer', 'sentence', 'anaphor', 'own'), (key, rule)
+            assert rule['in'] in ('args', 'object', 'object_head', 'subject', 'doer', 'sentence', 'anaphor', 'own', 'head'), (key, rule)
             assert rule.get('unless_with', rule['class']) in classes, (key, rule)
             assert rule.get('also', rule)['class'] in classes, (key, rule)
     required = {c for value in data['require'].values() for c in ([value] if isinstance(value, str) else value)}

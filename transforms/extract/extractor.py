@@ -36,7 +36,11 @@ COUNT_BONUS = 0.05
 MAX_CONFIDENCE = 0.99
 
 
-TITLE, LEAD, BODY, TEASER = 'title', 'lead', 'body', 'teaser'
+TITLE, LEAD, BODY, TEASER, CAPTION = 'title', 'lead', 'body', 'teaser', 'caption'
+# A photo credit closing a caption: '(Danny Lawson/PA)', '(AP Photo/Jo Doe)', '(Getty Images)'.
+# A caption tells what a picture shows, often a file picture of another day: no event of its own.
+_PHOTO_CREDIT = re.compile(r"\((?:[A-Z][\w.'’-]*\s?){1,4}/\s?(?:[A-Z][\w.'’-]*\s?){1,4}\)"
+                           r"|\((?:AP|AFP|Reuters|Getty|EPA|AAP|PA|File)(?: [Pp]hoto| [Ii]mages?| [Pp]icture)?\)")
 # Salience: title and lead mentions state the story's main events; a later sentence adds
 # an event only when it is distinct from them, current, and carries evidence (an actor or
 # a count) with at least this confidence.
@@ -435,15 +439,19 @@ VICTIMS_AT_HOME = frozenset({'civilian', 'villager', 'resident', 'farmer', 'herd
 
 
 def _sentence_roles(text, sentences, title_chars):
-    """Role of each sentence (by index): title, teaser (bullets before the lead), lead
-    (the first paragraph of text), body."""
+    """Role of each sentence (by index): title, teaser (bullets before the lead), caption
+    (a paragraph's sentences up to a photo credit), lead (the first paragraph of text), body."""
     roles, lead_paragraph = [], None
+    captions = [(text.rfind('\n\n', 0, m.start()), m.end()) for m in _PHOTO_CREDIT.finditer(text, title_chars)]
     for sent in sentences:
         start = sent.start_char
         if start < title_chars:
             roles.append(TITLE)
             continue
         paragraph = text.rfind('\n\n', 0, start + 1)
+        if any(opening == paragraph and start < end for opening, end in captions):
+            roles.append(CAPTION)
+            continue
         stripped = text[start:sent.end_char].lstrip()
         if not stripped:
             roles.append(BODY)  # a paragraph break on its own
@@ -587,6 +595,7 @@ class EventExtractor:
         senses = load_data('senses')['classes']
         self._follow_up_stops = frozenset(counts['follow_up_stops']) | frozenset(senses['hazard']) \
             | frozenset(senses['medical']) | frozenset(senses['accident'])
+        self._vessels = frozenset(senses['vessels'])
 
     def extract(self, stories):
         """One list of Event dicts per story, in input order (stories parsed in batches)."""
@@ -630,11 +639,11 @@ class EventExtractor:
         by_sentence = collections.defaultdict(list)
         for match in matches:
             by_sentence[match.token.sent.start].append(match)
-        mentions, previous = [], None
+        mentions, previous, verbal_attacks = [], None, set()
         for sentence_index, sent in enumerate(context.sentences):
             role = context.roles[sentence_index] if sentence_index < len(context.roles) else BODY
             sentence_matches = by_sentence.get(sent.start, ())
-            if role == TEASER:
+            if role in (TEASER, CAPTION):
                 continue
             follows = role != TITLE and previous is not None and sentence_index - previous[0] <= FOLLOW_UP_SENTENCES
             if follows and not sentence_matches and _died_of_wounds(sent, previous[1]):
@@ -673,6 +682,11 @@ class EventExtractor:
             agreed = {t.i for c in candidates if c['event_type'] == 'AGREE' for t in _agreed_content(doc[c['_token']])}
             # 'Kovia and Vessa agreed a ceasefire': one agreement; the truce is what they agreed
             candidates = [c for c in candidates if not (c['event_type'] == 'RETREAT' and c['_token'] in agreed)]
+            accusations = [c for c in candidates if c['event_type'] == 'ACCUSE']
+            # 'lashed out at its critics, launching a fresh attack on a minister': the attack is the words
+            verbal = [c for c in candidates if accusations and _verbal_attack_restated(c, accusations, doc)]
+            verbal_attacks |= {doc[c['_token']].lemma_.lower() for c in verbal}
+            candidates = [c for c in candidates if c not in verbal]
             protests = [c for c in candidates if c['event_type'] == 'PROTEST']
             if protests:  # 'protested against attacks that killed nine': the attacks are what it is about
                 candidates = [c for c in candidates if c['event_type'] == 'PROTEST' or not any(
@@ -686,6 +700,9 @@ class EventExtractor:
                 merged = merge_events(candidates)
                 mentions.extend(merged)
                 previous = (sentence_index, merged)
+        # the headline's 'attack' that its lead tells as words ('... stoush with Dutton attack')
+        mentions = [m for m in mentions if not (m['_role'] == TITLE and m['event_type'] == 'ASSAULT' and m['actor1'] is None
+                                                and doc[m['_token']].lemma_.lower() in verbal_attacks)]
         background = {m.entry['lemma'] for m in matches if m.time_status != 'CURRENT'}
         mentions = [m for m in mentions if not _echoes_background(m, background)]
         only_named = _only_named_in_lead(matches, context)
@@ -701,6 +718,7 @@ class EventExtractor:
             mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
         mentions = [m for m in mentions if not _protest_as_setting(m, doc) and not _protest_as_topic(m, doc)
                     and not _harm_as_cause(m, doc)]
+        mentions = [m for m in mentions if not _cause_of_a_market_move(doc[m['_token']])]
         acts = {m.token.i: m.entry['event_type'] for m in matches if m.entry['event_type'] != 'PROTEST'}
         mentions = [m for m in mentions if not _protest_as_anothers_setting(m, doc, acts)]
         if any(m['event_type'] == 'PROTEST' for m in mentions):
@@ -745,6 +763,8 @@ class EventExtractor:
             return None  # 'Doctor accused of rape cleared of charges': who is accused, by nobody named
         if entry['event_type'] == 'REQUEST' and _to_the_public(match.token, (actor1 or {}).get('country'), self.gazetteer):
             return None  # 'officials urge residents to stay indoors': an advisory, not a request between parties
+        if entry['event_type'] == 'REQUEST' and _to_its_own_ranks(match.token):
+            return None  # 'police called on all units to offer rides': an instruction inside one body
         if entry['event_type'] == 'REQUEST' and _a_bare_demand(match.token):
             return None  # 'China's demand dwarfs the rest': demand for goods, or a demand not said
         if entry['quad_class'] in VERBAL_QUADS and actor1 is None:
@@ -754,6 +774,12 @@ class EventExtractor:
         if entry['event_type'] == 'CONSULT' and actor2 is None and not _several(actor1_token) \
                 and not _meeting_parties(match.tokens):
             return None  # a meeting takes two: 'the prime minister was discussing the restrictions' is none
+        if entry['event_type'] == 'CONSULT' and match.token.lemma_.lower() == 'discuss' and match.token.pos_ == 'VERB' \
+                and not any(c.dep_ in ('dobj', 'prep', 'ccomp', 'nsubjpass') for c in match.token.children):
+            return None  # 'two presenters discuss.': a talk show's caption, nothing discussed between parties
+        if entry['event_type'] == 'CONCEDE' and match.token.lemma_.lower() in ('concede', 'admit') \
+                and any(c.dep_ == 'ccomp' for c in match.token.children):
+            return None  # 'conceded it cannot host the tournament': an admission, nothing yielded
         if entry['event_type'] == 'CONSULT' and _private_meeting(actor1, actor2):
             return None  # 'a reporter meets hospital staff', 'bishops meet lay people'
         if entry.get('mode') == 'dismiss' and _private_employer(actor1, actor2):
@@ -787,13 +813,20 @@ class EventExtractor:
                 place, place_source, place_entity = other, 'victim side', None
             elif _at_sea(sent):  # 'the US Navy shot down a drone over the Red Sea': at sea, not in the US
                 place, place_source, place_entity = None, 'sea', None
+        if entry['event_type'] == 'ASSAULT' and place is not None and place_source in FALLBACK_SOURCES \
+                and _at_sea(sent) and any(t.lemma_.lower() in self._vessels for t in sent):
+            place, place_source, place_entity = None, 'sea', None  # 'its tanker came under attack while transiting Hormuz'
+        if entry['quad_class'] in VERBAL_QUADS and actor1 and actor1.get('sector') == 'IGO' and place_source in FALLBACK_SOURCES:
+            # 'EU accuses China': an international body speaks from no country, not the one it names
+            place, place_source, place_entity = None, 'international body', None
         if entry['event_type'] == 'PROTEST' and place_source in ('main', 'story') and actor1 and actor1['country'] \
                 and actor1_token is not None and actor1_token.head.i == match.token.i \
                 and actor1_token.dep_ in ('amod', 'compound') and actor1_token.ent_type_ == 'NORP':
             # 'Serbian protest urges boycott over Israel's participation': where its people are
             place, place_source, place_entity = self.gazetteer.country(actor1['country']), 'doer', None
-        if place is None and place_source != 'sea':  # no place in the story at all: a verbal act happens where its doer is
-            # (or, when the doer's country is unknown, where the one it addresses is: 'Sunak urged by MPs')
+        if place is None and place_source not in ('sea', 'international body'):
+            # no place in the story at all: a verbal act happens where its doer is (or, when the
+            # doer's country is unknown, where the one it addresses is: 'Sunak urged by MPs')
             order = (actor1, actor2) if entry['quad_class'] in VERBAL_QUADS else (actor2,)
             doer = next((a for a in order if a and a['country']), None)
             place = self.gazetteer.country(doer['country']) if doer else None
@@ -1185,9 +1218,9 @@ def _to_the_public(verb, requester_country=None, gazetteer=None):
     stay indoors'; not 'to resist', nor 'to take to the streets')."""
     g = grammar()
     public = g['public_addressees']
-    words = [c for c in verb.children if c.dep_ in ('dobj', 'dative', 'nsubjpass')] + [
-        w for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('for', 'on', 'upon')
-        for w in c.children if w.dep_ == 'pobj']
+    words = _addressees(verb)
+    if not words and _urged_imperative(verb, g['advisory_verbs']):
+        return True  # 'Stay vigilant, PM Lee urges'
     if not any(w.lemma_.lower() in public or w.lower_ in public or _own_people(w, requester_country, gazetteer)
                for w in words):
         return False
@@ -1198,6 +1231,30 @@ def _to_the_public(verb, requester_country=None, gazetteer=None):
     return not asked or any(c.lemma_.lower() in g['advisory_verbs'] and not any(
         w.lemma_.lower() in sides for o in c.children for w in [o] + [p for p in o.children if p.dep_ == 'pobj'])
         for c in asked)  # ('to take care' advises; 'to take to the streets', 'to take up arms' take a side)
+
+
+def _addressees(verb):
+    """Whom a verb of asking addresses: its object, dative or passive subject, or the object
+    of its for/on/upon ('urges residents', 'calls on the units', 'residents were urged')."""
+    return [c for c in verb.children if c.dep_ in ('dobj', 'dative', 'nsubjpass')] + [
+        w for c in verb.children if c.dep_ in ('prep', 'prt') and c.lower_ in ('for', 'on', 'upon')
+        for w in c.children if w.dep_ == 'pobj']
+
+
+def _urged_imperative(verb, advisory_verbs):
+    """An imperative with an advisory verb told before the verb of asking: 'Stay vigilant,
+    PM urges' (however the parser joins the two)."""
+    said = [verb.head] if verb.dep_ in ('conj', 'parataxis') and verb.head.i < verb.i else []
+    said += [c for c in verb.children if c.dep_ in ('ccomp', 'parataxis') and c.i < verb.i]
+    return any(v.tag_ == 'VB' and v.lemma_.lower() in advisory_verbs
+               and not any(c.dep_ in ('nsubj', 'aux', 'nsubjpass') for c in v.children) for v in said)
+
+
+def _to_its_own_ranks(verb):
+    """The request addresses the asker's own ranks: units, staff, personnel (grammar own_ranks)."""
+    ranks = grammar()['own_ranks']
+    return any(w.lemma_.lower() in ranks or w.lower_ in ranks for w in _addressees(verb)
+               if w.head.lower_ != 'for')  # (what is called for is no addressee: 'calls for a new unit')
 
 
 def _own_people(word, requester_country, gazetteer):
@@ -1470,10 +1527,11 @@ def _at_sea(sent):
     """The sentence places something at sea: a locative phrase of a sea, waters, an ocean, a
     strait or a gulf ('over the Red Sea', 'in international waters', 'off the coast')."""
     return any(t.lemma_.lower() in SEA_WORDS and t.head.lower_ in SEA_PREPOSITIONS and t.dep_ == 'pobj'
-               or (t.lower_ == 'coast' and t.head.lower_ == 'off') for t in sent)
+               or (t.lower_ == 'coast' and t.head.lower_ == 'off') or t.lemma_.lower() in SAILING_VERBS for t in sent)
 
 
 SEA_WORDS = frozenset({'sea', 'waters', 'water', 'ocean', 'strait', 'gulf', 'channel'})
+SAILING_VERBS = frozenset({'transit', 'sail'})  # 'while transiting Hormuz', 'a tanker sailing off Yemen'
 SEA_PREPOSITIONS = frozenset({'in', 'over', 'across', 'off', 'near', 'through', 'into', 'at'})
 
 
@@ -1886,12 +1944,13 @@ def same_news(a, b):
     """True when a headline's mention and its lead's of one type are the story's one event
     told twice, although their actors are named differently ('Dhankar slams Gehlot' and
     'Vice-President Jagdeep Dhankhar criticized ...', 'Man shot dead' and 'police said a
-    gunman killed ...'): one in the title and one in the lead, in one country, in no two
-    differently named places, not dated apart, the lead not saying it is another matter
+    gunman killed ...'): one in the title and one in the lead, in one country (or one of
+    them in none), in no two differently named places, not dated apart, the lead not saying it is another matter
     ('separately', 'another attack'), and their actors not at odds: of two countries, of
     two kinds (rebels and police), or with roles swapped (the troops who killed the
     gunmen are not the gunmen who killed twelve)."""
-    if {a['_role'], b['_role']} != {TITLE, LEAD} or a['country'] != b['country'] or not _same_kind_and_time(a, b):
+    if {a['_role'], b['_role']} != {TITLE, LEAD} or (a['country'] and b['country'] and a['country'] != b['country']) \
+            or not _same_kind_and_time(a, b):  # (one of no country may be the other's: 'UN chief urges ...')
         return False
     one_toll = _same_toll(a, b)  # one toll told twice, whatever the headline took for a place or a party
     la, lb = a['location'] or {}, b['location'] or {}
@@ -2126,6 +2185,32 @@ def _same_doer(a, b):
     if a.get('country') and b.get('country') and a['country'] != b['country']:
         return False  # 'protests in London and Berlin': two events
     return a['actor1'] is not None and b['actor1'] is not None and actors_compatible(a['actor1'], b['actor1'])
+
+
+def _cause_of_a_market_move(token):
+    """The trigger comes after an after/as/amid/on/over that follows a verb whose subject is a
+    market, a price or a trading party ('Oil rises after ... strikes on energy targets',
+    'Indian shares slip as US threatens a blockade'; grammar market_movers, market_cause_marks).
+    Read by word order, which holds where the small model misparses a headline."""
+    g = grammar()
+    movers, marks = g['market_movers'], g['market_cause_marks']
+    for word in token.sent:
+        if word.i >= token.i:
+            return False
+        # a verb with a mover as its subject (or a headline's 'Oil rises' parsed as one noun)
+        moved = any(c.dep_ == 'nsubj' and c.lemma_.lower() in movers for c in word.children) if word.pos_ in ('VERB', 'AUX') \
+            else word.tag_ == 'NNS' and any(c.dep_ == 'compound' and c.lemma_.lower() in movers for c in word.children)
+        if moved and any(m.lower_ in marks and m.pos_ in ('ADP', 'SCONJ') for m in token.doc[word.i + 1:token.i]):
+            return True
+    return False
+
+
+def _verbal_attack_restated(event, accusations, doc):
+    """An ASSAULT named by the noun 'attack', with no toll, told in the sentence of an
+    accusation by the same doer: the accusation said again in other words."""
+    token = doc[event['_token']]
+    return event['event_type'] == 'ASSAULT' and token.lemma_.lower() == 'attack' and token.pos_ == 'NOUN' \
+        and not any(event[c] is not None for c in TOLL_CATEGORIES) and any(_same_doer(event, a) for a in accusations)
 
 
 def _actor_names(event):

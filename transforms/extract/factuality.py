@@ -83,7 +83,7 @@ def read_factuality(token, cues=None):
     """(status, cue word) of the event named by trigger ``token``; ('ASSERTED', None) by default."""
     cues = cues or factuality_cues()
     own = _own_clause(token, cues, is_trigger=True) or _headline_verb_cue(token, cues) or _how_to(token, cues) \
-        or _gerund_naming_a_threat(token, cues)
+        or _gerund_naming_a_threat(token, cues) or _urged_imperative(token, cues)
     if own:
         return own
     previous = token
@@ -98,6 +98,8 @@ def read_factuality(token, cues=None):
             found = _own_clause(governor, cues)  # 'talks will resume', 'protests could erupt'
             if found:
                 return found
+        if relation in ('nsubj', 'nsubjpass') and (adjective := _future_complement(governor)):
+            return FUTURE, adjective  # 'the meetings are due to take place', 'talks are set to resume'
         if relation == 'nsubj':  # 'hopes the ceasefire can hold': climb on, the verb is no cue
             previous = governor
             continue
@@ -126,6 +128,35 @@ def read_factuality(token, cues=None):
     if mention:
         return MENTIONED, mention
     return ASSERTED, None
+
+
+# Verbs whose infinitive after 'is due/set/expected to' goes on with what already happens
+# ('protests are expected to continue'): the protests are under way, not planned.
+_GOING_ON = frozenset({'continue', 'persist', 'last', 'remain', 'go'})
+
+
+def _future_complement(verb):
+    """'due' of 'are due to take place': a copula whose adjective ('set', 'due', 'likely', ...)
+    takes an infinitive, for the subject of that copula."""
+    if verb.lemma_ == 'be':
+        words = [c for c in verb.children if c.dep_ == 'acomp']
+    else:  # 'talks are set to resume', parsed as a passive verb
+        words = [verb] if verb.tag_ == 'VBN' and any(c.dep_ == 'auxpass' for c in verb.children) else []
+    for word in words:
+        if word.lower_ in _FUTURE_ADJECTIVES and any(
+                c.dep_ == 'xcomp' and is_infinitive(c) and c.lemma_.lower() not in _GOING_ON for c in word.children):
+            return word.lemma_.lower()
+    return None
+
+
+def _urged_imperative(token, cues):
+    """'Release the prisoners, UN urges Kovia': an imperative opening a sentence in which
+    someone asks it (a verb of asking later on) is what is asked, not done."""
+    if token.tag_ != 'VB' or token.i != token.sent.start or any(c.dep_ in ('nsubj', 'aux', 'nsubjpass') for c in token.children):
+        return None
+    asker = next((t for t in token.sent if t.i > token.i and t.lemma_.lower() in cues['order_governors']
+                  and t.pos_ == 'VERB'), None)
+    return (ORDERED, asker.lemma_.lower()) if asker is not None else None
 
 
 def _how_to(token, cues):
@@ -178,6 +209,11 @@ def _headline_verb_cue(token, cues):
 
 def _only_mentioned(token, cues):
     """The reason a trigger is named without being asserted, or None (see module doc)."""
+    if token.tag_ == 'VBG' and token.dep_ in ('nsubj', 'csubj') and token.head.lemma_ == 'be' \
+            and not any(c.dep_ in ('nsubj', 'poss') for c in token.children):
+        return 'the act in general'  # 'Protesting is not terrorism', 'Bombing civilians is a war crime'
+    if _names_a_kind(token):
+        return 'modifier'  # 'a protest-related spike', 'war-linked deaths': a kind of thing, not the act
     if token.lemma_.lower() in cues['protest_words'] and _describes_another(token, cues):
         return 'setting of a description'
     if token.lemma_.lower() in cues['protest_acts'] and _describes_its_people(token, cues):
@@ -237,8 +273,9 @@ def _only_mentioned(token, cues):
         # a past tense tagged as a modifier is a participle: 'Varek, accused bank robber, due in court')
     if _participle_before_its_noun(token, cues):
         return 'modifier'  # 'Junta says detained former leader Aung San met envoy', parsed as a verb
-    if token.pos_ not in ('NOUN', 'PROPN'):
-        return None
+    if token.pos_ not in ('NOUN', 'PROPN') and not (token.tag_ == 'VBG' and token.dep_ == 'conj'
+                                                    and token.head.pos_ in ('NOUN', 'PROPN')):
+        return None  # (a gerund listed with nouns is one of them: 'accountable for riots and looting')
     node = first_conjunct(token)
     if (series := series_of(node)) is not None and series.dep_ not in ('pobj', 'pcomp') \
             and not (series.dep_ in ('nsubj', 'nsubjpass') and any(c.dep_ == 'aux' and c.tag_ == 'MD'
@@ -287,6 +324,18 @@ def _only_mentioned(token, cues):
             return None
         return f'{prep} phrase'
     return None
+
+
+# Second halves of a hyphenated modifier made of an event word: 'protest-related', 'war-linked'.
+_KIND_PARTICIPLES = frozenset({'related', 'relate', 'linked', 'link', 'induced', 'induce', 'driven', 'drive', 'fuelled',
+                               'fueled', 'fuel', 'hit', 'torn', 'ravaged', 'weary', 'prone', 'affected', 'affect'})
+
+
+def _names_a_kind(token):
+    """A trigger that opens a hyphenated modifier ('protest-related', 'war-torn')."""
+    doc = token.doc
+    return token.i + 2 < len(doc) and doc[token.i + 1].text == '-' and not doc[token.i + 1].whitespace_ \
+        and not token.whitespace_ and doc[token.i + 2].lower_ in _KIND_PARTICIPLES
 
 
 def _in_a_persons_relative_clause(word, cues):

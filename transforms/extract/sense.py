@@ -285,6 +285,8 @@ def read_sense(match, rules=None, harmless=frozenset()):
     def words_in(where):
         if where == 'doer':
             return _context(_doers_of(token), rules['noun_only'])
+        if where == 'head':  # the noun the trigger modifies: 'attack submarines', 'attack ads'
+            return {token.head.lemma_.lower(), token.head.lower_} if token.dep_ in ('compound', 'amod', 'nmod', 'poss') else set()
         if where == 'anaphor':
             return _context(_title_named_again(token), rules['noun_only'], names=False)
         return {'args': args, 'object': objects, 'object_head': object_heads, 'subject': subjects,

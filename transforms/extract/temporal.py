@@ -37,6 +37,7 @@ def time_cues():
     cues['recap_patterns'] = [re.compile(r'\b' + re.escape(p) + r'\b') for p in data['recap_phrases']]
     cues['era_patterns'] = [re.compile(r'\b' + re.escape(p) + r'\b') for p in data['era_phrases']]
     cues['recap_titles'] = [re.compile(p) for p in data['recap_titles']]
+    cues['duration_pattern'] = re.compile(data['duration_pattern'])
     cues['max_age_days'] = data['max_age_days']
     cues['version'] = data['version']
     return cues
@@ -68,6 +69,9 @@ def read_time(token, reference_year=None, cues=None):
             break
         habit_nodes.append(governor)
     for node in nodes + shared:
+        if node is not token and node.pos_ in ('VERB', 'AUX') and (history := next(
+                (c.lower_ for c in node.children if c.dep_ == 'dobj' and c.lemma_.lower() in cues['history_objects']), None)):
+            return BACKGROUND, history  # 'the hold has a troubled history, killing and injuring some people'
         if node.lower_ in cues['elapsed_marks'] and (elapsed := _elapsed(node, cues)):
             return BACKGROUND, elapsed  # 'two years after the attack'
         if node.pos_ in ('VERB', 'AUX') and node in habit_nodes and _habitual(node, cues):
@@ -106,6 +110,10 @@ def read_time(token, reference_year=None, cues=None):
                 ' '.join([_clause_text(token, own=True)] + [_clause_text(node, own=True) for node in shared[:1]]))
         if found:
             return BACKGROUND, found.group(0)
+    own_text = ' '.join([_clause_text(token, own=True)] + [_clause_text(node, own=True) for node in shared[:1]])
+    span = _month_span(own_text) or (None if _dated_clause(token) else _duration(own_text, cues))
+    if span:
+        return BACKGROUND, span  # 'arrested between January and September', 'during more than a year of talks'
     described = _described_text(token)
     for pattern in cues['era_patterns']:
         for found in pattern.finditer(described):
@@ -114,7 +122,42 @@ def read_time(token, reference_year=None, cues=None):
                 continue  # 'the World War Two memorial', 'a WWII veteran': of today
             if not described[:found.start()].rstrip().endswith(('since', 'after', 'before', 'post -', 'pre -', 'post-', 'pre-')):
                 return BACKGROUND, found.group(0)  # not 'the heaviest bombardment since World War Two'
+    if _past_perfect_main_clause(token):
+        return BACKGROUND, 'had'  # 'The family had appealed for donors': what came before the news
     return CURRENT, None
+
+
+_MONTHS = ('jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec')
+_MONTH = r'(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?'
+_MONTH_SPAN = re.compile(r'\b(?:between|from) ' + _MONTH + r'(?: \d{4})? (?:and|to|until|through|-) ' + _MONTH + r'\b'
+                         r'|\b' + _MONTH + r' ?[-–] ?' + _MONTH + r'\b')
+
+
+def _month_span(text):
+    """'between january and september', 'jan-sept': a tally over two months or more, as
+    'january-september'; else None."""
+    for found in _MONTH_SPAN.finditer(text):
+        first, last = [g for g in found.groups() if g]
+        if (_MONTHS.index(last[:3]) - _MONTHS.index(first[:3])) % 12 >= 2:
+            return f'{first}-{last}'
+    return None
+
+
+def _duration(text, cues):
+    """'during more than a year of talks', 'over two months': a span of months or years that
+    the clause's events are told over (a tally, not one event); the phrase, else None."""
+    found = cues['duration_pattern'].search(text)
+    return found.group(0) if found else None
+
+
+def _past_perfect_main_clause(verb):
+    """A main-clause verb in the past perfect with no time of its own ('had appealed for
+    donors'): told as what came before (not 'police said they had arrested 12', a report's
+    backshift, nor 'had arrested 12 by Sunday')."""
+    return verb.pos_ == 'VERB' and verb.tag_ == 'VBN' and verb.dep_ == 'ROOT' \
+        and any(c.dep_ == 'aux' and c.lower_ == 'had' for c in verb.children) \
+        and not any(t.ent_type_ in ('DATE', 'TIME') for c in verb.children if c.dep_ not in ('nsubj', 'nsubjpass')
+                    for t in c.subtree)  # (a subject's age, 'Paul, 31,', is no time of the verb)
 
 
 def _elapsed(mark, cues, units='elapsed_units'):
@@ -194,6 +237,10 @@ def _described_text(token):
     return ' '.join(t.lower_ for t in node.subtree if t.i not in nested)  # not 'who glorified WWII crimes'
 
 
+_PARTS_OF_A_YEAR = frozenset({'fall', 'autumn', 'spring', 'summer', 'winter', 'start', 'beginning', 'end', 'middle',
+                              'half', 'course', 'months', 'early', 'late'})
+
+
 def _old_year(node, reference_year):
     """A year before ``reference_year`` modifying the node: 'the 2011 bombing', 'in 2023', 'in October 2023'."""
     candidates = [c for c in node.children if c.dep_ in ('nummod', 'compound', 'amod', 'npadvmod', 'poss')]
@@ -203,9 +250,11 @@ def _old_year(node, reference_year):
                 if obj.dep_ == 'pobj':
                     candidates.append(obj)
                     candidates.extend(c for c in obj.children if c.dep_ in ('nummod', 'compound', 'npadvmod', 'appos'))
-                    if prep.lower_ != 'of':  # 'during a war in 2024', 'shot dead on a busy road in 1986'
-                        candidates.extend(y for p in obj.children if p.dep_ == 'prep' and p.lower_ == 'in'
-                                          for y in p.children if y.dep_ == 'pobj')
+                    if prep.lower_ != 'of':  # 'during a war in 2024', 'shot dead on a busy road in 1986',
+                        # 'in the fall of 1988', 'in the summer of 2019'
+                        candidates.extend(y for p in obj.children if p.dep_ == 'prep' and (
+                            p.lower_ == 'in' or (p.lower_ == 'of' and obj.lemma_.lower() in _PARTS_OF_A_YEAR))
+                            for y in p.children if y.dep_ == 'pobj')
     for c in candidates:
         if _YEAR.match(c.text) and int(c.text[:4]) < reference_year:
             return c.text

@@ -1,0 +1,156 @@
+"""Session 21's rules, each with fixtures on both sides: what did not happen as news (a
+caption, a tally over months, an act in general, a talk show, an admission, an instruction
+inside one body, words restated as an 'attack') is not coded; the act next to it still is."""
+import pytest
+
+from factories import extract_events, trigger_reading
+
+
+def coded(extractor, text, title=''):
+    return sorted((e['event_type'], e['country']) for e in extract_events(extractor, text, title))
+
+
+# --- factuality -------------------------------------------------------------------------
+
+@pytest.mark.parametrize('sentence, word, status, cue', [
+    # the subject of 'is due/set/likely to' + infinitive is planned ...
+    ('The annual meetings of the two banks are due to take place in Brel next month.', 'meetings', 'FUTURE', 'due'),
+    ('Talks between Kovia and Vessa are set to resume in Brel.', 'Talks', 'FUTURE', 'set'),
+    # ... not one that goes on with what already happens
+    ('Protests in Brel are likely to continue, police said.', 'Protests', 'ASSERTED', None),
+    # a bare gerund subject of 'be' names the act in general
+    ('Protesting is not terrorism, the defence minister said.', 'Protesting', 'MENTIONED', None),
+    ('Students protesting the fees were arrested in Brel on Monday.', 'arrested', 'ASSERTED', None),
+    # an event word that opens a hyphenated modifier names a kind
+    ('Officials warned of a protest-related rise in infections in Brel.', 'protest', 'MENTIONED', None),
+    # a gerund listed with nouns is one of them: the matter of 'accountable for'
+    ('Leaders should be held accountable for riots and looting in Brel, the mayor said.', 'looting', 'MENTIONED', None),
+    # an imperative that someone urges is asked, not done
+    ('Release the prisoners, the union urged the Kovian government.', 'Release', 'ORDERED', 'urge'),
+])
+def test_factuality(sentence, word, status, cue):
+    match = trigger_reading(sentence, word)
+    assert (match.factuality, match.factuality_cue if status != 'MENTIONED' else None) == (status, cue)
+
+
+# --- time ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('sentence, word, cue', [
+    ('Eighty women were arrested between January and September in Brel, police said.', 'arrested', 'january-september'),
+    ('Police in Brel arrested 80 women Jan-Sept for soliciting.', 'arrested', 'jan-sept'),
+    ('The militia held six meetings with the group during more than a year of talks.', 'held meetings', 'during more than a year'),
+    ('In the fall of 1988, a girl was murdered in Brel.', 'murdered', '1988'),
+    ('The family of Dana Orlo, 31, had appealed for more donors.', 'appealed', 'had'),
+    ('The neck hold has a troubled history, killing and injuring some people.', 'killing', 'history'),
+])
+def test_background(sentence, word, cue):
+    match = trigger_reading(sentence, word)
+    assert (match.time_status, match.time_cue) == ('BACKGROUND', cue)
+
+
+@pytest.mark.parametrize('sentence, word', [
+    ('Police arrested 12 men between Sunday and Monday in Brel.', 'arrested'),  # days, not months
+    ('Police arrested 12 men in Brel in March.', 'arrested'),  # one month
+    ('Kovia and Vessa held their first talks in three years in Brel on Monday.', 'held talks'),  # 'in three years': a first
+    ('Police said they had arrested 12 men in Brel.', 'arrested'),  # a report's backshift
+    ('Gunmen had killed two guards in Brel by Sunday evening.', 'killed'),  # dated
+])
+def test_current(sentence, word):
+    assert trigger_reading(sentence, word).time_status == 'CURRENT'
+
+
+# --- sense --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('text, title, expected', [
+    # 'attack' modifying a craft, a dog or an ad names equipment
+    ('Vessa has awarded Orlan Yards a contract to build six attack submarines.', '', []),
+    ('The party pulled its attack ads on Monday.', '', []),
+    ('Rebels attacked a navy submarine base near Brel on Monday, killing two guards.', '', [('ASSAULT', None)]),
+    # an epidemic threatens nothing as a party does
+    ('', 'Coronavirus threatens Kovia\'s road and port loans', []),
+    ('The Kovian president threatened Vessa with sanctions on Monday.', '', [('THREATEN', None)]),
+    # tips rounded up are a summary; people rounded up are arrested
+    ("We've rounded up some of the top secrets from chefs across the country.", '', []),
+    ('Police rounded up 40 suspected smugglers in Brel on Monday.', '', [('COERCE', None)]),
+    # detained for years is a prison term
+    ('A man who plotted to kill the king has been detained for nine years under the treason law.', '', []),
+    ('Police detained 12 protesters for two days in Brel on Sunday.', '', [('COERCE', None)]),
+])
+def test_sense(extractor, text, title, expected):
+    assert coded(extractor, text, title) == expected
+
+
+# --- coding -------------------------------------------------------------------------------
+
+def test_a_caption_with_a_photo_credit_codes_nothing(extractor):
+    title = 'Troops sent to Brel after clashes'
+    caption = 'Kovian soldiers detain a man in Brel on Monday. (Dana Orlo/Reuters)'
+    assert [e['event_type'] for e in extract_events(extractor, caption, title)] == ['MOBILIZE']
+    # the same sentence without its credit is a lead, and its arrest is coded
+    without = [e['event_type'] for e in extract_events(extractor, caption.rsplit(' (', 1)[0], title)]
+    assert sorted(without) == ['COERCE', 'MOBILIZE']
+
+
+def test_a_caption_ends_at_its_credit_the_text_after_it_is_a_lead(extractor):
+    text = ('Kovian president Ilan Orvo meets envoys in Brel, May 1, 2019. (AAP Image/Dana Orlo)\n\n'
+            'Kovian police arrested 30 protesters in Brel on Monday.')
+    assert [e['event_type'] for e in extract_events(extractor, text)] == ['COERCE']
+
+
+def test_a_talk_show_discussion_is_no_consultation(extractor):
+    assert coded(extractor, 'A graphic compared the stock market. Anchors Tom Vale and Ana Bird discuss.') == []
+    assert [t for t, _ in coded(extractor, 'The foreign ministers of Kovia and Vessa discussed border security '
+                                           'in Brel on Monday.')] == ['CONSULT']
+
+
+def test_an_admission_is_no_concession(extractor):
+    assert coded(extractor, 'Brazil has conceded it cannot host a major tournament this year.') == []
+    assert [t for t, _ in coded(extractor, 'Rebels conceded the town of Brel to the army on Monday.')] == ['CONCEDE']
+
+
+def test_an_instruction_inside_one_body_is_no_request(extractor):
+    assert coded(extractor, 'The national police on Monday called on all police units to offer rides to the public.') == []
+    assert coded(extractor, 'The chief executive asked staff to cut travel costs.') == []
+    # what is called for is no addressee; a ministry urging another one still asks
+    assert [t for t, _ in coded(extractor, 'The senator is calling for a dedicated disease control unit.')] == ['REQUEST']
+    assert [t for t, _ in coded(extractor, 'The foreign secretary urged the health department to use free apps.')] == ['REQUEST']
+
+
+def test_an_urged_imperative_is_an_advisory_or_a_request_not_a_deed(extractor):
+    assert coded(extractor, '', 'Stay vigilant, PM Orvo urges as lockdown ends') == []
+    assert [t for t, _ in coded(extractor, '', 'Release the prisoners, UN urges Kovia')] == ['REQUEST']
+    assert coded(extractor, 'Officials in Brel urged quarantine after crowds gathered at the lake.') == []
+
+
+def test_an_attack_that_restates_an_accusation_is_words(extractor):
+    title = 'Kovia ups stakes in port deal row with attack on minister'
+    text = ('The Kovian government has lashed out at Vessan critics of its port deal, '
+            'launching a fresh attack on a senior Vessan minister.')
+    assert [e['event_type'] for e in extract_events(extractor, text, title)] == ['ACCUSE']
+    # an attack with a toll is no restatement
+    text = 'Kovian rebels accused the army of treachery and launched an attack on its post, killing two soldiers.'
+    assert 'ASSAULT' in [e['event_type'] for e in extract_events(extractor, text)]
+
+
+def test_an_international_body_speaks_from_no_country(extractor):
+    [event] = extract_events(extractor, 'It was the European Union\'s most forceful criticism yet.',
+                             'EU accuses Kovia of waging disinformation campaign')
+    assert (event['event_type'], event['country']) == ('ACCUSE', None)
+
+
+def test_a_ship_attacked_in_transit_is_at_sea(extractor):
+    [event] = extract_events(extractor, '', "Kovia's state oil firm says one of its tankers came under attack while transiting Hormuz")
+    assert (event['event_type'], event['country']) == ('ASSAULT', None)
+
+
+@pytest.mark.parametrize('text, title, expected', [
+    ('Global airlines suspended flights across the region on Saturday after Kovia launched strikes on Vessa.',
+     'Airlines suspend flights after Kovian strikes on Vessa', []),
+    ('', 'Oil rises after hostilities flare again with strikes on energy targets', []),
+    ('', 'Shares slip in Brel as Kovia threatens naval blockade of Vessa', []),
+    # the act is the news when a market is not the subject of the sentence
+    ('', 'Kovian troops attack Vessan border post as oil prices soar', [('ASSAULT', None)]),
+    ('', 'Protesters rally in Brel as prices soar', [('PROTEST', None)]),
+])
+def test_the_cause_of_a_market_move_is_told_in_its_own_story(extractor, text, title, expected):
+    assert coded(extractor, text, title) == expected
