@@ -154,3 +154,12 @@ def test_a_ship_attacked_in_transit_is_at_sea(extractor):
 ])
 def test_the_cause_of_a_market_move_is_told_in_its_own_story(extractor, text, title, expected):
     assert coded(extractor, text, title) == expected
+
+
+def test_an_opinion_piece_reports_no_event_of_its_own(extractor):
+    text = 'Police arrested 40 protesters in Brel on Monday, and the government must now listen to them.'
+    assert extract_events(extractor, text, 'Column: Brel deserves better')== []
+    assert extract_events(extractor, text, 'Brel deserves better', url='https://paper.example/opinion/2020/06/brel') == []
+    # the same lead as news, and an 'opinion poll' in a news link, are coded
+    assert [e['event_type'] for e in extract_events(extractor, text, 'Police arrest 40 in Brel',
+                                                    url='https://paper.example/world/opinion-poll-brel')] == ['COERCE']

@@ -12,6 +12,7 @@ import datetime
 import functools
 import hashlib
 import re
+import urllib.parse
 
 from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, named_country, sector_for_words
 from wirewatch.transforms.extract.clauses import first_conjunct, has_time, infinitive_clauses, is_infinitive
@@ -629,8 +630,8 @@ class EventExtractor:
         """Events of one parsed story (``title_chars``: length of the title at the doc's start;
         ``context``: its :class:`ArticleContext` when the caller already built it)."""
         story = dict(story, published_at=as_utc_datetime(story['published_at']))
-        if _recap_title(story.get('title')):
-            return []  # 'This Day in History: June 9' recalls, it reports nothing new
+        if _recap_title(story.get('title')) or _opinion_link(story.get('url')):
+            return []  # 'This Day in History: June 9' recalls, 'Column: ...' argues: they report nothing new
         context = context or ArticleContext(doc, story, self.gazetteer, title_chars)
         reference = reference_date(story['published_at'], story.get('dateline_date'))
         matches = doc._.triggers
@@ -1686,6 +1687,12 @@ def _protest_scuffle(event):
 def _recap_title(title):
     folded = (title or '').strip().lower()
     return any(pattern.search(folded) for pattern in time_cues()['recap_titles'])
+
+
+def _opinion_link(url):
+    """A link under an opinion section ('https://outlet.example/opinion/2020/...')."""
+    path = urllib.parse.urlsplit(url or '').path.lower()
+    return any(part in time_cues()['opinion_sections'] for part in path.split('/')[:-1])
 
 
 def _gathering(token):
