@@ -377,6 +377,8 @@ class Gazetteer:
             if container is not None and inner.strip():
                 return self.resolve_within(inner.strip(), container) or container
         found = self._resolve_key(key, context, small_ok)
+        if found is not None and found.precision == ADMIN1 and key in _common_words() and found.iso3 not in context:
+            found = None  # 'Hawke's Bay's college': 'Bay' alone is no region of Somalia ('Bay region' is)
         if found is None:
             found = self._resolve_variant(key, context, small_ok)
         if found is not None and found.iso3 not in context and _directions_only(key):

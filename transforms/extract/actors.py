@@ -221,6 +221,12 @@ class ActorCoder:
             iso3 = self.gazetteer.demonym_country(t.text) if t.text[:1].isupper() else None
             if iso3:
                 return iso3
+        for force in (t for t in span if t.lemma_.lower() in LOCAL_FORCE_HEADS):
+            # 'Delhi Police's Special Cell', 'Lagos police': a force named by its city or state
+            name = ' '.join(c.text for c in force.children if c.dep_ == 'compound' and c.pos_ == 'PROPN')
+            place = self.gazetteer.resolve(name, context_countries) if name else None
+            if place and not self.gazetteer.context_may_change(name):
+                return place.iso3  # (not 'Victoria Police' alone: Seychelles' capital or Australia's state)
         if span.root.lemma_.lower() in STATE_FORCE_HEADS:  # 'US Navy', 'U.S. Army': a country's name in the force's name
             for t in span:
                 iso3 = self.gazetteer.country_named(t.text) if t.i < span.root.i and t.text[:1].isupper() else None
@@ -239,6 +245,8 @@ class ActorCoder:
 # Heads of a state's forces and offices whose name may open with the country's name ('US Navy').
 STATE_FORCE_HEADS = frozenset({'navy', 'army', 'military', 'force', 'forces', 'guard', 'police', 'marines',
                                'government', 'ministry', 'embassy'})
+# A police force named by its city or state ('Delhi Police', 'Lagos police'): that place's country.
+LOCAL_FORCE_HEADS = frozenset({'police', 'constabulary', 'gendarmerie'})
 # 'the West blamed Moscow': a bloc, not Cameroon's West region.
 COMPASS_NAMES = frozenset({'west', 'east', 'north', 'south', 'western', 'eastern', 'northern', 'southern'})
 

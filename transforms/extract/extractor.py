@@ -40,8 +40,10 @@ MAX_CONFIDENCE = 0.99
 TITLE, LEAD, BODY, TEASER, CAPTION = 'title', 'lead', 'body', 'teaser', 'caption'
 # A photo credit closing a caption: '(Danny Lawson/PA)', '(AP Photo/Jo Doe)', '(Getty Images)'.
 # A caption tells what a picture shows, often a file picture of another day: no event of its own.
-_PHOTO_CREDIT = re.compile(r"\((?:[A-Z][\w.'’-]*\s?){1,4}/\s?(?:[A-Z][\w.'’-]*\s?){1,4}\)"
-                           r"|\((?:AP|AFP|Reuters|Getty|EPA|AAP|PA|File)(?: [Pp]hoto| [Ii]mages?| [Pp]icture)?\)")
+_AGENCIES = r"(?:AP|AAP|AFP|Reuters|Getty(?: Images)?|EPA|PA|Xinhua|Bloomberg|Anadolu|ANI|PTI|IANS|Shutterstock|Supplied|File)"
+_PHOTO_CREDIT = re.compile(r"\((?:(?:[A-Z][\w.'’-]*\s){1,3}[A-Z][\w.'’-]*\s?/\s?[A-Z][\w.'’ -]*"  # (Danny Lawson/PA)
+                           r"|" + _AGENCIES + r"(?: [Pp]hoto| [Ii]mages?| [Pp]icture)?(?:\s?/\s?[A-Z][\w.'’ -]*)?"  # (AP Photo/Jo Doe)
+                           r"|[A-Z][\w.'’ -]*/\s?" + _AGENCIES + r")\)\s*(?=\n\n|$)")  # a credit ends its paragraph
 # Salience: title and lead mentions state the story's main events; a later sentence adds
 # an event only when it is distinct from them, current, and carries evidence (an actor or
 # a count) with at least this confidence.
@@ -173,8 +175,8 @@ class ArticleContext:
                 continue
             if ent.label_ == 'NORP':
                 iso3 = gazetteer.demonym_country(ent.text)
-                if iso3:
-                    counts[iso3] += weight * DEMONYM_WEIGHT
+                if iso3:  # ('a Greek-owned tanker': whose, as a place's 'US-linked' below)
+                    counts[iso3] += weight * (ABROAD_WEIGHT if _names_an_origin(ent) else DEMONYM_WEIGHT)
                 continue
             place = self._within.get((ent.start, ent.end))
             if place is None and ent.label_ in PLACE_LABELS:
@@ -195,9 +197,11 @@ class ArticleContext:
             if place is not None:
                 if _names_a_group(ent):  # 'Abala militia': a group's name, perhaps from far away
                     counts[place.iso3] += ABROAD_WEIGHT
+                elif _names_an_origin(ent):  # 'US-linked targets', 'a trader from Quetta': whose, not where
+                    counts[place.iso3] += ABROAD_WEIGHT
                 else:
                     counts[place.iso3] += weight if place.precision == 'COUNTRY' else 1.0
-                    if weight >= 1.0 and not _names_an_origin(ent):
+                    if weight >= 1.0:
                         placed[place.iso3] += 1.0
             elif ent.label_ not in PLACE_LABELS and (group_country := named_country(ent.text, places_only=True)):
                 named[group_country] += 1
@@ -524,6 +528,10 @@ def _evidence_weight(ent):
     return 1.0
 
 
+ORIGIN_PARTICIPLES = frozenset({'based', 'born', 'bred', 'linked', 'backed', 'owned', 'flagged', 'allied', 'led', 'made',
+                                'funded', 'affiliated', 'aligned', 'sponsored', 'supported', 'registered', 'operated'})
+
+
 def _names_an_origin(ent):
     """Where people come from or are based, not where anything happened: 'a trader from
     Quetta', 'the Peshawar-based group', 'a Jos native'."""
@@ -532,8 +540,8 @@ def _names_an_origin(ent):
         return True
     following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
     if following is not None and following.text == '-' and ent.end + 1 < len(ent.doc) \
-            and ent.doc[ent.end + 1].lower_ in ('based', 'born', 'bred'):
-        return True
+            and ent.doc[ent.end + 1].lower_ in ORIGIN_PARTICIPLES:
+        return True  # (and whose side they are on: 'US-linked targets', 'Iran-backed militias', 'Greek-owned tanker')
     return root.dep_ in ('compound', 'amod', 'nmod') and root.head.lemma_.lower() in ORIGIN_NOUNS
 
 
@@ -716,6 +724,12 @@ class EventExtractor:
                          and m.entry['event_type'] == 'COERCE' and m.token.sent.start_char < title_chars}
             mentions = [m for m in mentions if m['_role'] == TITLE or m['actor1'] is not None
                         or doc[m['_token']].lemma_.lower() not in sentenced]  # (not 'police jailed three others')
+            # a headline's denial carries to its lead ('Authorities deny arresting activist's mother ||
+            # Rights group says security forces arrested the mother'): a claim against a denial
+            denied = {(m.token.lemma_.lower(), m.entry['event_type']) for m in matches
+                      if m.factuality == 'DENIED' and m.token.sent.start_char < title_chars}
+            mentions = [m for m in mentions if m['_role'] == TITLE
+                        or (doc[m['_token']].lemma_.lower(), m['event_type']) not in denied]
             mentions = [m for m in mentions if not _protest_in_passing(m, doc, title_types)]
         mentions = [m for m in mentions if not _protest_as_setting(m, doc) and not _protest_as_topic(m, doc)
                     and not _harm_as_cause(m, doc)]
@@ -1088,6 +1102,8 @@ class EventExtractor:
                 root = root.head  # 'in Mashkay, Awaran': the district restates the town's phrase
             if _in_cause_phrase(root, match.token):
                 continue  # 'strikes ... in response to an attack in Lamu': the other event's place
+            if match.entry['quad_class'] in VERBAL_QUADS and _in_what_is_said(root, match.token):
+                continue  # 'accuses UQ of bending the knee to Beijing': what is said, not where
             if protest and _in_grievance(root, match.token):
                 continue  # 'assembled in Srinagar to protest killings in Nigeria': what it is against
             distance = abs(root.i - match.token.i)
@@ -1252,10 +1268,22 @@ def _urged_imperative(verb, advisory_verbs):
 
 
 def _to_its_own_ranks(verb):
-    """The request addresses the asker's own ranks: units, staff, personnel (grammar own_ranks)."""
+    """The request addresses the asker's own ranks: units, staff, personnel (grammar own_ranks),
+    named bare, by a possessive pronoun or by a word of the asker's own name ('the national
+    police called on all police units'; not 'urged army units to defect', 'UN staff to leave')."""
     ranks = grammar()['own_ranks']
-    return any(w.lemma_.lower() in ranks or w.lower_ in ranks for w in _addressees(verb)
-               if w.head.lower_ != 'for')  # (what is called for is no addressee: 'calls for a new unit')
+    asker = {t.lemma_.lower() for c in verb.children if c.dep_ in ('nsubj', 'agent') for t in c.subtree}
+    for word in _addressees(verb):
+        if word.head.lower_ == 'for' or (word.lemma_.lower() not in ranks and word.lower_ not in ranks):
+            continue  # (what is called for is no addressee: 'calls for a new unit')
+        modifiers = [c for c in word.children if c.dep_ in ('compound', 'amod', 'poss', 'nmod')] + [
+            o for p in word.children if p.dep_ == 'prep' and p.lower_ == 'of' for o in p.children if o.dep_ == 'pobj']
+        if all(m.lower_ in OWN_PRONOUNS or m.lemma_.lower() in asker for m in modifiers):
+            return True
+    return False
+
+
+OWN_PRONOUNS = frozenset({'its', 'their', 'his', 'her', 'our', 'own'})
 
 
 def _own_people(word, requester_country, gazetteer):
@@ -1833,6 +1861,23 @@ def _in_cause_phrase(token, trigger):
     return False
 
 
+# A verbal act's complements that tell what is said, asked or agreed ('accuses X of ...', 'urged
+# X to withdraw from Y', 'talks about Z'), as dependency labels and as prepositions.
+WHAT_IS_SAID_DEPS = frozenset({'ccomp', 'xcomp'})
+WHAT_IS_SAID_PREPS = frozenset({'of', 'about', 'over', 'for', 'on'})
+
+
+def _in_what_is_said(token, trigger):
+    """The token lies in what a verbal act says, asks or is about: under one of the trigger's
+    clausal complements or its of/about/over/for/on phrase."""
+    node = token
+    while node.head.i != node.i and node.head.i != trigger.i:
+        node = node.head
+    if node.head.i != trigger.i or node.i == token.i and node.dep_ == 'pobj':
+        return False
+    return node.dep_ in WHAT_IS_SAID_DEPS or (node.dep_ == 'prep' and node.lower_ in WHAT_IS_SAID_PREPS)
+
+
 def _places_its_actor(prep, actor_tokens):
     """The place phrase says where an actor is: it hangs from the actor's noun ('forces in
     Mali') or a participle on it ('forces deployed in Mali'), not from a relative clause or
@@ -2207,17 +2252,31 @@ def _cause_of_a_market_move(token):
         # a verb with a mover as its subject (or a headline's 'Oil rises' parsed as one noun)
         moved = any(c.dep_ == 'nsubj' and c.lemma_.lower() in movers for c in word.children) if word.pos_ in ('VERB', 'AUX') \
             else word.tag_ == 'NNS' and any(c.dep_ == 'compound' and c.lemma_.lower() in movers for c in word.children)
-        if moved and any(m.lower_ in marks and m.pos_ in ('ADP', 'SCONJ') for m in token.doc[word.i + 1:token.i]):
+        if moved and any(m.lower_ in marks and m.pos_ in ('ADP', 'SCONJ') and not _of_time(m)
+                         for m in token.doc[word.i + 1:token.i]):
             return True
     return False
 
 
+def _of_time(prep):
+    """'on Tuesday', 'over the weekend': a preposition of a date, not of a cause."""
+    return any(c.dep_ == 'pobj' and c.ent_type_ in ('DATE', 'TIME') for c in prep.children)
+
+
 def _verbal_attack_restated(event, accusations, doc):
-    """An ASSAULT named by the noun 'attack', with no toll, told in the sentence of an
-    accusation by the same doer: the accusation said again in other words."""
+    """An ASSAULT named by the noun 'attack' on a person ('a fresh attack on a senior
+    minister'), with no toll, told in the sentence of an accusation by the same doer or by
+    no doer of its own: the accusation said again in other words (not 'launched an attack
+    on its post')."""
     token = doc[event['_token']]
-    return event['event_type'] == 'ASSAULT' and token.lemma_.lower() == 'attack' and token.pos_ == 'NOUN' \
-        and not any(event[c] is not None for c in TOLL_CATEGORIES) and any(_same_doer(event, a) for a in accusations)
+    if event['event_type'] != 'ASSAULT' or token.lemma_.lower() != 'attack' or token.pos_ != 'NOUN' \
+            or any(event[c] is not None for c in TOLL_CATEGORIES):
+        return False
+    targets = [o for p in token.children if p.dep_ == 'prep' and p.lower_ in ('on', 'against')
+               for o in p.children if o.dep_ == 'pobj']
+    if not any(o.ent_type_ == 'PERSON' or o.lemma_.lower() in factuality_cues()['person_nouns'] for o in targets):
+        return False
+    return event['actor1'] is None or any(_same_doer(event, a) for a in accusations)
 
 
 def _actor_names(event):

@@ -98,7 +98,7 @@ def read_factuality(token, cues=None):
             found = _own_clause(governor, cues)  # 'talks will resume', 'protests could erupt'
             if found:
                 return found
-        if relation in ('nsubj', 'nsubjpass') and (adjective := _future_complement(governor)):
+        if relation in ('nsubj', 'nsubjpass') and (adjective := _future_complement(governor, cues)):
             return FUTURE, adjective  # 'the meetings are due to take place', 'talks are set to resume'
         if relation == 'nsubj':  # 'hopes the ceasefire can hold': climb on, the verb is no cue
             previous = governor
@@ -135,16 +135,18 @@ def read_factuality(token, cues=None):
 _GOING_ON = frozenset({'continue', 'persist', 'last', 'remain', 'go'})
 
 
-def _future_complement(verb):
+def _future_complement(verb, cues):
     """'due' of 'are due to take place': a copula whose adjective ('set', 'due', 'likely', ...)
-    takes an infinitive, for the subject of that copula."""
+    takes an infinitive of occurrence ('take place', 'resume', 'begin'), for the subject of that
+    copula (not 'the bombing, which killed 12, is likely to deepen the crisis': its effect)."""
     if verb.lemma_ == 'be':
         words = [c for c in verb.children if c.dep_ == 'acomp']
     else:  # 'talks are set to resume', parsed as a passive verb
         words = [verb] if verb.tag_ == 'VBN' and any(c.dep_ == 'auxpass' for c in verb.children) else []
     for word in words:
         if word.lower_ in _FUTURE_ADJECTIVES and any(
-                c.dep_ == 'xcomp' and is_infinitive(c) and c.lemma_.lower() not in _GOING_ON for c in word.children):
+                c.dep_ == 'xcomp' and is_infinitive(c) and c.lemma_.lower() in cues['occurrence_verbs']
+                and c.lemma_.lower() not in _GOING_ON for c in word.children):
             return word.lemma_.lower()
     return None
 

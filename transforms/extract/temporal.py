@@ -111,7 +111,7 @@ def read_time(token, reference_year=None, cues=None):
         if found:
             return BACKGROUND, found.group(0)
     own_text = ' '.join([_clause_text(token, own=True)] + [_clause_text(node, own=True) for node in shared[:1]])
-    span = _month_span(own_text) or (None if _dated_clause(token) else _duration(own_text, cues))
+    span = _month_span(own_text) or (None if _names_its_day(token) else _duration(own_text, cues))
     if span:
         return BACKGROUND, span  # 'arrested between January and September', 'during more than a year of talks'
     described = _described_text(token)
@@ -150,12 +150,17 @@ def _duration(text, cues):
     return found.group(0) if found else None
 
 
+# Words that order a past perfect within the news ('had fired tear gas before the rally ended').
+_ORDERING_MARKS = frozenset({'before', 'after', 'when', 'until', 'by', 'as', 'while', 'once'})
+
+
 def _past_perfect_main_clause(verb):
     """A main-clause verb in the past perfect with no time of its own ('had appealed for
     donors'): told as what came before (not 'police said they had arrested 12', a report's
-    backshift, nor 'had arrested 12 by Sunday')."""
+    backshift, nor 'had arrested 12 by Sunday', 'had fired tear gas before the rally ended')."""
     return verb.pos_ == 'VERB' and verb.tag_ == 'VBN' and verb.dep_ == 'ROOT' \
         and any(c.dep_ == 'aux' and c.lower_ == 'had' for c in verb.children) \
+        and not any(c.lower_ in _ORDERING_MARKS for c in verb.subtree) \
         and not any(t.ent_type_ in ('DATE', 'TIME') for c in verb.children if c.dep_ not in ('nsubj', 'nsubjpass')
                     for t in c.subtree)  # (a subject's age, 'Paul, 31,', is no time of the verb)
 
@@ -286,6 +291,15 @@ def _dated_clause(token):
 
 
 _DAY_WORDS = frozenset([d.lower() for d in calendar.day_name] + ['today', 'yesterday', 'overnight', 'tonight'])
+_MONTH_NAMES = frozenset(m.lower() for m in calendar.month_name[1:] + calendar.month_abbr[1:])
+
+
+def _names_its_day(token):
+    """The trigger's clause names a day: a weekday, 'yesterday', or a date ('March 5'), not
+    a count of months ('over the past two months')."""
+    dates = [t for t in clause_head(token).subtree if t.ent_type_ == 'DATE']
+    return any(t.lower_ in _DAY_WORDS or (t.like_num and any(
+        abs(u.i - t.i) == 1 and u.lower_.rstrip('.') in _MONTH_NAMES for u in dates)) for t in dates)
 
 
 @Language.factory('wirewatch_time')
