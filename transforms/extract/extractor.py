@@ -176,7 +176,7 @@ class ArticleContext:
             if ent.label_ == 'NORP':
                 iso3 = gazetteer.demonym_country(ent.text)
                 if iso3:  # ('a Greek-owned tanker': whose, as a place's 'US-linked' below)
-                    counts[iso3] += weight * (ABROAD_WEIGHT if _names_an_origin(ent) else DEMONYM_WEIGHT)
+                    counts[iso3] += weight * (ABROAD_WEIGHT if _names_an_affiliation(ent) else DEMONYM_WEIGHT)
                 continue
             place = self._within.get((ent.start, ent.end))
             if place is None and ent.label_ in PLACE_LABELS:
@@ -197,7 +197,7 @@ class ArticleContext:
             if place is not None:
                 if _names_a_group(ent):  # 'Abala militia': a group's name, perhaps from far away
                     counts[place.iso3] += ABROAD_WEIGHT
-                elif _names_an_origin(ent):  # 'US-linked targets', 'a trader from Quetta': whose, not where
+                elif _names_an_affiliation(ent):  # 'US-linked targets', 'Peshawar-based group': whose, not where
                     counts[place.iso3] += ABROAD_WEIGHT
                 else:
                     counts[place.iso3] += weight if place.precision == 'COUNTRY' else 1.0
@@ -538,11 +538,17 @@ def _names_an_origin(ent):
     root = ent.root
     if root.dep_ == 'pobj' and root.head.lower_ == 'from':
         return True
-    following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
-    if following is not None and following.text == '-' and ent.end + 1 < len(ent.doc) \
-            and ent.doc[ent.end + 1].lower_ in ORIGIN_PARTICIPLES:
-        return True  # (and whose side they are on: 'US-linked targets', 'Iran-backed militias', 'Greek-owned tanker')
+    if _names_an_affiliation(ent):
+        return True
     return root.dep_ in ('compound', 'amod', 'nmod') and root.head.lemma_.lower() in ORIGIN_NOUNS
+
+
+def _names_an_affiliation(ent):
+    """A name joined by a hyphen to a participle of origin or side: 'the Peshawar-based group',
+    'US-linked targets', 'Iran-backed militias', 'a Greek-owned tanker'."""
+    following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return following is not None and following.text == '-' and ent.end + 1 < len(ent.doc) \
+        and ent.doc[ent.end + 1].lower_ in ORIGIN_PARTICIPLES
 
 
 def _names_a_group(ent):
