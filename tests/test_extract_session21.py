@@ -252,3 +252,18 @@ def test_a_police_force_named_by_its_city_is_of_that_country(extractor):
     # a city name several countries share is read with the story's places, as before
     [event] = extract_events(extractor, '', 'Victoria Police charge man over Melbourne attack')
     assert event['actor1']['country'] == 'AUS'
+
+
+@pytest.mark.parametrize('text, title, expected', [
+    # from audit 13: crowd-control weapons deployed or fired are crowd control, not a deployment or an armed attack
+    ('Tear gas was deployed on protesters in Brel on Sunday, police said.', '', [('COERCE', None)]),
+    ('Police shot protesters with rubber bullets in Brel on Sunday.', '', [('COERCE', None)]),
+    ('Police shot dead three protesters with live rounds in Brel on Monday.', '', [('ASSAULT', None)]),
+    ('The Kovian army deployed 500 troops to Brel on Monday.', '', [('MOBILIZE', None)]),
+    # a booster shot is medicine; tens of thousands of workers who launch a strike strike for work
+    ('', 'Kovian president hopes for his own booster shot from the rocket launch', []),
+    ('Tens of thousands of Kovian nurses launched a strike over pay on Monday.', '', []),
+    ('Kovian forces launched strikes on rebel targets near Brel on Monday.', '', [('ASSAULT', None)]),
+])
+def test_audit13_crowd_control_medicine_and_labour(extractor, text, title, expected):
+    assert coded(extractor, text, title) == expected

@@ -161,8 +161,22 @@ def _doers_of(token):
     and their conjuncts; not the subject's modifiers ('Iranian truckers continued strikes': truckers)."""
     if token.dep_ != 'dobj':
         return []
-    subjects = [c for c in token.head.children if c.dep_ == 'nsubj']
+    subjects = [_counted(c) for c in token.head.children if c.dep_ == 'nsubj']
     return [t for s in subjects for t in [s, *s.conjuncts]]
+
+
+QUANTITY_NOUNS = frozenset({'tens', 'hundreds', 'thousands', 'dozens', 'scores', 'millions', 'number', 'group'})
+
+
+def _counted(noun):
+    """What a quantity counts: 'workers' of 'tens of thousands of US medical workers'."""
+    while noun.lower_ in QUANTITY_NOUNS:
+        inner = next((o for p in noun.children if p.dep_ == 'prep' and p.lower_ == 'of'
+                      for o in p.children if o.dep_ == 'pobj'), None)
+        if inner is None:
+            break
+        noun = inner
+    return noun
 
 
 # What makes the next sentence's deaths another matter: a disaster, an illness, an accident, a game.
