@@ -267,3 +267,11 @@ def test_a_police_force_named_by_its_city_is_of_that_country(extractor):
 ])
 def test_audit13_crowd_control_medicine_and_labour(extractor, text, title, expected):
     assert coded(extractor, text, title) == expected
+
+
+def test_a_headline_and_its_lead_merge_when_the_headline_only_guessed_its_country(extractor):
+    """'hits out at Beijing': whom it is aimed at, not where; the lead says who spoke, and the
+    two mentions are one accusation, placed where its maker is."""
+    events = extract_events(extractor, "Australia's first Chinese-born MP has accused Beijing of undermining Hong Kong's autonomy.",
+                            'Dana Orlo hits out at Beijing over Hong Kong national security laws')
+    assert [(e['event_type'], e['country']) for e in events] == [('ACCUSE', 'AUS')]

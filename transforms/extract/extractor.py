@@ -53,6 +53,8 @@ BODY_MIN_CONFIDENCE = 0.7
 MIN_CONFIDENCE = 0.7
 # Places found in the event's own sentence; the others are the story's defaults.
 STRONG_PLACE_SOURCES = frozenset({'clause', 'target', 'attached', 'actor'})
+# Places guessed from the story as a whole, not read from the event's own words.
+GUESSED_PLACE_SOURCES = frozenset({'story', 'main', 'dateline'})
 LEAD_BONUS = 0.05
 # An ambiguous trigger ('struck', 'clash') whose required context word is in the sentence.
 SENSE_BONUS = 0.15
@@ -268,7 +270,7 @@ class ArticleContext:
         for ent in doc.ents:
             if ent.start_char >= title_chars:
                 break
-            if ent.label_ in PLACE_LABELS:
+            if ent.label_ in PLACE_LABELS and not _names_an_affiliation(ent):  # (not 'US-linked base')
                 place = self.resolve(ent)
                 if place is not None:
                     root = ent.root
@@ -1110,6 +1112,9 @@ class EventExtractor:
                 continue  # 'strikes ... in response to an attack in Lamu': the other event's place
             if match.entry['quad_class'] in VERBAL_QUADS and _in_what_is_said(root, match.token):
                 continue  # 'accuses UQ of bending the knee to Beijing': what is said, not where
+            if match.entry['quad_class'] in VERBAL_QUADS and root.i == ent.root.i and root.dep_ == 'pobj' \
+                    and root.head.lower_ == 'at' and root.head.head.i == match.token.i:
+                continue  # 'hits out at Beijing', 'lashed out at Washington': whom it is aimed at
             if protest and _in_grievance(root, match.token):
                 continue  # 'assembled in Srinagar to protest killings in Nigeria': what it is against
             distance = abs(root.i - match.token.i)
@@ -2007,8 +2012,11 @@ def same_news(a, b):
     ('separately', 'another attack'), and their actors not at odds: of two countries, of
     two kinds (rebels and police), or with roles swapped (the troops who killed the
     gunmen are not the gunmen who killed twelve)."""
-    if {a['_role'], b['_role']} != {TITLE, LEAD} or (a['country'] and b['country'] and a['country'] != b['country']) \
-            or not _same_kind_and_time(a, b):  # (one of no country may be the other's: 'UN chief urges ...')
+    if {a['_role'], b['_role']} != {TITLE, LEAD} or not _same_kind_and_time(a, b) \
+            or (a['country'] and b['country'] and a['country'] != b['country']
+                and not (a['quad_class'] in VERBAL_QUADS and GUESSED_PLACE_SOURCES & {a['_place_source'], b['_place_source']})):
+        # (one of no country, or a statement's only guessed from the story, may be the other's:
+        # 'UN chief urges ...', 'Gladys Liu hits out at Beijing || Australia's first Chinese-born MP accused ...')
         return False
     one_toll = _same_toll(a, b)  # one toll told twice, whatever the headline took for a place or a party
     la, lb = a['location'] or {}, b['location'] or {}
@@ -2126,7 +2134,9 @@ def _fold(kept, mention):
             if category in TOLL_CATEGORIES:
                 kept['toll_scope'] = mention['toll_scope']
     weak = kept['_place_source'] not in STRONG_PLACE_SOURCES
-    if mention['country'] and (kept['country'] is None or (weak and mention['_place_source'] in STRONG_PLACE_SOURCES)):
+    if mention['country'] and (kept['country'] is None or (weak and mention['_place_source'] in STRONG_PLACE_SOURCES)
+                               or (kept['quad_class'] in VERBAL_QUADS and kept['_place_source'] in GUESSED_PLACE_SOURCES
+                                   and mention['_place_source'] not in GUESSED_PLACE_SOURCES)):
         kept['country'], kept['location'] = mention['country'], mention['location']
         kept['_place_source'] = mention['_place_source']
     elif mention['location'] and kept['location'] and mention['country'] == kept['country'] \
