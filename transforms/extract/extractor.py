@@ -2014,7 +2014,7 @@ def same_news(a, b):
     gunmen are not the gunmen who killed twelve)."""
     if {a['_role'], b['_role']} != {TITLE, LEAD} or not _same_kind_and_time(a, b) \
             or (a['country'] and b['country'] and a['country'] != b['country']
-                and not (a['quad_class'] in VERBAL_QUADS and GUESSED_PLACE_SOURCES & {a['_place_source'], b['_place_source']})):
+                and not (a.get('quad_class') in VERBAL_QUADS and GUESSED_PLACE_SOURCES & {a['_place_source'], b['_place_source']})):
         # (one of no country, or a statement's only guessed from the story, may be the other's:
         # 'UN chief urges ...', 'Gladys Liu hits out at Beijing || Australia's first Chinese-born MP accused ...')
         return False
@@ -2135,7 +2135,7 @@ def _fold(kept, mention):
                 kept['toll_scope'] = mention['toll_scope']
     weak = kept['_place_source'] not in STRONG_PLACE_SOURCES
     if mention['country'] and (kept['country'] is None or (weak and mention['_place_source'] in STRONG_PLACE_SOURCES)
-                               or (kept['quad_class'] in VERBAL_QUADS and kept['_place_source'] in GUESSED_PLACE_SOURCES
+                               or (kept.get('quad_class') in VERBAL_QUADS and kept['_place_source'] in GUESSED_PLACE_SOURCES
                                    and mention['_place_source'] not in GUESSED_PLACE_SOURCES)):
         kept['country'], kept['location'] = mention['country'], mention['location']
         kept['_place_source'] = mention['_place_source']
