@@ -275,3 +275,16 @@ def test_a_headline_and_its_lead_merge_when_the_headline_only_guessed_its_countr
     events = extract_events(extractor, "Australia's first Chinese-born MP has accused Beijing of undermining Hong Kong's autonomy.",
                             'Dana Orlo hits out at Beijing over Hong Kong national security laws')
     assert [(e['event_type'], e['country']) for e in events] == [('ACCUSE', 'AUS')]
+
+
+def test_a_lead_s_first_word_after_the_title_is_read_as_a_common_word(extractor):
+    """The small model tags the capitalised first word after the title's paragraph break a
+    proper noun ('Clashes' with no lemma): the attribute ruler tags a common word there a
+    noun, so its event and toll are read."""
+    [event] = extract_events(extractor, 'Clashes between two communities in Brel on Saturday left at least 7 people '
+                             'dead and 12 injured.', 'Clashes in Kovia')
+    assert (event['event_type'], event['killed'], event['injured']) == ('ASSAULT', 7, 12)
+    # a title before a name keeps the name ('President Ilan Orvo ...')
+    from wirewatch.transforms.extract.nlp import load_nlp
+    doc = load_nlp()('Kovia talks\n\nPresident Ilan Orvo met the envoy on Monday.')
+    assert doc[3].text == 'President' and doc[3].pos_ == 'PROPN'

@@ -274,6 +274,24 @@ def _fix_lemmas(nlp):
         ruler.add(patterns=[[{'LOWER': {'IN': forms}}]], attrs={'LEMMA': lemma})
 
 
+def _fix_lead_capitals(nlp):
+    """The first word of a lead, right after the paragraph break that ends the title, is
+    often tagged a proper noun by the small model ('Clashes between two communities ...',
+    'Protesters gathered ...'): then it has no lemma and names no event. A common word there
+    (a stop word or a word of the trigger, actor and cue lexicons, as headlines.common_words),
+    not followed by a proper noun ('President Ilan Orvo'), is tagged a common noun, so that
+    the lemmatizer reads it."""
+    if 'attribute_ruler' not in nlp.pipe_names:
+        return
+    from wirewatch.transforms.extract.headlines import NAME_WORDS, common_words
+    words = sorted(w for w in common_words() if w.isalpha() and w not in NAME_WORDS and len(w) > 2)
+    ruler = nlp.get_pipe('attribute_ruler')
+    for proper, common in (('NNP', 'NN'), ('NNPS', 'NNS')):
+        ruler.add(patterns=[[{'IS_SPACE': True}, {'TAG': proper, 'LOWER': {'IN': words}},
+                             {'TAG': {'NOT_IN': ['NNP', 'NNPS']}}]],
+                  attrs={'TAG': common, 'POS': 'NOUN'}, index=1)
+
+
 @functools.lru_cache(maxsize=None)
 def load_nlp(model_name=DEFAULT_MODEL):
     """The spaCy pipeline with wirewatch's components, loaded once per process.
@@ -285,6 +303,7 @@ def load_nlp(model_name=DEFAULT_MODEL):
     from wirewatch.transforms.extract import factuality, sense, temporal, triggers  # noqa: F401
     nlp = spacy.load(model_name)
     _fix_lemmas(nlp)
+    _fix_lead_capitals(nlp)
     _keep_hyphenated_triggers(nlp)
     previous = 'ner'
     for name in WIREWATCH_COMPONENTS:
