@@ -288,3 +288,11 @@ def test_a_lead_s_first_word_after_the_title_is_read_as_a_common_word(extractor)
     from wirewatch.transforms.extract.nlp import load_nlp
     doc = load_nlp()('Kovia talks\n\nPresident Ilan Orvo met the envoy on Monday.')
     assert doc[3].text == 'President' and doc[3].pos_ == 'PROPN'
+
+
+def test_a_headline_to_is_a_plan_also_as_a_relative_clause(extractor):
+    """'X to face protest at gala': the parser may hang 'to face' on the subject as a relative
+    clause; in a headline it is still what will happen."""
+    assert coded(extractor, 'Rights groups will hold a rally outside the event.',
+                 'Kovian ruling party behind new state laws to face protest at Brel gala') == []
+    assert [t for t, _ in coded(extractor, '', 'Kovian ruling party faces protest at Brel gala')] == ['PROTEST']

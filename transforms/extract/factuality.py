@@ -570,8 +570,11 @@ def _own_clause(node, cues, is_trigger=False):
                 and node.lemma_.lower() not in cues['ordered_is_done']:
             return ORDERED, word  # 'Moscow court orders arrest of ...', 'shoot-to-kill order'
         if child.dep_ == 'aux' and word == 'to' and (node.dep_ == 'ROOT' or (node.dep_ == 'acl' and node.head.pos_ == 'PROPN')
-                                                     or (node.dep_ == 'ccomp' and _nsubj_before(node))):
-            return FUTURE, 'to'  # headline 'Rubio to host conference', 'Ukraine to conduct attacks, Zelenskiy says'
+                                                     or (node.dep_ == 'ccomp' and _nsubj_before(node))
+                                                     or (node.dep_ in ('acl', 'relcl') and node.head.dep_ == 'ROOT'
+                                                         and in_title(node) and node.tag_ == 'VB')):
+            return FUTURE, 'to'  # headline 'Rubio to host conference', 'Ukraine to conduct attacks, Zelenskiy says',
+            # 'Conservative group behind state laws to face protest at gala' (parsed as a relative clause)
     if node.dep_ in ('pobj', 'pcomp') and node.head.lower_ in cues['negation_prepositions']:
         return NEGATED, node.head.lower_
     return None
