@@ -703,7 +703,7 @@ class EventExtractor:
             # 'lashed out at its critics, launching a fresh attack on a minister': the attack is the words
             verbal = [c for c in candidates if accusations and _verbal_attack_restated(c, accusations, doc)]
             verbal_attacks |= {doc[c['_token']].lemma_.lower() for c in verbal}
-            candidates = [c for c in candidates if c not in verbal]
+            candidates = [c for c in candidates if not any(c is v for v in verbal)]
             protests = [c for c in candidates if c['event_type'] == 'PROTEST']
             if protests:  # 'protested against attacks that killed nine': the attacks are what it is about
                 candidates = [c for c in candidates if c['event_type'] == 'PROTEST' or not any(
@@ -839,7 +839,8 @@ class EventExtractor:
         if entry['event_type'] == 'ASSAULT' and place is not None and place_source in FALLBACK_SOURCES \
                 and _at_sea(sent) and any(t.lemma_.lower() in self._vessels for t in sent):
             place, place_source, place_entity = None, 'sea', None  # 'its tanker came under attack while transiting Hormuz'
-        if entry['quad_class'] in VERBAL_QUADS and actor1 and actor1.get('sector') == 'IGO' and place_source in FALLBACK_SOURCES:
+        if entry['quad_class'] in VERBAL_QUADS and actor1 and actor1.get('sector') == 'IGO' \
+                and place_source in FALLBACK_SOURCES:
             # 'EU accuses China': an international body speaks from no country, not the one it names
             place, place_source, place_entity = None, 'international body', None
         if entry['event_type'] == 'PROTEST' and place_source in ('main', 'story') and actor1 and actor1['country'] \
@@ -1884,7 +1885,7 @@ def _in_what_is_said(token, trigger):
     node = token
     while node.head.i != node.i and node.head.i != trigger.i:
         node = node.head
-    if node.head.i != trigger.i or node.i == token.i and node.dep_ == 'pobj':
+    if node.head.i != trigger.i:
         return False
     return node.dep_ in WHAT_IS_SAID_DEPS or (node.dep_ == 'prep' and node.lower_ in WHAT_IS_SAID_PREPS)
 
@@ -2008,7 +2009,8 @@ def same_news(a, b):
     told twice, although their actors are named differently ('Dhankar slams Gehlot' and
     'Vice-President Jagdeep Dhankhar criticized ...', 'Man shot dead' and 'police said a
     gunman killed ...'): one in the title and one in the lead, in one country (or one of
-    them in none), in no two differently named places, not dated apart, the lead not saying it is another matter
+    them in none, or a statement's country only guessed from the story), in no two
+    differently named places, not dated apart, the lead not saying it is another matter
     ('separately', 'another attack'), and their actors not at odds: of two countries, of
     two kinds (rebels and police), or with roles swapped (the troops who killed the
     gunmen are not the gunmen who killed twelve)."""
