@@ -127,6 +127,12 @@ def is_infinitive(token):
     return any(c.dep_ == 'aux' and c.lower_ == 'to' for c in token.children)
 
 
+def is_imperative(verb):
+    """A verb in its base form with no subject or auxiliary of its own: 'Stay vigilant',
+    'Release the prisoners'."""
+    return verb.tag_ == 'VB' and not any(c.dep_ in ('nsubj', 'nsubjpass', 'aux') for c in verb.children)
+
+
 def infinitive_clauses(verb):
     """The infinitive clauses a verb governs: what it asks, tells or urges someone to do
     ('urged residents to stay indoors', 'tells Canada to remove diplomats')."""

@@ -15,7 +15,7 @@ import re
 import urllib.parse
 
 from wirewatch.transforms.extract.actors import ActorCoder, mission_countries, named_country, sector_for_words
-from wirewatch.transforms.extract.clauses import first_conjunct, has_time, infinitive_clauses, is_infinitive
+from wirewatch.transforms.extract.clauses import first_conjunct, has_time, infinitive_clauses, is_imperative, is_infinitive
 from wirewatch.transforms.extract.counts import CATEGORIES, find_counts, human_nouns
 from wirewatch.transforms.extract.dates import MONTH, find_date_mentions, reference_date, resolve_event_date
 from wirewatch.transforms.extract.factuality import factuality_cues
@@ -55,6 +55,9 @@ MIN_CONFIDENCE = 0.7
 STRONG_PLACE_SOURCES = frozenset({'clause', 'target', 'attached', 'actor'})
 # Places guessed from the story as a whole, not read from the event's own words.
 GUESSED_PLACE_SOURCES = frozenset({'story', 'main', 'dateline'})
+# Place sources of an event deliberately placed in no country: at sea, or said by an
+# international body; no fallback to a party's country follows them.
+AT_SEA, NO_COUNTRY = 'sea', 'international body'
 LEAD_BONUS = 0.05
 # An ambiguous trigger ('struck', 'clash') whose required context word is in the sentence.
 SENSE_BONUS = 0.15
@@ -834,21 +837,21 @@ class EventExtractor:
             other = self._victim_side(sent, actor1['country'], actor_tokens)
             if other is not None:  # 'Iranians suffer ... as US steps up attacks': not in the attacker's country
                 place, place_source, place_entity = other, 'victim side', None
-            elif _at_sea(sent):  # 'the US Navy shot down a drone over the Red Sea': at sea, not in the US
-                place, place_source, place_entity = None, 'sea', None
-        if entry['event_type'] == 'ASSAULT' and place is not None and place_source in FALLBACK_SOURCES \
-                and _at_sea(sent) and any(t.lemma_.lower() in self._vessels for t in sent):
-            place, place_source, place_entity = None, 'sea', None  # 'its tanker came under attack while transiting Hormuz'
+        if entry['event_type'] == 'ASSAULT' and place is not None and place_source in FALLBACK_SOURCES and _at_sea(sent) \
+                and ((actor1 and actor1['country'] == place.iso3) or any(t.lemma_.lower() in self._vessels for t in sent)):
+            # at sea, not in the attacker's country nor the story's: 'the US Navy shot down a drone
+            # over the Red Sea', 'its tanker came under attack while transiting Hormuz'
+            place, place_source, place_entity = None, AT_SEA, None
         if entry['quad_class'] in VERBAL_QUADS and actor1 and actor1.get('sector') == 'IGO' \
                 and place_source in FALLBACK_SOURCES:
             # 'EU accuses China': an international body speaks from no country, not the one it names
-            place, place_source, place_entity = None, 'international body', None
+            place, place_source, place_entity = None, NO_COUNTRY, None
         if entry['event_type'] == 'PROTEST' and place_source in ('main', 'story') and actor1 and actor1['country'] \
                 and actor1_token is not None and actor1_token.head.i == match.token.i \
                 and actor1_token.dep_ in ('amod', 'compound') and actor1_token.ent_type_ == 'NORP':
             # 'Serbian protest urges boycott over Israel's participation': where its people are
             place, place_source, place_entity = self.gazetteer.country(actor1['country']), 'doer', None
-        if place is None and place_source not in ('sea', 'international body'):
+        if place is None and place_source not in (AT_SEA, NO_COUNTRY):
             # no place in the story at all: a verbal act happens where its doer is (or, when the
             # doer's country is unknown, where the one it addresses is: 'Sunak urged by MPs')
             order = (actor1, actor2) if entry['quad_class'] in VERBAL_QUADS else (actor2,)
@@ -1248,7 +1251,7 @@ def _to_the_public(verb, requester_country=None, gazetteer=None):
     g = grammar()
     public = g['public_addressees']
     words = _addressees(verb)
-    if not words and _urged_imperative(verb, g['advisory_verbs']):
+    if not words and _urges_an_advisory(verb, g['advisory_verbs']):
         return True  # 'Stay vigilant, PM Lee urges'
     if not any(w.lemma_.lower() in public or w.lower_ in public or _own_people(w, requester_country, gazetteer)
                for w in words):
@@ -1270,13 +1273,13 @@ def _addressees(verb):
         for w in c.children if w.dep_ == 'pobj']
 
 
-def _urged_imperative(verb, advisory_verbs):
-    """An imperative with an advisory verb told before the verb of asking: 'Stay vigilant,
-    PM urges' (however the parser joins the two)."""
+def _urges_an_advisory(verb, advisory_verbs):
+    """The verb of asking follows an imperative with an advisory verb: 'Stay vigilant, PM
+    urges' (however the parser joins the two; the imperative's own reading is factuality's
+    _urged_imperative)."""
     said = [verb.head] if verb.dep_ in ('conj', 'parataxis') and verb.head.i < verb.i else []
     said += [c for c in verb.children if c.dep_ in ('ccomp', 'parataxis') and c.i < verb.i]
-    return any(v.tag_ == 'VB' and v.lemma_.lower() in advisory_verbs
-               and not any(c.dep_ in ('nsubj', 'aux', 'nsubjpass') for c in v.children) for v in said)
+    return any(is_imperative(v) and v.lemma_.lower() in advisory_verbs for v in said)
 
 
 def _to_its_own_ranks(verb):
@@ -2292,7 +2295,7 @@ def _verbal_attack_restated(event, accusations, doc):
         return False
     targets = [o for p in token.children if p.dep_ == 'prep' and p.lower_ in ('on', 'against')
                for o in p.children if o.dep_ == 'pobj']
-    if not any(o.ent_type_ == 'PERSON' or o.lemma_.lower() in factuality_cues()['person_nouns'] for o in targets):
+    if not any(o.ent_type_ == 'PERSON' or o.lemma_.lower() in human_nouns() for o in targets):
         return False
     return event['actor1'] is None or any(_same_doer(event, a) for a in accusations)
 

@@ -17,7 +17,8 @@ import functools
 
 from spacy.language import Language
 
-from wirewatch.transforms.extract.clauses import first_conjunct, governors, has_time, in_title, is_infinitive, verb_form
+from wirewatch.transforms.extract.clauses import (first_conjunct, governors, has_time, in_title, is_imperative,
+                                                  is_infinitive, verb_form)
 from wirewatch.transforms.extract.counts import human_nouns
 from wirewatch.transforms.extract.lexicon import load_data
 from wirewatch.transforms.extract.triggers import series_of
@@ -154,7 +155,7 @@ def _future_complement(verb, cues):
 def _urged_imperative(token, cues):
     """'Release the prisoners, UN urges Kovia': an imperative opening a sentence in which
     someone asks it (a verb of asking later on) is what is asked, not done."""
-    if token.tag_ != 'VB' or token.i != token.sent.start or any(c.dep_ in ('nsubj', 'aux', 'nsubjpass') for c in token.children):
+    if token.i != token.sent.start or not is_imperative(token):
         return None
     asker = next((t for t in token.sent if t.i > token.i and t.lemma_.lower() in cues['order_governors']
                   and t.pos_ == 'VERB'), None)
